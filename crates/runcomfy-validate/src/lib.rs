@@ -1,0 +1,40 @@
+//! Validators for RunComfy Model API inputs.
+//!
+//! The model schemas in `schemas/` are the authority: generated Rust types
+//! cannot express every constraint (numeric bounds, formats, the provider's
+//! `validations` keyword), so every path to a submit goes through a
+//! [`Validator`] compiled from the same schema.
+//!
+//! - [`Validator::validate`] checks everything that needs no I/O and returns
+//!   every error, each with its JSON pointer and a message.
+//! - [`Validator::validate_media`] checks the provider's media rules (image
+//!   dimensions, file size, aspect ratio) by reading only image headers and
+//!   sizes, from `https`/`http` URLs, `data:` URIs or local files
+//!   ([`media::MediaProbe`]).
+//!
+//! This crate never prints and never knows about the API client or tokens.
+//!
+//! ```
+//! use runcomfy_validate::Validator;
+//! use serde_json::json;
+//!
+//! let schema = json!({
+//!     "type": "object",
+//!     "required": ["image_url"],
+//!     "properties": {"duration": {"type": "integer", "enum": [5, 10]}, "image_url": {"type": "string"}}
+//! });
+//! let validator = Validator::new(&schema)?;
+//! let errors = validator.validate(&json!({"duration": 7})).unwrap_err().errors;
+//! assert_eq!(errors.len(), 2);
+//! assert_eq!(errors[0].field(), "image_url");
+//! assert_eq!(errors[1].field(), "duration");
+//! # Ok::<(), runcomfy_validate::SchemaError>(())
+//! ```
+
+pub mod media;
+mod rules;
+mod validator;
+
+pub use media::{MediaError, MediaFacts, MediaProbe, MediaSource};
+pub use rules::{MediaRule, MediaRules, RuleError};
+pub use validator::{FieldError, InvalidInput, SchemaError, Validator};

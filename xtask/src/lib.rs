@@ -1,0 +1,25 @@
+//! Project automation. `cargo xtask codegen` turns `schemas/` into the
+//! checked-in generated code; `cargo xtask codegen --check` fails with a diff
+//! when any of it is stale.
+//!
+//! The generator depends only on `runcomfy-validate` (to compile each schema
+//! with the real validator), never on a crate that contains generated code,
+//! so it still builds when the generated code is stale or broken.
+
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
+pub mod codegen;
+pub mod error;
+pub mod lint;
+pub mod models;
+pub mod openapi;
+pub mod rust;
+
+pub use codegen::{GeneratedFile, Stale, check, generate, write};
+pub use error::CodegenError;
+
+/// The repository root (the parent of the `xtask` folder).
+pub fn repository_root() -> std::path::PathBuf {
+    let manifest = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    manifest.parent().unwrap_or(manifest).to_path_buf()
+}

@@ -1,0 +1,67 @@
+//! `cargo xtask <task>`; see `cargo xtask help`.
+
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
+use std::process::ExitCode;
+
+const USAGE: &str = "usage: cargo xtask codegen [--check]
+
+  codegen          regenerate schemas/openapi.json and the generated Rust code from schemas/
+  codegen --check  regenerate in memory; fail with a diff if a checked-in file is stale";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    match args.as_slice() {
+        ["codegen"] => codegen(false),
+        ["codegen", "--check"] => codegen(true),
+        ["help" | "--help" | "-h"] => {
+            println!("{USAGE}");
+            ExitCode::SUCCESS
+        }
+        _ => {
+            eprintln!("{USAGE}");
+            ExitCode::from(64)
+        }
+    }
+}
+
+fn codegen(check: bool) -> ExitCode {
+    let root = xtask::repository_root();
+    let files = match xtask::generate(&root) {
+        Ok(files) => files,
+        Err(error) => {
+            eprintln!("error: {error}\nnothing was written");
+            return ExitCode::FAILURE;
+        }
+    };
+    if check {
+        let stale = xtask::check(&root, &files);
+        if stale.is_empty() {
+            println!("generated code is up to date ({} files)", files.len());
+            return ExitCode::SUCCESS;
+        }
+        for file in &stale {
+            eprintln!("{}", file.diff);
+        }
+        let names: Vec<String> = stale.iter().map(|s| s.path.display().to_string()).collect();
+        eprintln!("error: stale generated files: {}\nrun `cargo xtask codegen` and commit the result", names.join(", "));
+        return ExitCode::FAILURE;
+    }
+    match xtask::write(&root, &files) {
+        Ok(changed) if changed.is_empty() => {
+            println!("generated code is up to date ({} files)", files.len());
+            ExitCode::SUCCESS
+        }
+        Ok(changed) => {
+            for path in changed {
+                println!("wrote {}", path.display());
+            }
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("error: cannot write generated files: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
