@@ -98,3 +98,10 @@ pub fn write(root: &Path, files: &[GeneratedFile]) -> std::io::Result<Vec<PathBu
     }
     Ok(changed)
 }
+
+/// What `cargo xtask codegen` does: generates everything in memory, then
+/// writes it. On any error nothing is written.
+pub fn regenerate(root: &Path) -> Result<Vec<PathBuf>, CodegenError> {
+    let files = generate(root)?;
+    write(root, &files).map_err(|e| CodegenError::file(root, format!("cannot write generated files: {e}")))
+}

@@ -15,7 +15,7 @@ pub mod models;
 pub mod openapi;
 pub mod rust;
 
-pub use codegen::{GeneratedFile, Stale, check, generate, write};
+pub use codegen::{GeneratedFile, Stale, check, generate, regenerate, write};
 pub use error::CodegenError;
 
 /// The repository root (the parent of the `xtask` folder).

@@ -28,40 +28,37 @@ fn main() -> ExitCode {
 
 fn codegen(check: bool) -> ExitCode {
     let root = xtask::repository_root();
-    let files = match xtask::generate(&root) {
-        Ok(files) => files,
+    let outcome = if check { check_only(&root) } else { xtask::regenerate(&root).map(report_written) };
+    match outcome {
+        Ok(code) => code,
         Err(error) => {
             eprintln!("error: {error}\nnothing was written");
-            return ExitCode::FAILURE;
-        }
-    };
-    if check {
-        let stale = xtask::check(&root, &files);
-        if stale.is_empty() {
-            println!("generated code is up to date ({} files)", files.len());
-            return ExitCode::SUCCESS;
-        }
-        for file in &stale {
-            eprintln!("{}", file.diff);
-        }
-        let names: Vec<String> = stale.iter().map(|s| s.path.display().to_string()).collect();
-        eprintln!("error: stale generated files: {}\nrun `cargo xtask codegen` and commit the result", names.join(", "));
-        return ExitCode::FAILURE;
-    }
-    match xtask::write(&root, &files) {
-        Ok(changed) if changed.is_empty() => {
-            println!("generated code is up to date ({} files)", files.len());
-            ExitCode::SUCCESS
-        }
-        Ok(changed) => {
-            for path in changed {
-                println!("wrote {}", path.display());
-            }
-            ExitCode::SUCCESS
-        }
-        Err(error) => {
-            eprintln!("error: cannot write generated files: {error}");
             ExitCode::FAILURE
         }
     }
+}
+
+fn check_only(root: &std::path::Path) -> Result<ExitCode, xtask::CodegenError> {
+    let files = xtask::generate(root)?;
+    let stale = xtask::check(root, &files);
+    if stale.is_empty() {
+        println!("generated code is up to date ({} files)", files.len());
+        return Ok(ExitCode::SUCCESS);
+    }
+    for file in &stale {
+        eprintln!("{}", file.diff);
+    }
+    let names: Vec<String> = stale.iter().map(|s| s.path.display().to_string()).collect();
+    eprintln!("error: stale generated files: {}\nrun `cargo xtask codegen` and commit the result", names.join(", "));
+    Ok(ExitCode::FAILURE)
+}
+
+fn report_written(changed: Vec<std::path::PathBuf>) -> ExitCode {
+    if changed.is_empty() {
+        println!("generated code is up to date");
+    }
+    for path in changed {
+        println!("wrote {}", path.display());
+    }
+    ExitCode::SUCCESS
 }

@@ -855,7 +855,7 @@ fn normalise_base64(payload: &str) -> Result<String, MediaError> {
     let valid = (standard || url_safe)
         && body.len() % 4 != 1
         && padding <= 2
-        && (padding == 0 || text.len() % 4 == 0);
+        && (padding == 0 || text.len().is_multiple_of(4));
     if valid {
         Ok(text)
     } else {

@@ -87,6 +87,9 @@ impl Validator {
     /// Compiles a draft-07 schema, with the provider's `validations` keyword
     /// and `format` assertions (`uri`) switched on.
     pub fn new(schema: &Value) -> Result<Self, SchemaError> {
+        // First, for errors that point at the exact rule.
+        let mut media = Vec::new();
+        collect_media_rules(schema, String::new(), &mut media)?;
         let compiled = jsonschema::options()
             .with_draft(jsonschema::Draft::Draft7)
             .should_validate_formats(true)
@@ -96,8 +99,6 @@ impl Validator {
                 pointer: error.instance_path().as_str().to_owned(),
                 reason: error.to_string(),
             })?;
-        let mut media = Vec::new();
-        collect_media_rules(schema, String::new(), &mut media)?;
         Ok(Self { schema: schema.clone(), compiled, media })
     }
 
