@@ -28,10 +28,16 @@ pub fn examples(model_id: &str, kind: &str) -> Vec<Example> {
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
         .map(|entry| {
             let path = entry.expect("directory entry").path();
-            let text = fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            let text =
+                fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
             Example {
-                name: path.file_stem().expect("file name").to_string_lossy().into_owned(),
-                input: serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display())),
+                name: path
+                    .file_stem()
+                    .expect("file name")
+                    .to_string_lossy()
+                    .into_owned(),
+                input: serde_json::from_str(&text)
+                    .unwrap_or_else(|e| panic!("{}: {e}", path.display())),
             }
         })
         .collect();
@@ -60,15 +66,40 @@ pub fn public_api(source: &str) -> String {
 fn tokens(t: impl quote::ToTokens) -> String {
     let text = t.to_token_stream().to_string();
     let spaced = [
-        (" :: ", "::"), (":: ", "::"), (" < ", "<"), ("< ", "<"), (" <", "<"), (" >", ">"), (" ,", ","),
-        (",>", ">"), ("& ", "&"), (" (", "("), ("( ", "("), (" )", ")"), (" : ", ": "),
+        (" :: ", "::"),
+        (":: ", "::"),
+        (" < ", "<"),
+        ("< ", "<"),
+        (" <", "<"),
+        (" >", ">"),
+        (" ,", ","),
+        (",>", ">"),
+        ("& ", "&"),
+        (" (", "("),
+        ("( ", "("),
+        (" )", ")"),
+        (" : ", ": "),
     ]
     .iter()
     .fold(text, |t, (from, to)| t.replace(from, to));
     // The std paths typify spells out say nothing to a reviewer.
-    ["string", "option", "vec", "result", "convert", "ops", "default", "str", "borrow", "fmt", "collections"]
-        .iter()
-        .fold(spaced, |t, module| t.replace(&format!("::std::{module}::"), ""))
+    [
+        "string",
+        "option",
+        "vec",
+        "result",
+        "convert",
+        "ops",
+        "default",
+        "str",
+        "borrow",
+        "fmt",
+        "collections",
+    ]
+    .iter()
+    .fold(spaced, |t, module| {
+        t.replace(&format!("::std::{module}::"), "")
+    })
 }
 
 fn is_pub(vis: &syn::Visibility) -> bool {
@@ -84,22 +115,35 @@ fn summarize(items: &[syn::Item], prefix: &str, out: &mut String) {
                     syn::Fields::Named(named) => {
                         out.push_str(" {\n");
                         for field in &named.named {
-                            let name = field.ident.as_ref().map(ToString::to_string).unwrap_or_default();
+                            let name = field
+                                .ident
+                                .as_ref()
+                                .map(ToString::to_string)
+                                .unwrap_or_default();
                             let vis = if is_pub(&field.vis) { "pub " } else { "" };
-                            out.push_str(&format!("{prefix}    {vis}{name}: {},\n", tokens(&field.ty)));
+                            out.push_str(&format!(
+                                "{prefix}    {vis}{name}: {},\n",
+                                tokens(&field.ty)
+                            ));
                         }
                         out.push_str(&format!("{prefix}}}\n"));
                     }
                     syn::Fields::Unnamed(unnamed) => {
-                        let fields: Vec<String> = unnamed.unnamed.iter().map(|f| tokens(&f.ty)).collect();
+                        let fields: Vec<String> =
+                            unnamed.unnamed.iter().map(|f| tokens(&f.ty)).collect();
                         out.push_str(&format!("({});\n", fields.join(", ")));
                     }
                     syn::Fields::Unit => out.push_str(";\n"),
                 }
             }
             syn::Item::Enum(e) if is_pub(&e.vis) => {
-                let variants: Vec<String> = e.variants.iter().map(|v| v.ident.to_string()).collect();
-                out.push_str(&format!("{prefix}enum {} {{ {} }}\n", e.ident, variants.join(", ")));
+                let variants: Vec<String> =
+                    e.variants.iter().map(|v| v.ident.to_string()).collect();
+                out.push_str(&format!(
+                    "{prefix}enum {} {{ {} }}\n",
+                    e.ident,
+                    variants.join(", ")
+                ));
             }
             syn::Item::Const(c) if is_pub(&c.vis) => {
                 out.push_str(&format!("{prefix}const {}: {}\n", c.ident, tokens(&c.ty)));
@@ -110,18 +154,25 @@ fn summarize(items: &[syn::Item], prefix: &str, out: &mut String) {
             syn::Item::Impl(i) => {
                 let target = tokens(&i.self_ty);
                 if let Some((_, trait_path, _)) = &i.trait_ {
-                    out.push_str(&format!("{prefix}impl {} for {target}\n", tokens(trait_path)));
+                    out.push_str(&format!(
+                        "{prefix}impl {} for {target}\n",
+                        tokens(trait_path)
+                    ));
                 } else {
                     for member in &i.items {
-                        if let syn::ImplItem::Fn(f) = member {
-                            if is_pub(&f.vis) {
-                                let inputs: Vec<String> = f.sig.inputs.iter().map(tokens).collect();
-                                let output = match &f.sig.output {
-                                    syn::ReturnType::Default => String::new(),
-                                    syn::ReturnType::Type(_, ty) => format!(" -> {}", tokens(ty)),
-                                };
-                                out.push_str(&format!("{prefix}fn {target}::{}({}){output}\n", f.sig.ident, inputs.join(", ")));
-                            }
+                        if let syn::ImplItem::Fn(f) = member
+                            && is_pub(&f.vis)
+                        {
+                            let inputs: Vec<String> = f.sig.inputs.iter().map(tokens).collect();
+                            let output = match &f.sig.output {
+                                syn::ReturnType::Default => String::new(),
+                                syn::ReturnType::Type(_, ty) => format!(" -> {}", tokens(ty)),
+                            };
+                            out.push_str(&format!(
+                                "{prefix}fn {target}::{}({}){output}\n",
+                                f.sig.ident,
+                                inputs.join(", ")
+                            ));
                         }
                     }
                 }

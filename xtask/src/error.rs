@@ -17,13 +17,25 @@ pub struct CodegenError {
 
 impl CodegenError {
     /// An error at a pointer of a file.
-    pub fn at(file: impl Into<PathBuf>, pointer: impl Into<String>, reason: impl Into<String>) -> Self {
-        Self { file: file.into(), pointer: Some(pointer.into()), reason: reason.into() }
+    pub fn at(
+        file: impl Into<PathBuf>,
+        pointer: impl Into<String>,
+        reason: impl Into<String>,
+    ) -> Self {
+        Self {
+            file: file.into(),
+            pointer: Some(pointer.into()),
+            reason: reason.into(),
+        }
     }
 
     /// An error about a whole file.
     pub fn file(file: impl Into<PathBuf>, reason: impl Into<String>) -> Self {
-        Self { file: file.into(), pointer: None, reason: reason.into() }
+        Self {
+            file: file.into(),
+            pointer: None,
+            reason: reason.into(),
+        }
     }
 }
 

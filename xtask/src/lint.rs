@@ -11,9 +11,28 @@ use crate::error::CodegenError;
 /// Keywords a model schema may use. typify drops some of them (bounds,
 /// formats, `validations`); the validator enforces them all.
 const KEYWORDS: &[&str] = &[
-    "$schema", "title", "description", "type", "properties", "required", "additionalProperties", "items",
-    "enum", "default", "examples", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minLength",
-    "maxLength", "pattern", "format", "minItems", "maxItems", "validations",
+    "$schema",
+    "title",
+    "description",
+    "type",
+    "properties",
+    "required",
+    "additionalProperties",
+    "items",
+    "enum",
+    "default",
+    "examples",
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "minLength",
+    "maxLength",
+    "pattern",
+    "format",
+    "minItems",
+    "maxItems",
+    "validations",
 ];
 
 const TYPES: &[&str] = &["object", "string", "integer", "number", "boolean", "array"];
@@ -30,9 +49,14 @@ pub fn model_schema(file: &Path, schema: &Value) -> Result<(), CodegenError> {
             ));
         }
     }
-    if schema.get("type").and_then(Value::as_str) != Some("object") || !schema.get("properties").is_some_and(Value::is_object)
+    if schema.get("type").and_then(Value::as_str) != Some("object")
+        || !schema.get("properties").is_some_and(Value::is_object)
     {
-        return Err(CodegenError::at(file, "", "a model schema must be an object schema with `properties`"));
+        return Err(CodegenError::at(
+            file,
+            "",
+            "a model schema must be an object schema with `properties`",
+        ));
     }
     walk(file, schema, "")?;
     let meta = jsonschema::draft7::meta::validator();
@@ -43,24 +67,36 @@ pub fn model_schema(file: &Path, schema: &Value) -> Result<(), CodegenError> {
             format!("not a valid draft-07 schema: {error}"),
         ));
     }
-    runcomfy_validate::Validator::new(schema).map_err(|e| CodegenError::at(file, e.pointer, e.reason))?;
+    runcomfy_validate::Validator::new(schema)
+        .map_err(|e| CodegenError::at(file, e.pointer, e.reason))?;
     Ok(())
 }
 
 fn walk(file: &Path, schema: &Value, pointer: &str) -> Result<(), CodegenError> {
     let Some(object) = schema.as_object() else {
-        return Err(CodegenError::at(file, pointer, "a schema must be an object"));
+        return Err(CodegenError::at(
+            file,
+            pointer,
+            "a schema must be an object",
+        ));
     };
     for (key, value) in object {
         let here = format!("{pointer}/{}", key.replace('~', "~0").replace('/', "~1"));
         if key == "$ref" {
-            return Err(CodegenError::at(file, here, "`$ref` is not supported in model schemas: write the schema inline"));
+            return Err(CodegenError::at(
+                file,
+                here,
+                "`$ref` is not supported in model schemas: write the schema inline",
+            ));
         }
         if !KEYWORDS.contains(&key.as_str()) {
             return Err(CodegenError::at(
                 file,
                 here,
-                format!("unsupported keyword `{key}`; supported: {}", KEYWORDS.join(", ")),
+                format!(
+                    "unsupported keyword `{key}`; supported: {}",
+                    KEYWORDS.join(", ")
+                ),
             ));
         }
         match key.as_str() {
@@ -70,16 +106,25 @@ fn walk(file: &Path, schema: &Value, pointer: &str) -> Result<(), CodegenError> 
                     return Err(CodegenError::at(
                         file,
                         here,
-                        format!("`type` must be one of {} (one type, not a list)", TYPES.join(", ")),
+                        format!(
+                            "`type` must be one of {} (one type, not a list)",
+                            TYPES.join(", ")
+                        ),
                     ));
                 }
             },
             "properties" => {
                 let Some(properties) = value.as_object() else {
-                    return Err(CodegenError::at(file, here, "`properties` must be an object"));
+                    return Err(CodegenError::at(
+                        file,
+                        here,
+                        "`properties` must be an object",
+                    ));
                 };
                 for (name, property) in properties {
-                    if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+                    if name.is_empty()
+                        || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                    {
                         return Err(CodegenError::at(
                             file,
                             format!("{here}/{name}"),
@@ -92,20 +137,34 @@ fn walk(file: &Path, schema: &Value, pointer: &str) -> Result<(), CodegenError> 
             "items" => walk(file, value, &here)?,
             "additionalProperties" if value.is_object() => walk(file, value, &here)?,
             "validations" if object.get("type").and_then(Value::as_str) != Some("string") => {
-                return Err(CodegenError::at(file, here, "`validations` applies to string (URL) fields only"));
+                return Err(CodegenError::at(
+                    file,
+                    here,
+                    "`validations` applies to string (URL) fields only",
+                ));
             }
             _ => {}
         }
     }
     // A sample value is an example; a default on a required field would be
     // sent by builders as if the user had chosen it.
-    let required = object.get("required").and_then(Value::as_array).into_iter().flatten();
+    let required = object
+        .get("required")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten();
     for name in required.filter_map(Value::as_str) {
-        if object.get("properties").and_then(|p| p.get(name)).is_some_and(|p| p.get("default").is_some()) {
+        if object
+            .get("properties")
+            .and_then(|p| p.get(name))
+            .is_some_and(|p| p.get("default").is_some())
+        {
             return Err(CodegenError::at(
                 file,
                 format!("{pointer}/properties/{name}/default"),
-                format!("required field `{name}` cannot have a default; put sample values in `examples`"),
+                format!(
+                    "required field `{name}` cannot have a default; put sample values in `examples`"
+                ),
             ));
         }
     }

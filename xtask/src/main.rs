@@ -28,7 +28,11 @@ fn main() -> ExitCode {
 
 fn codegen(check: bool) -> ExitCode {
     let root = xtask::repository_root();
-    let outcome = if check { check_only(&root) } else { xtask::regenerate(&root).map(report_written) };
+    let outcome = if check {
+        check_only(&root)
+    } else {
+        xtask::regenerate(&root).map(report_written)
+    };
     match outcome {
         Ok(code) => code,
         Err(error) => {
@@ -49,7 +53,10 @@ fn check_only(root: &std::path::Path) -> Result<ExitCode, xtask::CodegenError> {
         eprintln!("{}", file.diff);
     }
     let names: Vec<String> = stale.iter().map(|s| s.path.display().to_string()).collect();
-    eprintln!("error: stale generated files: {}\nrun `cargo xtask codegen` and commit the result", names.join(", "));
+    eprintln!(
+        "error: stale generated files: {}\nrun `cargo xtask codegen` and commit the result",
+        names.join(", ")
+    );
     Ok(ExitCode::FAILURE)
 }
 

@@ -29,7 +29,11 @@ impl Model {
     /// dropped (`kling/kling-1-6` is `kling 1 6`, not `kling kling 1 6`).
     fn words(&self) -> Vec<String> {
         let mut words: Vec<String> = Vec::new();
-        for word in self.id.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()) {
+        for word in self
+            .id
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .filter(|w| !w.is_empty())
+        {
             let word = word.to_ascii_lowercase();
             if words.last() != Some(&word) {
                 words.push(word);
@@ -41,7 +45,11 @@ impl Model {
     /// The Rust module name: `kling_1_6_pro_image_to_video`.
     pub fn module(&self) -> String {
         let module = self.words().join("_");
-        if module.starts_with(|c: char| c.is_ascii_digit()) { format!("m_{module}") } else { module }
+        if module.starts_with(|c: char| c.is_ascii_digit()) {
+            format!("m_{module}")
+        } else {
+            module
+        }
     }
 
     /// The prefix of this model's OpenAPI component names: `Kling16ProImageToVideo`.
@@ -51,10 +59,17 @@ impl Model {
             .iter()
             .map(|w| {
                 let mut chars = w.chars();
-                chars.next().map(|c| c.to_ascii_uppercase().to_string() + chars.as_str()).unwrap_or_default()
+                chars
+                    .next()
+                    .map(|c| c.to_ascii_uppercase().to_string() + chars.as_str())
+                    .unwrap_or_default()
             })
             .collect();
-        if prefix.starts_with(|c: char| c.is_ascii_digit()) { format!("M{prefix}") } else { prefix }
+        if prefix.starts_with(|c: char| c.is_ascii_digit()) {
+            format!("M{prefix}")
+        } else {
+            prefix
+        }
     }
 }
 
@@ -62,7 +77,8 @@ impl Model {
 pub fn discover(root: &Path) -> Result<Vec<Model>, CodegenError> {
     let base = root.join("schemas/models");
     let mut dirs = Vec::new();
-    find_model_dirs(&base, &mut dirs).map_err(|e| CodegenError::file("schemas/models", e.to_string()))?;
+    find_model_dirs(&base, &mut dirs)
+        .map_err(|e| CodegenError::file("schemas/models", e.to_string()))?;
     let mut models = Vec::new();
     for dir in dirs {
         let id = dir
@@ -72,10 +88,15 @@ pub fn discover(root: &Path) -> Result<Vec<Model>, CodegenError> {
             .map(|c| c.as_os_str().to_string_lossy().into_owned())
             .collect::<Vec<_>>()
             .join("/");
-        if let Some(bad) = id.chars().find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/'))) {
+        if let Some(bad) = id
+            .chars()
+            .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/')))
+        {
             return Err(CodegenError::file(
                 Path::new("schemas/models").join(&id),
-                format!("model id `{id}` contains `{bad}`; ids are made of ASCII letters, digits, `-`, `_`, `.` and `/`"),
+                format!(
+                    "model id `{id}` contains `{bad}`; ids are made of ASCII letters, digits, `-`, `_`, `.` and `/`"
+                ),
             ));
         }
         let rel = Path::new("schemas/models").join(&id);
@@ -90,12 +111,20 @@ pub fn discover(root: &Path) -> Result<Vec<Model>, CodegenError> {
         if pair[0].module() == pair[1].module() {
             return Err(CodegenError::file(
                 pair[1].dir(),
-                format!("models `{}` and `{}` map to the same Rust module `{}`", pair[0].id, pair[1].id, pair[1].module()),
+                format!(
+                    "models `{}` and `{}` map to the same Rust module `{}`",
+                    pair[0].id,
+                    pair[1].id,
+                    pair[1].module()
+                ),
             ));
         }
     }
     if models.is_empty() {
-        return Err(CodegenError::file("schemas/models", "no model folders (a folder with input.json and output.json)"));
+        return Err(CodegenError::file(
+            "schemas/models",
+            "no model folders (a folder with input.json and output.json)",
+        ));
     }
     Ok(models)
 }
@@ -103,7 +132,10 @@ pub fn discover(root: &Path) -> Result<Vec<Model>, CodegenError> {
 fn find_model_dirs(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
     let mut entries: Vec<_> = fs::read_dir(dir)?.collect::<Result<_, _>>()?;
     entries.sort_by_key(|e| e.file_name());
-    if entries.iter().any(|e| e.file_name() == "input.json" || e.file_name() == "output.json") {
+    if entries
+        .iter()
+        .any(|e| e.file_name() == "input.json" || e.file_name() == "output.json")
+    {
         out.push(dir.to_path_buf());
     }
     for entry in entries {
@@ -116,9 +148,14 @@ fn find_model_dirs(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
 
 /// Reads a JSON file; a syntax error names the line and column.
 pub fn read_json(root: &Path, rel: &Path) -> Result<Value, CodegenError> {
-    let text = fs::read_to_string(root.join(rel)).map_err(|e| CodegenError::file(rel, format!("cannot read: {e}")))?;
+    let text = fs::read_to_string(root.join(rel))
+        .map_err(|e| CodegenError::file(rel, format!("cannot read: {e}")))?;
     serde_json::from_str(&text).map_err(|e| {
-        CodegenError::at(rel, format!("line {} column {}", e.line(), e.column()), format!("not valid JSON: {e}"))
+        CodegenError::at(
+            rel,
+            format!("line {} column {}", e.line(), e.column()),
+            format!("not valid JSON: {e}"),
+        )
     })
 }
 
@@ -127,7 +164,11 @@ mod tests {
     use super::*;
 
     fn model(id: &str) -> Model {
-        Model { id: id.into(), input: Value::Null, output: Value::Null }
+        Model {
+            id: id.into(),
+            input: Value::Null,
+            output: Value::Null,
+        }
     }
 
     #[test]

@@ -42,7 +42,11 @@ pub fn assemble(root: &Path, models: &[Model]) -> Result<Value, CodegenError> {
             .ok_or_else(|| CodegenError::at(BASE, "/components/schemas", "must be an object"))?;
         for (name, schema) in [(&input_type, &model.input), (&output_type, &model.output)] {
             if schemas.contains_key(name) {
-                return Err(CodegenError::at(BASE, format!("/components/schemas/{name}"), "clashes with a model's type"));
+                return Err(CodegenError::at(
+                    BASE,
+                    format!("/components/schemas/{name}"),
+                    "clashes with a model's type",
+                ));
             }
             let mut converted = to_openapi_schema(schema);
             if let Some(object) = converted.as_object_mut() {
@@ -50,24 +54,35 @@ pub fn assemble(root: &Path, models: &[Model]) -> Result<Value, CodegenError> {
             }
             schemas.insert(name.clone(), converted);
         }
-        let submit = substitute(&template, &[
-            ("{{model_id}}", &model.id),
-            ("{{model_ident}}", &model.module()),
-            ("{{input_type}}", &input_type),
-        ]);
+        let submit = substitute(
+            &template,
+            &[
+                ("{{model_id}}", &model.id),
+                ("{{model_ident}}", &model.module()),
+                ("{{input_type}}", &input_type),
+            ],
+        );
         let paths = document
             .get_mut("paths")
             .and_then(Value::as_object_mut)
             .ok_or_else(|| CodegenError::at(BASE, "/paths", "must be an object"))?;
         let path = format!("/models/{}", model.id);
         if paths.insert(path.clone(), submit).is_some() {
-            return Err(CodegenError::at(BASE, format!("/paths/{}", path.replace('/', "~1")), "clashes with a model's submit path"));
+            return Err(CodegenError::at(
+                BASE,
+                format!("/paths/{}", path.replace('/', "~1")),
+                "clashes with a model's submit path",
+            ));
         }
     }
     let document = Value::Object(document);
     // Fail here, naming the file, rather than inside progenitor.
-    serde_json::from_value::<openapiv3::OpenAPI>(document.clone())
-        .map_err(|e| CodegenError::file(BASE, format!("the assembled document is not OpenAPI 3.0: {e}")))?;
+    serde_json::from_value::<openapiv3::OpenAPI>(document.clone()).map_err(|e| {
+        CodegenError::file(
+            BASE,
+            format!("the assembled document is not OpenAPI 3.0: {e}"),
+        )
+    })?;
     Ok(document)
 }
 
@@ -92,7 +107,11 @@ pub fn to_openapi_schema(schema: &Value) -> Value {
                     "properties" => {
                         let properties = value
                             .as_object()
-                            .map(|p| p.iter().map(|(k, v)| (k.clone(), to_openapi_schema(v))).collect())
+                            .map(|p| {
+                                p.iter()
+                                    .map(|(k, v)| (k.clone(), to_openapi_schema(v)))
+                                    .collect()
+                            })
                             .unwrap_or_default();
                         out.insert(key.clone(), Value::Object(properties));
                     }
@@ -113,11 +132,17 @@ pub fn to_openapi_schema(schema: &Value) -> Value {
 /// Replaces placeholders in every string of a JSON template.
 fn substitute(template: &Value, vars: &[(&str, &str)]) -> Value {
     match template {
-        Value::String(s) => Value::String(vars.iter().fold(s.clone(), |s, (from, to)| s.replace(from, to))),
+        Value::String(s) => Value::String(
+            vars.iter()
+                .fold(s.clone(), |s, (from, to)| s.replace(from, to)),
+        ),
         Value::Array(items) => Value::Array(items.iter().map(|v| substitute(v, vars)).collect()),
-        Value::Object(object) => {
-            Value::Object(object.iter().map(|(k, v)| (k.clone(), substitute(v, vars))).collect())
-        }
+        Value::Object(object) => Value::Object(
+            object
+                .iter()
+                .map(|(k, v)| (k.clone(), substitute(v, vars)))
+                .collect(),
+        ),
         other => other.clone(),
     }
 }
@@ -134,9 +159,12 @@ mod tests {
             "properties": {"u": {"type": "string", "examples": ["a", "b"], "validations": []}}
         });
         let converted = to_openapi_schema(&schema);
-        assert_eq!(converted, json!({
-            "type": "object",
-            "properties": {"u": {"type": "string", "example": "a", "x-validations": []}}
-        }));
+        assert_eq!(
+            converted,
+            json!({
+                "type": "object",
+                "properties": {"u": {"type": "string", "example": "a", "x-validations": []}}
+            })
+        );
     }
 }

@@ -28,7 +28,11 @@ pub fn model_module(model: &Model) -> Result<String, CodegenError> {
     let types = typify_types(model)?;
     let input_schema = pretty_json(&model.input);
     let output_schema = pretty_json(&model.output);
-    let description = model.input.get("description").and_then(Value::as_str).unwrap_or("");
+    let description = model
+        .input
+        .get("description")
+        .and_then(Value::as_str)
+        .unwrap_or("");
     let mut text = header(&format!("{}/", dir.display()));
     text.push_str(&format!(
         r#"//! `{id}`: {description}
@@ -65,7 +69,10 @@ impl crate::ModelInput for Input {{
         output = raw_string(&output_schema),
     ));
     text.push_str(&types);
-    rustfmt(&text, &Path::new(MODELS_DIR).join(format!("{}.rs", model.module())))
+    rustfmt(
+        &text,
+        &Path::new(MODELS_DIR).join(format!("{}.rs", model.module())),
+    )
 }
 
 /// The registry of models: one `pub mod` per model and the `MODELS` list.
@@ -95,7 +102,11 @@ pub fn api_client(document: &Value, models: &[Model]) -> Result<String, CodegenE
         .with_interface(progenitor::InterfaceStyle::Positional)
         .with_tag(progenitor::TagStyle::Merged);
     for name in ["QueueStatus", "ResultStatus", "CancelOutcome"] {
-        settings.with_replacement(name, format!("::runcomfy_types::{name}"), std::iter::empty());
+        settings.with_replacement(
+            name,
+            format!("::runcomfy_types::{name}"),
+            std::iter::empty(),
+        );
     }
     for model in models {
         for kind in ["Input", "Output"] {
@@ -118,37 +129,62 @@ pub fn api_client(document: &Value, models: &[Model]) -> Result<String, CodegenE
 
 fn typify_types(model: &Model) -> Result<String, CodegenError> {
     let mut settings = typify::TypeSpaceSettings::default();
-    settings.with_struct_builder(true).with_derive("PartialEq".into());
+    settings
+        .with_struct_builder(true)
+        .with_derive("PartialEq".into());
     let mut space = typify::TypeSpace::new(&settings);
-    for (file, schema, title) in [("input.json", &model.input, "Input"), ("output.json", &model.output, "Output")] {
+    for (file, schema, title) in [
+        ("input.json", &model.input, "Input"),
+        ("output.json", &model.output, "Output"),
+    ] {
         let path = model.dir().join(file);
         if schema.get("title").and_then(Value::as_str) != Some(title) {
-            return Err(CodegenError::at(&path, "/title", format!("must be \"{title}\": it names the Rust type")));
+            return Err(CodegenError::at(
+                &path,
+                "/title",
+                format!("must be \"{title}\": it names the Rust type"),
+            ));
         }
-        let root: schemars::schema::RootSchema = serde_json::from_value(schema.clone())
-            .map_err(|e| CodegenError::file(&path, format!("typify cannot read this schema: {e}")))?;
-        guarded(&path, || space.add_root_schema(root).map(|_| ()).map_err(|e| e.to_string()))?;
+        let root: schemars::schema::RootSchema =
+            serde_json::from_value(schema.clone()).map_err(|e| {
+                CodegenError::file(&path, format!("typify cannot read this schema: {e}"))
+            })?;
+        guarded(&path, || {
+            space
+                .add_root_schema(root)
+                .map(|_| ())
+                .map_err(|e| e.to_string())
+        })?;
     }
     let tokens = space.to_stream();
     unparse(tokens, &model.dir())
 }
 
 /// Runs a generator, turning its errors and panics into a [`CodegenError`].
-fn guarded<T>(file: impl AsRef<Path>, f: impl FnOnce() -> Result<T, String>) -> Result<T, CodegenError> {
+fn guarded<T>(
+    file: impl AsRef<Path>,
+    f: impl FnOnce() -> Result<T, String>,
+) -> Result<T, CodegenError> {
     let hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(|_| {}));
     let result = catch_unwind(AssertUnwindSafe(f));
     std::panic::set_hook(hook);
     match result {
         Ok(Ok(value)) => Ok(value),
-        Ok(Err(reason)) => Err(CodegenError::file(file.as_ref(), format!("unsupported schema: {reason}"))),
+        Ok(Err(reason)) => Err(CodegenError::file(
+            file.as_ref(),
+            format!("unsupported schema: {reason}"),
+        )),
         Err(panic) => {
             let reason = panic
                 .downcast_ref::<String>()
                 .cloned()
                 .or_else(|| panic.downcast_ref::<&str>().map(|s| (*s).to_owned()))
                 .unwrap_or_else(|| "the generator panicked".into());
-            Err(CodegenError::file(file.as_ref(), format!("unsupported schema (generator failed: {reason})")))
+            Err(CodegenError::file(
+                file.as_ref(),
+                format!("unsupported schema (generator failed: {reason})"),
+            ))
         }
     }
 }
@@ -156,33 +192,51 @@ fn guarded<T>(file: impl AsRef<Path>, f: impl FnOnce() -> Result<T, String>) -> 
 fn unparse(tokens: TokenStream, file: &Path) -> Result<String, CodegenError> {
     let parsed = syn::parse2::<syn::File>(tokens)
         .map_err(|e| CodegenError::file(file, format!("generated code does not parse: {e}")))?;
-    Ok(prettyplease::unparse(&parsed))
+    Ok(line_doc_comments(&prettyplease::unparse(&parsed)))
 }
 
-/// Formats with the toolchain's rustfmt (edition 2024), so `cargo fmt --check`
-/// agrees with the checked-in files.
-fn rustfmt(text: &str, file: &Path) -> Result<String, CodegenError> {
-    let rustfmt = std::env::var("RUSTFMT").unwrap_or_else(|_| "rustfmt".into());
-    let fail = |reason: String| CodegenError::file(file, reason);
-    let mut child = Command::new(&rustfmt)
-        .args(["--edition", "2024", "--emit", "stdout", "--quiet"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| fail(format!("cannot run `{rustfmt}` ({e}); install it with `rustup component add rustfmt`")))?;
-    let mut stdin = child.stdin.take().ok_or_else(|| fail("rustfmt has no stdin".into()))?;
-    let input = text.to_owned();
-    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
-    let output = child.wait_with_output().map_err(|e| fail(format!("rustfmt failed: {e}")))?;
-    writer
-        .join()
-        .map_err(|_| fail("rustfmt input thread panicked".into()))?
-        .map_err(|e| fail(format!("cannot write to rustfmt: {e}")))?;
-    if !output.status.success() {
-        return Err(fail(format!("rustfmt rejected the generated code: {}", String::from_utf8_lossy(&output.stderr))));
+/// prettyplease prints a multi-line doc attribute as a `/** … */` block,
+/// whose continuation lines rustfmt then indents, which rustdoc reads as a
+/// code block; `///` lines keep the text as written.
+fn line_doc_comments(code: &str) -> String {
+    let mut out = String::with_capacity(code.len());
+    let mut lines = code.lines();
+    while let Some(line) = lines.next() {
+        let trimmed = line.trim_start();
+        let Some(first) = trimmed
+            .strip_prefix("/**")
+            .filter(|_| !trimmed.starts_with("/***"))
+        else {
+            out.push_str(line);
+            out.push('\n');
+            continue;
+        };
+        let indent = &line[..line.len() - trimmed.len()];
+        let mut text = vec![first.to_owned()];
+        let mut closed = first.trim_end().ends_with("*/");
+        while !closed {
+            let Some(next) = lines.next() else { break };
+            closed = next.trim_end().ends_with("*/");
+            text.push(next.to_owned());
+        }
+        if let Some(last) = text.last_mut() {
+            *last = last.trim_end().trim_end_matches("*/").to_owned();
+            if last.trim().is_empty() && text.len() > 1 {
+                text.pop();
+            }
+        }
+        for doc in text {
+            let doc = doc.trim_end();
+            if doc.is_empty() {
+                out.push_str(&format!("{indent}///\n"));
+            } else if doc.starts_with(' ') {
+                out.push_str(&format!("{indent}///{doc}\n"));
+            } else {
+                out.push_str(&format!("{indent}/// {doc}\n"));
+            }
+        }
     }
-    String::from_utf8(output.stdout).map_err(|e| fail(format!("rustfmt wrote non-UTF-8: {e}")))
+    out
 }
 
 /// Pretty JSON with two-space indent and a final newline.
@@ -199,4 +253,61 @@ fn raw_string(text: &str) -> String {
         hashes.push('#');
     }
     format!("r{hashes}\"{text}\"{hashes}")
+}
+
+/// Formats with the toolchain's rustfmt (edition 2024), so `cargo fmt --check`
+/// agrees with the checked-in files.
+fn rustfmt(text: &str, file: &Path) -> Result<String, CodegenError> {
+    let rustfmt = std::env::var("RUSTFMT").unwrap_or_else(|_| "rustfmt".into());
+    let fail = |reason: String| CodegenError::file(file, reason);
+    let mut child = Command::new(&rustfmt)
+        .args(["--edition", "2024", "--emit", "stdout", "--quiet"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| {
+            fail(format!(
+                "cannot run `{rustfmt}` ({e}); install it with `rustup component add rustfmt`"
+            ))
+        })?;
+    let mut stdin = child
+        .stdin
+        .take()
+        .ok_or_else(|| fail("rustfmt has no stdin".into()))?;
+    let input = text.to_owned();
+    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
+    let output = child
+        .wait_with_output()
+        .map_err(|e| fail(format!("rustfmt failed: {e}")))?;
+    writer
+        .join()
+        .map_err(|_| fail("rustfmt input thread panicked".into()))?
+        .map_err(|e| fail(format!("cannot write to rustfmt: {e}")))?;
+    if !output.status.success() {
+        return Err(fail(format!(
+            "rustfmt rejected the generated code: {}",
+            String::from_utf8_lossy(&output.stderr)
+        )));
+    }
+    String::from_utf8(output.stdout).map_err(|e| fail(format!("rustfmt wrote non-UTF-8: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::line_doc_comments;
+
+    #[test]
+    fn block_doc_comments_become_line_comments_with_the_text_unindented() {
+        let code =
+            "impl A {\n    /**Current state\n\nSends a `GET`\n- `id`: x\n*/\n    fn f() {}\n}\n";
+        assert_eq!(
+            line_doc_comments(code),
+            "impl A {\n    /// Current state\n    ///\n    /// Sends a `GET`\n    /// - `id`: x\n    fn f() {}\n}\n"
+        );
+        assert_eq!(
+            line_doc_comments("/** one line */\nstruct S;\n"),
+            "/// one line\nstruct S;\n"
+        );
+    }
 }

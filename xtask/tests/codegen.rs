@@ -15,12 +15,19 @@ fn checked_in_generated_files_match_the_schemas() {
     let files = generate(&root).unwrap_or_else(|e| panic!("{e}"));
     let stale = check(&root, &files);
     let diffs: String = stale.iter().map(|s| s.diff.as_str()).collect();
-    assert!(stale.is_empty(), "stale generated files; run `cargo xtask codegen`:\n{diffs}");
+    assert!(
+        stale.is_empty(),
+        "stale generated files; run `cargo xtask codegen`:\n{diffs}"
+    );
     for file in &files {
         // Rust files start with a comment; JSON has none, so its first key says it.
         let first = file.contents.lines().take(2).collect::<Vec<_>>().join(" ");
         let names_the_command = first.contains("cargo xtask codegen");
-        assert!(names_the_command, "{} does not start with the command that made it: {first}", file.path.display());
+        assert!(
+            names_the_command,
+            "{} does not start with the command that made it: {first}",
+            file.path.display()
+        );
     }
 }
 
@@ -30,10 +37,16 @@ fn sandbox() -> (tempfile::TempDir, PathBuf) {
     let root = dir.path().to_path_buf();
     let real = repository_root();
     copy_tree(&real.join("schemas"), &root.join("schemas"));
-    copy_tree(&real.join("crates/runcomfy-types/src/models"), &root.join("crates/runcomfy-types/src/models"));
+    copy_tree(
+        &real.join("crates/runcomfy-types/src/models"),
+        &root.join("crates/runcomfy-types/src/models"),
+    );
     fs::create_dir_all(root.join("crates/runcomfy-api/src")).expect("mkdir");
-    fs::copy(real.join("crates/runcomfy-api/src/generated.rs"), root.join("crates/runcomfy-api/src/generated.rs"))
-        .expect("copy");
+    fs::copy(
+        real.join("crates/runcomfy-api/src/generated.rs"),
+        root.join("crates/runcomfy-api/src/generated.rs"),
+    )
+    .expect("copy");
     (dir, root)
 }
 
@@ -59,16 +72,35 @@ fn edit(root: &Path, file: &str, from: &str, to: &str) {
 #[test]
 fn a_one_line_constraint_change_without_regenerating_is_stale() {
     let (_dir, sandbox) = sandbox();
-    edit(&sandbox, KLING_INPUT, "\"maxLength\": 1391", "\"maxLength\": 1390");
+    edit(
+        &sandbox,
+        KLING_INPUT,
+        "\"maxLength\": 1391",
+        "\"maxLength\": 1390",
+    );
     let files = generate(&sandbox).unwrap_or_else(|e| panic!("{e}"));
     // Compared with what the real repository has checked in.
     let stale = check(&repository_root(), &files);
     let paths: Vec<String> = stale.iter().map(|s| s.path.display().to_string()).collect();
     assert!(paths.contains(&KLING_MODULE.to_owned()), "{paths:?}");
-    assert!(paths.contains(&"schemas/openapi.json".to_owned()), "{paths:?}");
-    let module_diff = &stale.iter().find(|s| s.path.ends_with("kling_1_6_pro_image_to_video.rs")).expect("diff").diff;
-    assert!(module_diff.contains("-      \"maxLength\": 1391,") && module_diff.contains("+      \"maxLength\": 1390,"), "{module_diff}");
-    assert!(module_diff.contains("1390usize"), "the generated Prompt check changes too:\n{module_diff}");
+    assert!(
+        paths.contains(&"schemas/openapi.json".to_owned()),
+        "{paths:?}"
+    );
+    let module_diff = &stale
+        .iter()
+        .find(|s| s.path.ends_with("kling_1_6_pro_image_to_video.rs"))
+        .expect("diff")
+        .diff;
+    assert!(
+        module_diff.contains("-      \"maxLength\": 1391,")
+            && module_diff.contains("+      \"maxLength\": 1390,"),
+        "{module_diff}"
+    );
+    assert!(
+        module_diff.contains("1390usize"),
+        "the generated Prompt check changes too:\n{module_diff}"
+    );
 }
 
 fn failure(root: &Path) -> CodegenError {
@@ -78,23 +110,69 @@ fn failure(root: &Path) -> CodegenError {
 #[test]
 fn malformed_json_names_the_file_and_position() {
     let (_dir, root) = sandbox();
-    edit(&root, KLING_INPUT, "\"maxLength\": 1391,", "\"maxLength\": 1391,,");
+    edit(
+        &root,
+        KLING_INPUT,
+        "\"maxLength\": 1391,",
+        "\"maxLength\": 1391,,",
+    );
     let error = failure(&root);
     assert_eq!(error.file, Path::new(KLING_INPUT));
-    assert!(error.pointer.as_deref().is_some_and(|p| p.starts_with("line ")), "{error}");
+    assert!(
+        error
+            .pointer
+            .as_deref()
+            .is_some_and(|p| p.starts_with("line ")),
+        "{error}"
+    );
     assert!(error.to_string().contains("not valid JSON"), "{error}");
 }
 
 #[test]
 fn unsupported_schemas_name_the_file_the_pointer_and_the_reason() {
     let cases: &[(&str, &str, &str, &str)] = &[
-        ("\"type\": \"integer\"", "\"type\": \"int\"", "/properties/duration/type", "must be one of"),
-        ("\"validation_rule\": \"file_size_mb<\"", "\"validation_rule\": \"file_size_gb<\"", "/properties/image_url/validations/2/validation_rule", "unknown validation_rule `file_size_gb<`"),
-        ("\"maxLength\": 1391", "\"maxLength\": \"long\"", "/properties/prompt/maxLength", "draft-07"),
-        ("\"maxLength\": 1391", "\"$ref\": \"https://example.com/prompt.json\"", "/properties/prompt/$ref", "`$ref` is not supported"),
-        ("\"maxLength\": 1391", "\"contentEncoding\": \"base64\"", "/properties/prompt/contentEncoding", "unsupported keyword"),
-        ("\"format\": \"uri\",\n      \"validations\"", "\"format\": \"uri\",\n      \"default\": \"https://a.example/b.png\",\n      \"validations\"", "/properties/image_url/default", "cannot have a default"),
-        ("\"title\": \"Input\"", "\"title\": \"KlingInput\"", "/title", "names the Rust type"),
+        (
+            "\"type\": \"integer\"",
+            "\"type\": \"int\"",
+            "/properties/duration/type",
+            "must be one of",
+        ),
+        (
+            "\"validation_rule\": \"file_size_mb<\"",
+            "\"validation_rule\": \"file_size_gb<\"",
+            "/properties/image_url/validations/2/validation_rule",
+            "unknown validation_rule `file_size_gb<`",
+        ),
+        (
+            "\"maxLength\": 1391",
+            "\"maxLength\": \"long\"",
+            "/properties/prompt/maxLength",
+            "draft-07",
+        ),
+        (
+            "\"maxLength\": 1391",
+            "\"$ref\": \"https://example.com/prompt.json\"",
+            "/properties/prompt/$ref",
+            "`$ref` is not supported",
+        ),
+        (
+            "\"maxLength\": 1391",
+            "\"contentEncoding\": \"base64\"",
+            "/properties/prompt/contentEncoding",
+            "unsupported keyword",
+        ),
+        (
+            "\"format\": \"uri\",\n      \"validations\"",
+            "\"format\": \"uri\",\n      \"default\": \"https://a.example/b.png\",\n      \"validations\"",
+            "/properties/image_url/default",
+            "cannot have a default",
+        ),
+        (
+            "\"title\": \"Input\"",
+            "\"title\": \"KlingInput\"",
+            "/title",
+            "names the Rust type",
+        ),
     ];
     for (from, to, pointer, reason) in cases {
         let (_dir, root) = sandbox();
@@ -109,9 +187,13 @@ fn unsupported_schemas_name_the_file_the_pointer_and_the_reason() {
 #[test]
 fn a_model_folder_without_an_output_schema_is_named() {
     let (_dir, root) = sandbox();
-    fs::remove_file(root.join("schemas/models/kling/kling-1-6/pro/image-to-video/output.json")).expect("rm");
+    fs::remove_file(root.join("schemas/models/kling/kling-1-6/pro/image-to-video/output.json"))
+        .expect("rm");
     let error = failure(&root);
-    assert_eq!(error.file, Path::new("schemas/models/kling/kling-1-6/pro/image-to-video/output.json"));
+    assert_eq!(
+        error.file,
+        Path::new("schemas/models/kling/kling-1-6/pro/image-to-video/output.json")
+    );
     assert!(error.reason.contains("cannot read"), "{error}");
 }
 
@@ -120,23 +202,59 @@ fn a_failure_anywhere_writes_nothing() {
     let (_dir, root) = sandbox();
     let before = fs::read_to_string(root.join(KLING_MODULE)).expect("read");
     // A real change to one model, and a second model that is broken.
-    edit(&root, KLING_INPUT, "\"maxLength\": 1391", "\"maxLength\": 1000");
+    edit(
+        &root,
+        KLING_INPUT,
+        "\"maxLength\": 1391",
+        "\"maxLength\": 1000",
+    );
     let broken = root.join("schemas/models/acme/broken");
     fs::create_dir_all(&broken).expect("mkdir");
     fs::write(broken.join("input.json"), r#"{"$schema": "http://json-schema.org/draft-07/schema#", "title": "Input", "type": "object", "properties": {"x": {"type": "strng"}}}"#).expect("write");
     fs::write(broken.join("output.json"), r#"{"$schema": "http://json-schema.org/draft-07/schema#", "title": "Output", "type": "object", "properties": {}}"#).expect("write");
     let error = regenerate(&root).expect_err("broken model");
-    assert_eq!(error.file, Path::new("schemas/models/acme/broken/input.json"));
-    assert_eq!(fs::read_to_string(root.join(KLING_MODULE)).expect("read"), before, "kling module was rewritten");
-    assert!(!root.join("crates/runcomfy-types/src/models/acme_broken.rs").exists());
+    assert_eq!(
+        error.file,
+        Path::new("schemas/models/acme/broken/input.json")
+    );
+    assert_eq!(
+        fs::read_to_string(root.join(KLING_MODULE)).expect("read"),
+        before,
+        "kling module was rewritten"
+    );
+    assert!(
+        !root
+            .join("crates/runcomfy-types/src/models/acme_broken.rs")
+            .exists()
+    );
 
     // Once fixed, both models are written and the index lists both.
-    edit(&root, "schemas/models/acme/broken/input.json", "strng", "string");
+    edit(
+        &root,
+        "schemas/models/acme/broken/input.json",
+        "strng",
+        "string",
+    );
     let written = regenerate(&root).unwrap_or_else(|e| panic!("{e}"));
-    assert!(written.contains(&PathBuf::from("crates/runcomfy-types/src/models/acme_broken.rs")), "{written:?}");
-    let index = fs::read_to_string(root.join("crates/runcomfy-types/src/models/mod.rs")).expect("index");
-    assert!(index.contains("pub mod acme_broken;") && index.contains("&acme_broken::SPEC"), "{index}");
+    assert!(
+        written.contains(&PathBuf::from(
+            "crates/runcomfy-types/src/models/acme_broken.rs"
+        )),
+        "{written:?}"
+    );
+    let index =
+        fs::read_to_string(root.join("crates/runcomfy-types/src/models/mod.rs")).expect("index");
+    assert!(
+        index.contains("pub mod acme_broken;") && index.contains("&acme_broken::SPEC"),
+        "{index}"
+    );
     let openapi = fs::read_to_string(root.join("schemas/openapi.json")).expect("openapi");
-    assert!(openapi.contains("\"/models/acme/broken\""), "adding a model is a folder and one command");
-    assert!(check(&root, &generate(&root).expect("generates")).is_empty(), "regenerating twice changes nothing");
+    assert!(
+        openapi.contains("\"/models/acme/broken\""),
+        "adding a model is a folder and one command"
+    );
+    assert!(
+        check(&root, &generate(&root).expect("generates")).is_empty(),
+        "regenerating twice changes nothing"
+    );
 }

@@ -46,7 +46,7 @@ pub mod types {
         ///Undocumented.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub model_id: ::std::option::Option<::std::string::String>,
-        ///Present when `succeeded`; its shape is the model's output schema (schemas/models/<model>/output.json).
+        ///Present when `succeeded`; its shape is the model's output schema (`output.json` in the model's folder under schemas/models/).
         #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
         pub output: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         pub request_id: ::std::string::String,
@@ -104,11 +104,11 @@ pub mod types {
     }
 }
 #[derive(Clone, Debug)]
-/**Client for RunComfy Model API
-
-The queue of RunComfy's Model API: submit a job for a model, poll its status, fetch its result, cancel it. Per-model submit operations are added by `cargo xtask codegen` from schemas/models/.
-
-Version: 1*/
+/// Client for RunComfy Model API
+///
+/// The queue of RunComfy's Model API: submit a job for a model, poll its status, fetch its result, cancel it. Per-model submit operations are added by `cargo xtask codegen` from schemas/models/.
+///
+/// Version: 1
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
@@ -161,13 +161,12 @@ impl ClientInfo<()> for Client {
 impl ClientHooks<()> for &Client {}
 #[allow(clippy::all)]
 impl Client {
-    /**Current state of a request
-
-    Sends a `GET` request to `/requests/{request_id}/status`
-
-    Arguments:
-    - `request_id`: The id returned by submit.
-    */
+    /// Current state of a request
+    ///
+    /// Sends a `GET` request to `/requests/{request_id}/status`
+    ///
+    /// Arguments:
+    /// - `request_id`: The id returned by submit.
     pub async fn get_status<'a>(
         &'a self,
         request_id: &'a str,
@@ -210,13 +209,12 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Outputs and metadata of a request; before completion, its current state
-
-    Sends a `GET` request to `/requests/{request_id}/result`
-
-    Arguments:
-    - `request_id`: The id returned by submit.
-    */
+    /// Outputs and metadata of a request; before completion, its current state
+    ///
+    /// Sends a `GET` request to `/requests/{request_id}/result`
+    ///
+    /// Arguments:
+    /// - `request_id`: The id returned by submit.
     pub async fn get_result<'a>(
         &'a self,
         request_id: &'a str,
@@ -259,13 +257,12 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Cancel a queued request; requests in progress or finished are not cancellable
-
-    Sends a `POST` request to `/requests/{request_id}/cancel`
-
-    Arguments:
-    - `request_id`: The id returned by submit.
-    */
+    /// Cancel a queued request; requests in progress or finished are not cancellable
+    ///
+    /// Sends a `POST` request to `/requests/{request_id}/cancel`
+    ///
+    /// Arguments:
+    /// - `request_id`: The id returned by submit.
     pub async fn cancel_request<'a>(
         &'a self,
         request_id: &'a str,
@@ -308,11 +305,10 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Submit a job for kling/kling-1-6/pro/image-to-video
-
-    Sends a `POST` request to `/models/kling/kling-1-6/pro/image-to-video`
-
-    */
+    /// Submit a job for kling/kling-1-6/pro/image-to-video
+    ///
+    /// Sends a `POST` request to `/models/kling/kling-1-6/pro/image-to-video`
+    ///
     pub async fn submit_kling_1_6_pro_image_to_video<'a>(
         &'a self,
         body: &'a ::runcomfy_types::models::kling_1_6_pro_image_to_video::Input,

@@ -12,7 +12,14 @@
 //! it with [`Client::new_with_client`] and a `reqwest::Client` that carries
 //! the `Authorization` header. The runtime client adds the rest.
 
-#[allow(missing_docs, unreachable_pub, dead_code, clippy::all, rust_2018_idioms)]
+#[allow(
+    missing_docs,
+    unreachable_pub,
+    dead_code,
+    clippy::all,
+    clippy::unwrap_used,
+    rust_2018_idioms
+)]
 mod generated;
 
 pub use generated::*;

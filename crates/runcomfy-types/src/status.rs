@@ -117,7 +117,8 @@ mod tests {
     #[test]
     fn known_values_round_trip_and_unknown_ones_are_kept() {
         let parsed: Vec<QueueStatus> =
-            serde_json::from_str(r#"["in_queue","in_progress","completed","cancelled","paused"]"#).expect("parses");
+            serde_json::from_str(r#"["in_queue","in_progress","completed","cancelled","paused"]"#)
+                .expect("parses");
         assert_eq!(parsed[0], QueueStatus::InQueue);
         assert_eq!(parsed[4], QueueStatus::Other("paused".into()));
         assert_eq!(

@@ -51,7 +51,9 @@ impl MediaRule {
             if value.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&value) {
                 Ok(value as u32)
             } else {
-                Err(format!("`{name}` takes a whole number of pixels, not {value}"))
+                Err(format!(
+                    "`{name}` takes a whole number of pixels, not {value}"
+                ))
             }
         };
         let positive = || {
@@ -118,10 +120,12 @@ impl MediaRules {
         let rules = items
             .iter()
             .enumerate()
-            .map(|(index, item)| Self::parse_one(item).map_err(|(field, reason)| RuleError {
-                pointer: format!("/{index}{field}"),
-                reason,
-            }))
+            .map(|(index, item)| {
+                Self::parse_one(item).map_err(|(field, reason)| RuleError {
+                    pointer: format!("/{index}{field}"),
+                    reason,
+                })
+            })
             .collect::<Result<_, _>>()?;
         Ok(Self { rules })
     }
@@ -131,22 +135,37 @@ impl MediaRules {
             .as_object()
             .ok_or(("", "a rule must be an object".to_owned()))?;
         for key in object.keys() {
-            if !["validation_rule", "validation_value", "validation_error"].contains(&key.as_str()) {
-                return Err(("", format!("unknown key `{key}` in a rule; allowed: validation_rule, validation_value, validation_error")));
+            if !["validation_rule", "validation_value", "validation_error"].contains(&key.as_str())
+            {
+                return Err((
+                    "",
+                    format!(
+                        "unknown key `{key}` in a rule; allowed: validation_rule, validation_value, validation_error"
+                    ),
+                ));
             }
         }
         let name = object
             .get("validation_rule")
             .and_then(Value::as_str)
-            .ok_or(("/validation_rule", "`validation_rule` must be a string".to_owned()))?;
+            .ok_or((
+                "/validation_rule",
+                "`validation_rule` must be a string".to_owned(),
+            ))?;
         let value = object
             .get("validation_value")
             .and_then(Value::as_f64)
-            .ok_or(("/validation_value", "`validation_value` must be a number".to_owned()))?;
+            .ok_or((
+                "/validation_value",
+                "`validation_value` must be a number".to_owned(),
+            ))?;
         let message = object
             .get("validation_error")
             .and_then(Value::as_str)
-            .ok_or(("/validation_error", "`validation_error` must be a string".to_owned()))?;
+            .ok_or((
+                "/validation_error",
+                "`validation_error` must be a string".to_owned(),
+            ))?;
         let rule = MediaRule::parse(name, value).map_err(|reason| ("/validation_rule", reason))?;
         Ok((rule, message.to_owned()))
     }
@@ -164,8 +183,12 @@ impl MediaRules {
     /// What must be learned about a file to evaluate these rules.
     pub fn needs(&self) -> Needs {
         Needs {
-            dimensions: self.iter().any(|rule| !matches!(rule, MediaRule::SizeBelowMb(_))),
-            size: self.iter().any(|rule| matches!(rule, MediaRule::SizeBelowMb(_))),
+            dimensions: self
+                .iter()
+                .any(|rule| !matches!(rule, MediaRule::SizeBelowMb(_))),
+            size: self
+                .iter()
+                .any(|rule| matches!(rule, MediaRule::SizeBelowMb(_))),
         }
     }
 
@@ -278,14 +301,25 @@ mod tests {
     }
 
     fn facts(width: u32, height: u32, size: u64) -> MediaFacts {
-        MediaFacts { width: Some(width), height: Some(height), size_bytes: Some(size) }
+        MediaFacts {
+            width: Some(width),
+            height: Some(height),
+            size_bytes: Some(size),
+        }
     }
 
     #[test]
     fn boundaries_follow_the_provider_wording() {
         let rules = kling_start_image_rules();
-        assert_eq!(rules.violations(&facts(301, 301, 9_999_999)), Vec::<&str>::new());
-        assert_eq!(rules.violations(&facts(300, 600, 1)), vec!["px"], "300 does not exceed 300");
+        assert_eq!(
+            rules.violations(&facts(301, 301, 9_999_999)),
+            Vec::<&str>::new()
+        );
+        assert_eq!(
+            rules.violations(&facts(300, 600, 1)),
+            vec!["px"],
+            "300 does not exceed 300"
+        );
         assert_eq!(rules.violations(&facts(600, 300, 1)), vec!["px"]);
         assert_eq!(rules.violations(&facts(400, 400, 10_000_000)), vec!["size"]);
         // 2:5 and 5:2 themselves are allowed.
@@ -293,14 +327,24 @@ mod tests {
         assert!(rules.violations(&facts(1000, 400, 1)).is_empty());
         assert_eq!(rules.violations(&facts(399, 1000, 1)), vec!["ratio"]);
         assert_eq!(rules.violations(&facts(1001, 400, 1)), vec!["ratio"]);
-        assert_eq!(rules.violations(&facts(250, 250, 20_000_000)), vec!["px", "size"], "each message once");
+        assert_eq!(
+            rules.violations(&facts(250, 250, 20_000_000)),
+            vec!["px", "size"],
+            "each message once"
+        );
     }
 
     #[test]
     fn unknown_facts_break_nothing_and_needs_are_derived() {
         let rules = kling_start_image_rules();
         assert!(rules.violations(&MediaFacts::default()).is_empty());
-        assert_eq!(rules.needs(), Needs { dimensions: true, size: true });
+        assert_eq!(
+            rules.needs(),
+            Needs {
+                dimensions: true,
+                size: true
+            }
+        );
         assert_eq!(rules.size_limit(), Some(10_000_000));
     }
 
@@ -312,7 +356,9 @@ mod tests {
         ]))
         .expect_err("unknown rule");
         assert_eq!(error.pointer, "/1/validation_rule");
-        assert!(error.reason.contains("duration_seconds<") && error.reason.contains("width_pixels>"));
+        assert!(
+            error.reason.contains("duration_seconds<") && error.reason.contains("width_pixels>")
+        );
 
         let error = MediaRules::parse(&json!([{"validation_rule": "width_pixels>", "validation_value": "300", "validation_error": "x"}]))
             .expect_err("string value");
@@ -330,6 +376,9 @@ mod tests {
         assert_eq!(unfetchable_reason("data:image/png;base64,AAAA"), None);
         assert!(unfetchable_reason("ftp://host/a.png").is_some_and(|r| r.contains("`ftp:`")));
         assert!(unfetchable_reason("./start.png").is_some_and(|r| r.contains("local file")));
-        assert!(unfetchable_reason("C:\\images\\a.png").is_some(), "a drive letter is no scheme we fetch");
+        assert!(
+            unfetchable_reason("C:\\images\\a.png").is_some(),
+            "a drive letter is no scheme we fetch"
+        );
     }
 }

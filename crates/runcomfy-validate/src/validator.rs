@@ -54,7 +54,11 @@ pub struct InvalidInput {
 impl fmt::Display for InvalidInput {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let count = self.errors.len();
-        write!(f, "invalid input ({count} error{})", if count == 1 { "" } else { "s" })?;
+        write!(
+            f,
+            "invalid input ({count} error{})",
+            if count == 1 { "" } else { "s" }
+        )?;
         for error in &self.errors {
             write!(f, "\n  {error}")?;
         }
@@ -99,7 +103,11 @@ impl Validator {
                 pointer: error.instance_path().as_str().to_owned(),
                 reason: error.to_string(),
             })?;
-        Ok(Self { schema: schema.clone(), compiled, media })
+        Ok(Self {
+            schema: schema.clone(),
+            compiled,
+            media,
+        })
     }
 
     /// The schema this validator was compiled from.
@@ -117,7 +125,9 @@ impl Validator {
         if self.compiled.is_valid(input) {
             return Ok(());
         }
-        Err(InvalidInput { errors: self.errors(input) })
+        Err(InvalidInput {
+            errors: self.errors(input),
+        })
     }
 
     /// Serializes a typed value (such as a generated model input built with its
@@ -142,7 +152,9 @@ impl Validator {
             let keyword = error.kind().keyword().to_owned();
             match error.kind() {
                 ValidationErrorKind::Required { property } => {
-                    let name = property.as_str().map_or_else(|| property.to_string(), str::to_owned);
+                    let name = property
+                        .as_str()
+                        .map_or_else(|| property.to_string(), str::to_owned);
                     errors.push(FieldError {
                         pointer: child_pointer(&pointer, &name),
                         keyword,
@@ -183,18 +195,27 @@ impl Validator {
 
     /// The fields that carry media rules, as (JSON pointer, rules).
     pub fn media_rules(&self) -> impl Iterator<Item = (&str, &MediaRules)> {
-        self.media.iter().map(|(pointer, rules)| (pointer.as_str(), rules))
+        self.media
+            .iter()
+            .map(|(pointer, rules)| (pointer.as_str(), rules))
     }
 
     /// The media rules of one field (`/image_url`), if it has any.
     pub fn media_rules_of(&self, pointer: &str) -> Option<&MediaRules> {
-        self.media.iter().find(|(p, _)| p == pointer).map(|(_, rules)| rules)
+        self.media
+            .iter()
+            .find(|(p, _)| p == pointer)
+            .map(|(_, rules)| rules)
     }
 
     /// Checks the media rules of every media field present in the input,
     /// concurrently, reading only what each rule needs. A reference that
     /// cannot be read is an error on its field that says why.
-    pub async fn validate_media(&self, input: &Value, probe: &MediaProbe) -> Result<(), InvalidInput> {
+    pub async fn validate_media(
+        &self,
+        input: &Value,
+        probe: &MediaProbe,
+    ) -> Result<(), InvalidInput> {
         let checks = self.media.iter().filter_map(|(pointer, rules)| {
             let reference = input.pointer(pointer)?.as_str()?;
             // Unfetchable values are reported by `validate`.
@@ -203,23 +224,46 @@ impl Validator {
             }
             Some(check_media(pointer, rules, reference, probe))
         });
-        let errors: Vec<FieldError> = futures::future::join_all(checks).await.into_iter().flatten().collect();
-        if errors.is_empty() { Ok(()) } else { Err(InvalidInput { errors }) }
+        let errors: Vec<FieldError> = futures::future::join_all(checks)
+            .await
+            .into_iter()
+            .flatten()
+            .collect();
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(InvalidInput { errors })
+        }
     }
 
     /// [`validate`](Self::validate), then [`validate_media`](Self::validate_media)
     /// for the fields that passed: every error of both.
-    pub async fn validate_all(&self, input: &Value, probe: &MediaProbe) -> Result<(), InvalidInput> {
+    pub async fn validate_all(
+        &self,
+        input: &Value,
+        probe: &MediaProbe,
+    ) -> Result<(), InvalidInput> {
         let mut errors = self.errors(input);
         if let Err(media) = self.validate_media(input, probe).await {
             let failed: Vec<String> = errors.iter().map(|e| e.pointer.clone()).collect();
-            errors.extend(media.errors.into_iter().filter(|m| !failed.contains(&m.pointer)));
+            errors.extend(
+                media
+                    .errors
+                    .into_iter()
+                    .filter(|m| !failed.contains(&m.pointer)),
+            );
         }
-        if errors.is_empty() { Ok(()) } else { Err(InvalidInput { errors }) }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(InvalidInput { errors })
+        }
     }
 
     fn allowed_properties(&self, schema_path: &str) -> String {
-        let parent = schema_path.strip_suffix("/additionalProperties").unwrap_or(schema_path);
+        let parent = schema_path
+            .strip_suffix("/additionalProperties")
+            .unwrap_or(schema_path);
         let names: Vec<&str> = self
             .schema
             .pointer(parent)
@@ -247,7 +291,10 @@ pub(crate) async fn check_media(
         Ok(source) => source,
         Err(e) => return Some(error(e.to_string())),
     };
-    match probe.probe(&source, rules.needs(), rules.size_limit()).await {
+    match probe
+        .probe(&source, rules.needs(), rules.size_limit())
+        .await
+    {
         Ok(facts) => {
             let broken = rules.violations(&facts);
             (!broken.is_empty()).then(|| error(broken.join(" ")))
@@ -264,10 +311,12 @@ fn child_pointer(parent: &str, name: &str) -> String {
 /// 1,392-character prompt or a 6 MiB data: URI) back at the user.
 fn describe(error: &jsonschema::ValidationError<'_>) -> String {
     match error.instance().as_ref() {
-        Value::String(s) if s.chars().count() > 64 => {
-            error.masked_with(format!("a string of {} characters", s.chars().count())).to_string()
-        }
-        Value::Array(items) => error.masked_with(format!("an array of {} items", items.len())).to_string(),
+        Value::String(s) if s.chars().count() > 64 => error
+            .masked_with(format!("a string of {} characters", s.chars().count()))
+            .to_string(),
+        Value::Array(items) => error
+            .masked_with(format!("an array of {} items", items.len()))
+            .to_string(),
         Value::Object(_) => error.masked_with("an object").to_string(),
         _ => error.to_string(),
     }
@@ -282,7 +331,12 @@ fn collect_media_rules(
 ) -> Result<(), SchemaError> {
     if let Some(value) = schema.get(rules::KEYWORD) {
         let rules = MediaRules::parse(value).map_err(|e| SchemaError {
-            pointer: format!("{}/{}{}", schema_pointer_of(&instance), rules::KEYWORD, e.pointer),
+            pointer: format!(
+                "{}/{}{}",
+                schema_pointer_of(&instance),
+                rules::KEYWORD,
+                e.pointer
+            ),
             reason: e.reason,
         })?;
         out.push((instance.clone(), rules));
@@ -297,5 +351,9 @@ fn collect_media_rules(
 
 /// The schema location of an instance pointer made only of property names.
 fn schema_pointer_of(instance: &str) -> String {
-    instance.split('/').skip(1).map(|token| format!("/properties/{token}")).collect()
+    instance
+        .split('/')
+        .skip(1)
+        .map(|token| format!("/properties/{token}"))
+        .collect()
 }

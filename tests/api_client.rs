@@ -1,0 +1,112 @@
+//! The generated queue client against a loopback server: the model id is a
+//! fixed path (never percent-encoded), the body is the typed input, unknown
+//! status values and fields are tolerated, and the error body is parsed.
+
+use std::sync::{Arc, Mutex};
+
+use axum::Router;
+use axum::extract::{Json, Path};
+use axum::http::{StatusCode, Uri};
+use axum::routing::{get, post};
+use runcomfy_api::{Client, Error};
+use runcomfy_types::QueueStatus;
+use runcomfy_types::models::kling_1_6_pro_image_to_video::Input;
+use serde_json::{Value, json};
+
+type Seen = Arc<Mutex<Vec<(String, Value)>>>;
+
+async fn serve(seen: Seen) -> String {
+    let submit_seen = seen.clone();
+    let app = Router::new()
+        .route(
+            "/v1/models/{*model}",
+            post(move |uri: Uri, Json(body): Json<Value>| async move {
+                submit_seen.lock().expect("lock").push((uri.path().to_owned(), body));
+                Json(json!({
+                    "request_id": "req-1",
+                    "status_url": "http://127.0.0.1/v1/requests/req-1/status",
+                    "result_url": "http://127.0.0.1/v1/requests/req-1/result",
+                    "cancel_url": "http://127.0.0.1/v1/requests/req-1/cancel",
+                    "a_field_added_later": {"nested": true}
+                }))
+            }),
+        )
+        .route(
+            "/v1/requests/{id}/status",
+            get(|Path(id): Path<String>| async move {
+                if id == "req-1" {
+                    (StatusCode::OK, Json(json!({"request_id": id, "status": "paused_for_maintenance", "eta": 3})))
+                } else {
+                    (
+                        StatusCode::NOT_FOUND,
+                        Json(json!({"error_code": 404001, "error_message": "request not found", "detail": null})),
+                    )
+                }
+            }),
+        );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let address = listener.local_addr().expect("address");
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    format!("http://{address}/v1")
+}
+
+fn client(base: &str) -> Client {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    Client::new_with_client(
+        base,
+        reqwest::Client::builder()
+            .no_proxy()
+            .build()
+            .expect("client"),
+    )
+}
+
+#[tokio::test]
+async fn submit_posts_the_typed_input_to_the_models_fixed_path() {
+    let seen = Seen::default();
+    let base = serve(seen.clone()).await;
+    let input: Input = Input::builder()
+        .image_url("https://example.com/start.png")
+        .duration(10)
+        .try_into()
+        .expect("builds");
+    let answer = client(&base)
+        .submit_kling_1_6_pro_image_to_video(&input)
+        .await
+        .expect("submitted");
+    assert_eq!(answer.request_id, "req-1");
+    let seen = seen.lock().expect("lock");
+    assert_eq!(seen.len(), 1);
+    assert_eq!(
+        seen[0].0, "/v1/models/kling/kling-1-6/pro/image-to-video",
+        "slashes are path, not %2F"
+    );
+    assert_eq!(seen[0].1["image_url"], "https://example.com/start.png");
+    assert_eq!(seen[0].1["duration"], 10);
+}
+
+#[tokio::test]
+async fn unknown_status_values_and_fields_do_not_break_the_client() {
+    let base = serve(Seen::default()).await;
+    let status = client(&base).get_status("req-1").await.expect("parsed");
+    assert_eq!(
+        status.status,
+        QueueStatus::Other("paused_for_maintenance".into())
+    );
+    assert_eq!(status.queue_position, None);
+}
+
+#[tokio::test]
+async fn an_error_answer_carries_the_providers_error_body() {
+    let base = serve(Seen::default()).await;
+    match client(&base).get_status("nope").await {
+        Err(Error::ErrorResponse(response)) => {
+            assert_eq!(response.status(), 404);
+            assert_eq!(response.error_code, Some(404001));
+            assert_eq!(response.error_message.as_deref(), Some("request not found"));
+        }
+        other => panic!("expected the error body, got {other:?}"),
+    }
+}
