@@ -13,15 +13,15 @@ use crate::models::{Model, read_json};
 
 /// The queue parts, relative to the repository root.
 pub const BASE: &str = "schemas/queue/openapi.json";
-/// The per-model submit operation template.
-pub const SUBMIT_TEMPLATE: &str = "schemas/queue/submit.json";
+/// The per-model path item template (submit, catalog entry).
+pub const MODEL_TEMPLATE: &str = "schemas/queue/model.json";
 /// The assembled document.
 pub const OUTPUT: &str = "schemas/openapi.json";
 
 /// The assembled OpenAPI 3.0 document.
 pub fn assemble(root: &Path, models: &[Model]) -> Result<Value, CodegenError> {
     let base = read_json(root, Path::new(BASE))?;
-    let template = read_json(root, Path::new(SUBMIT_TEMPLATE))?;
+    let template = read_json(root, Path::new(MODEL_TEMPLATE))?;
     let Value::Object(base) = base else {
         return Err(CodegenError::at(BASE, "", "must be an object"));
     };

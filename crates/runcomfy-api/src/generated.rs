@@ -30,6 +30,24 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
     }
+    ///A model in the catalog.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct ModelInfo {
+        ///The model's input JSON Schema, when asked for.
+        #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
+        pub input_schema: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub model_id: ::std::string::String,
+        ///The JSON Schema of the model's `output`, when asked for.
+        #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
+        pub output_schema: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    ///A page of the catalog.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct ModelList {
+        pub models: ::std::vec::Vec<ModelInfo>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub total: ::std::option::Option<i64>,
+    }
     ///The answer of the result endpoint.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ResultResponse {
@@ -296,6 +314,101 @@ impl Client {
         let response = result?;
         match response.status().as_u16() {
             202u16 => ResponseValue::from_response(response).await,
+            400u16..=499u16 => Err(Error::ErrorResponse(
+                ResponseValue::from_response(response).await?,
+            )),
+            500u16..=599u16 => Err(Error::ErrorResponse(
+                ResponseValue::from_response(response).await?,
+            )),
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /// The models the service offers (undocumented; used by the provider's CLI)
+    ///
+    /// Sends a `GET` request to `/models`
+    ///
+    pub async fn list_models<'a>(
+        &'a self,
+        category: Option<&'a str>,
+        include_schema: Option<bool>,
+        limit: Option<::std::num::NonZeroU64>,
+        offset: Option<i64>,
+        search: Option<&'a str>,
+    ) -> Result<ResponseValue<types::ModelList>, Error<types::ErrorBody>> {
+        let url = format!("{}/models", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map.append(
+            ::reqwest::header::HeaderName::from_static("api-version"),
+            ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+        );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .query(&progenitor_client::QueryParam::new("category", &category))
+            .query(&progenitor_client::QueryParam::new(
+                "include_schema",
+                &include_schema,
+            ))
+            .query(&progenitor_client::QueryParam::new("limit", &limit))
+            .query(&progenitor_client::QueryParam::new("offset", &offset))
+            .query(&progenitor_client::QueryParam::new("search", &search))
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "list_models",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16..=499u16 => Err(Error::ErrorResponse(
+                ResponseValue::from_response(response).await?,
+            )),
+            500u16..=599u16 => Err(Error::ErrorResponse(
+                ResponseValue::from_response(response).await?,
+            )),
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /// The catalog entry of kling/kling-1-6/pro/image-to-video, with its schemas
+    ///
+    /// Sends a `GET` request to `/models/kling/kling-1-6/pro/image-to-video`
+    ///
+    pub async fn get_model_kling_1_6_pro_image_to_video<'a>(
+        &'a self,
+    ) -> Result<ResponseValue<types::ModelInfo>, Error<types::ErrorBody>> {
+        let url = format!("{}/models/kling/kling-1-6/pro/image-to-video", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map.append(
+            ::reqwest::header::HeaderName::from_static("api-version"),
+            ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+        );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "get_model_kling_1_6_pro_image_to_video",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
             400u16..=499u16 => Err(Error::ErrorResponse(
                 ResponseValue::from_response(response).await?,
             )),
