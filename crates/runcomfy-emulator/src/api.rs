@@ -1,0 +1,663 @@
+//! The Model API routes: submit, status, result, cancel, the catalog, and the
+//! output files. Handlers return a [`Reply`]; the server turns it into HTTP,
+//! checks it against the contract, and injects faults around it.
+
+use std::hash::{BuildHasher, Hasher};
+use std::sync::Arc;
+use std::time::SystemTime;
+
+use http_body_util::BodyExt;
+use hyper::body::Incoming;
+use hyper::header::{self, HeaderMap, HeaderValue};
+use hyper::{Method, Request, StatusCode};
+use runcomfy_validate::{FieldError, MediaProbe, Validator};
+use serde_json::{Value, json};
+
+use crate::faults::Target;
+use crate::jobs::{Cancelled, JobState, Queue};
+use crate::media;
+
+/// An answer, before it becomes HTTP.
+#[derive(Debug)]
+pub(crate) enum Reply {
+    /// A JSON body.
+    Json {
+        /// The status.
+        status: StatusCode,
+        /// Extra headers (`Retry-After`, `Allow`).
+        headers: Vec<(header::HeaderName, HeaderValue)>,
+        /// The body.
+        body: Value,
+    },
+    /// An output file (or part of it).
+    File(media::FileReply),
+}
+
+impl Reply {
+    fn json(status: StatusCode, body: Value) -> Self {
+        Self::Json {
+            status,
+            headers: Vec::new(),
+            body,
+        }
+    }
+
+    /// The documented error body: `error_code` when there is one, a message
+    /// and an optional `detail`.
+    pub(crate) fn error(
+        status: StatusCode,
+        code: Option<u64>,
+        message: impl Into<String>,
+        detail: Option<Value>,
+    ) -> Self {
+        let mut body = serde_json::Map::new();
+        if let Some(code) = code {
+            body.insert("error_code".into(), json!(code));
+        }
+        body.insert("error_message".into(), json!(message.into()));
+        if let Some(detail) = detail {
+            body.insert("detail".into(), detail);
+        }
+        Self::json(status, Value::Object(body))
+    }
+
+    fn with_header(mut self, name: header::HeaderName, value: &str) -> Self {
+        if let (Self::Json { headers, .. }, Ok(value)) = (&mut self, HeaderValue::from_str(value)) {
+            headers.push((name, value));
+        }
+        self
+    }
+}
+
+/// What the router found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Route {
+    /// `GET /v1/models`.
+    ListModels,
+    /// `GET /v1/models/{model…}`.
+    GetModel(String),
+    /// `POST /v1/models/{model…}`.
+    Submit(String),
+    /// `GET /v1/requests/{id}/status`.
+    Status(String),
+    /// `GET /v1/requests/{id}/result`.
+    Result(String),
+    /// `POST /v1/requests/{id}/cancel`.
+    Cancel(String),
+    /// `GET`/`HEAD /files/{id}/output.mp4`.
+    File(String),
+    /// A known path with the wrong method; the allowed methods.
+    WrongMethod(&'static str),
+    /// Nothing here.
+    NotFound,
+}
+
+impl Route {
+    /// Routes a request.
+    pub(crate) fn of(method: &Method, path: &str) -> Self {
+        let get = method == Method::GET;
+        let post = method == Method::POST;
+        if let Some(rest) = path.strip_prefix("/v1/models") {
+            let model = rest.trim_start_matches('/');
+            return match (model.is_empty(), get, post) {
+                (true, true, _) => Self::ListModels,
+                (true, _, _) => Self::WrongMethod("GET"),
+                (false, true, _) => Self::GetModel(model.to_owned()),
+                (false, _, true) => Self::Submit(model.to_owned()),
+                (false, _, _) => Self::WrongMethod("GET, POST"),
+            };
+        }
+        if let Some(rest) = path.strip_prefix("/v1/requests/") {
+            let mut parts = rest.split('/');
+            if let (Some(id), Some(action), None) = (parts.next(), parts.next(), parts.next())
+                && !id.is_empty()
+            {
+                let id = id.to_owned();
+                return match (action, get, post) {
+                    ("status", true, _) => Self::Status(id),
+                    ("result", true, _) => Self::Result(id),
+                    ("cancel", _, true) => Self::Cancel(id),
+                    ("status" | "result", _, _) => Self::WrongMethod("GET"),
+                    ("cancel", _, _) => Self::WrongMethod("POST"),
+                    _ => Self::NotFound,
+                };
+            }
+        }
+        if let Some(rest) = path.strip_prefix("/files/")
+            && let Some(id) = rest
+                .strip_suffix("/output.mp4")
+                .filter(|id| !id.contains('/') && !id.is_empty())
+        {
+            return if get || method == Method::HEAD {
+                Self::File(id.to_owned())
+            } else {
+                Self::WrongMethod("GET, HEAD")
+            };
+        }
+        Self::NotFound
+    }
+
+    /// Which planned faults apply.
+    pub(crate) fn target(&self) -> Option<Target> {
+        match self {
+            Self::Submit(_) => Some(Target::Submit),
+            Self::Status(_) => Some(Target::Status),
+            Self::Result(_) => Some(Target::Result),
+            Self::Cancel(_) => Some(Target::Cancel),
+            Self::File(_) => Some(Target::Media),
+            Self::ListModels | Self::GetModel(_) => Some(Target::Any),
+            Self::WrongMethod(_) | Self::NotFound => None,
+        }
+    }
+}
+
+/// What the handlers share.
+#[derive(Debug)]
+pub(crate) struct Api {
+    /// The queue.
+    pub(crate) queue: Arc<Queue>,
+    /// One validator per known model.
+    pub(crate) validators: Vec<(&'static runcomfy_types::ModelSpec, Validator)>,
+    /// Probes media the emulator is allowed to fetch.
+    pub(crate) probe: MediaProbe,
+    /// `http://127.0.0.1:PORT`.
+    pub(crate) origin: String,
+    /// Accepted tokens (`None`: any non-empty one).
+    pub(crate) tokens: Option<Vec<String>>,
+    /// Largest accepted body.
+    pub(crate) body_limit: usize,
+    /// Keys the token fingerprints.
+    pub(crate) fingerprint_key: std::collections::hash_map::RandomState,
+    /// Decides job failures.
+    pub(crate) faults: Arc<crate::faults::FaultInjector>,
+    /// Output files.
+    pub(crate) files: media::Files,
+    /// Counts of what happened.
+    pub(crate) stats: crate::Stats,
+}
+
+impl Api {
+    /// Answers one request.
+    pub(crate) async fn handle(&self, route: Route, request: Request<Incoming>) -> Reply {
+        let owner = match &route {
+            Route::File(_) | Route::NotFound | Route::WrongMethod(_) => 0,
+            _ => match self.authenticate(request.headers()) {
+                Ok(owner) => owner,
+                Err(reply) => return reply,
+            },
+        };
+        match route {
+            Route::ListModels => self.list_models(request.uri().query()),
+            Route::GetModel(model) => self.get_model(&model),
+            Route::Submit(model) => self.submit(&model, owner, request).await,
+            Route::Status(id) => self.status(&id, owner),
+            Route::Result(id) => self.result(&id, owner),
+            Route::Cancel(id) => self.cancel(&id, owner),
+            Route::File(id) => self.file(&id, request.method() == Method::HEAD, request.headers()),
+            Route::WrongMethod(allow) => Reply::error(
+                StatusCode::METHOD_NOT_ALLOWED,
+                None,
+                format!("method not allowed; use {allow}"),
+                None,
+            )
+            .with_header(header::ALLOW, allow),
+            Route::NotFound => Reply::error(StatusCode::NOT_FOUND, None, "no such endpoint", None),
+        }
+    }
+
+    fn authenticate(&self, headers: &HeaderMap) -> Result<u64, Reply> {
+        let token = headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim)
+            .filter(|t| !t.is_empty());
+        let Some(token) = token else {
+            return Err(Reply::error(
+                StatusCode::UNAUTHORIZED,
+                Some(400004),
+                "missing bearer token: send `Authorization: Bearer <token>`",
+                None,
+            ));
+        };
+        if self
+            .tokens
+            .as_ref()
+            .is_some_and(|tokens| !tokens.iter().any(|t| t == token))
+        {
+            return Err(Reply::error(
+                StatusCode::UNAUTHORIZED,
+                Some(400004),
+                "invalid, expired or revoked token",
+                None,
+            ));
+        }
+        let mut hasher = self.fingerprint_key.build_hasher();
+        hasher.write(token.as_bytes());
+        Ok(hasher.finish())
+    }
+
+    fn spec(&self, model: &str) -> Option<&(&'static runcomfy_types::ModelSpec, Validator)> {
+        self.validators.iter().find(|(spec, _)| spec.id == model)
+    }
+
+    fn model_info(spec: &runcomfy_types::ModelSpec, schemas: bool) -> Value {
+        let mut info = json!({"model_id": spec.id});
+        if schemas {
+            info["input_schema"] = serde_json::from_str(spec.input_schema).unwrap_or(Value::Null);
+            info["output_schema"] = serde_json::from_str(spec.output_schema).unwrap_or(Value::Null);
+        }
+        info
+    }
+
+    fn list_models(&self, query: Option<&str>) -> Reply {
+        let params: Vec<(&str, &str)> = query
+            .unwrap_or("")
+            .split('&')
+            .filter_map(|pair| pair.split_once('='))
+            .collect();
+        let param = |name: &str| params.iter().find(|(k, _)| *k == name).map(|(_, v)| *v);
+        let search = param("search").unwrap_or("").to_ascii_lowercase();
+        let with_schema = param("include_schema").is_some_and(|v| v == "true");
+        let offset = param("offset")
+            .and_then(|v| v.parse::<usize>().ok())
+            .unwrap_or(0);
+        let limit = param("limit")
+            .and_then(|v| v.parse::<usize>().ok())
+            .unwrap_or(100);
+        let matching: Vec<_> = self
+            .validators
+            .iter()
+            .filter(|(spec, _)| spec.id.contains(&search))
+            .collect();
+        let models: Vec<Value> = matching
+            .iter()
+            .skip(offset)
+            .take(limit)
+            .map(|(spec, _)| Self::model_info(spec, with_schema))
+            .collect();
+        Reply::json(
+            StatusCode::OK,
+            json!({"models": models, "total": matching.len()}),
+        )
+    }
+
+    fn get_model(&self, model: &str) -> Reply {
+        match self.spec(model) {
+            Some((spec, _)) => Reply::json(StatusCode::OK, Self::model_info(spec, true)),
+            None => unknown_model(model),
+        }
+    }
+
+    async fn submit(&self, model: &str, owner: u64, request: Request<Incoming>) -> Reply {
+        let Some((spec, validator)) = self.spec(model) else {
+            return unknown_model(model);
+        };
+        let content_type = request
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        if !content_type
+            .trim_start()
+            .to_ascii_lowercase()
+            .starts_with("application/json")
+        {
+            return Reply::error(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                None,
+                "the body must be JSON: send `Content-Type: application/json`",
+                None,
+            );
+        }
+        let limited = http_body_util::Limited::new(request.into_body(), self.body_limit);
+        let body = match limited.collect().await {
+            Ok(collected) => collected.to_bytes(),
+            Err(error) if error.is::<http_body_util::LengthLimitError>() => {
+                return Reply::error(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    None,
+                    format!("the body is larger than {} bytes", self.body_limit),
+                    None,
+                );
+            }
+            Err(_) => {
+                return Reply::error(
+                    StatusCode::BAD_REQUEST,
+                    None,
+                    "the body could not be read",
+                    None,
+                );
+            }
+        };
+        let input: Value = match serde_json::from_slice(&body) {
+            Ok(input) => input,
+            Err(error) => {
+                return Reply::error(
+                    StatusCode::BAD_REQUEST,
+                    None,
+                    format!("the body is not valid JSON: {error}"),
+                    None,
+                );
+            }
+        };
+        let errors = self.input_errors(validator, &input).await;
+        if !errors.is_empty() {
+            let detail: Vec<Value> = errors
+                .iter()
+                .map(|e| json!({"field": e.field(), "pointer": e.pointer, "keyword": e.keyword, "message": e.message}))
+                .collect();
+            let count = errors.len();
+            return Reply::error(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some(422001),
+                format!(
+                    "input failed validation ({count} error{})",
+                    if count == 1 { "" } else { "s" }
+                ),
+                Some(Value::Array(detail)),
+            );
+        }
+        let video_secs = input.get("duration").and_then(Value::as_u64).unwrap_or(5) as u32;
+        // A prompt that asks for it fails deterministically, for end-to-end tests.
+        let marked = input
+            .get("prompt")
+            .and_then(Value::as_str)
+            .is_some_and(|p| p.contains("emulator:fail"));
+        let fails = marked || self.faults.job_fails();
+        let id = uuid::Uuid::new_v4().simple().to_string();
+        if let Err(full) = self
+            .queue
+            .submit(id.clone(), owner, spec.id, video_secs, fails)
+        {
+            return Reply::error(
+                StatusCode::SERVICE_UNAVAILABLE,
+                None,
+                format!("the emulator holds its maximum of {} jobs; finished jobs expire, try again later", full.max_jobs),
+                None,
+            )
+            .with_header(header::RETRY_AFTER, "5");
+        }
+        self.stats.submitted();
+        let base = format!("{}/v1/requests/{id}", self.origin);
+        Reply::json(
+            StatusCode::OK,
+            json!({
+                "request_id": id,
+                "status_url": format!("{base}/status"),
+                "result_url": format!("{base}/result"),
+                "cancel_url": format!("{base}/cancel"),
+            }),
+        )
+    }
+
+    /// Every schema error, then the media rules for the references the
+    /// emulator may fetch: `data:` URIs and loopback URLs, like the real
+    /// service fetches public ones; anything else cannot be fetched from here.
+    async fn input_errors(&self, validator: &Validator, input: &Value) -> Vec<FieldError> {
+        let mut errors = validator.errors(input);
+        if !errors.is_empty() {
+            return errors;
+        }
+        let mut fetchable = input.clone();
+        for (pointer, _) in validator.media_rules() {
+            let Some(reference) = input.pointer(pointer).and_then(Value::as_str) else {
+                continue;
+            };
+            if reference.starts_with("data:") || is_loopback_url(reference) {
+                continue;
+            }
+            errors.push(FieldError {
+                pointer: pointer.to_owned(),
+                keyword: "validations".into(),
+                message: format!(
+                    "could not fetch {}: the emulator fetches only loopback URLs and data: URIs",
+                    short(reference)
+                ),
+            });
+            if let Some(object) = fetchable.as_object_mut() {
+                object.remove(pointer.trim_start_matches('/'));
+            }
+        }
+        if let Err(invalid) = validator.validate_media(&fetchable, &self.probe).await {
+            errors.extend(invalid.errors);
+        }
+        errors
+    }
+
+    fn owned(&self, id: &str, owner: u64) -> Result<(crate::jobs::Job, Option<usize>), Reply> {
+        match self.queue.get(id) {
+            None => Err(Reply::error(
+                StatusCode::NOT_FOUND,
+                Some(404001),
+                format!("request {id} does not exist, was deleted or expired"),
+                None,
+            )),
+            Some((job, _)) if job.owner != owner => Err(Reply::error(
+                StatusCode::FORBIDDEN,
+                Some(403001),
+                format!("request {id} belongs to another user"),
+                None,
+            )),
+            Some(found) => Ok(found),
+        }
+    }
+
+    fn status(&self, id: &str, owner: u64) -> Reply {
+        let (job, position) = match self.owned(id, owner) {
+            Ok(found) => found,
+            Err(reply) => return reply,
+        };
+        let base = format!("{}/v1/requests/{id}", self.origin);
+        let mut body = json!({
+            "request_id": id,
+            "status": queue_status(&job.state),
+            "status_url": format!("{base}/status"),
+            "result_url": format!("{base}/result"),
+        });
+        if let Some(position) = position {
+            body["queue_position"] = json!(position);
+        }
+        if let JobState::Running { worker, .. } = job.state {
+            body["instance_id"] = json!(format!("emulator-worker-{worker}"));
+        }
+        Reply::json(StatusCode::OK, body)
+    }
+
+    fn result(&self, id: &str, owner: u64) -> Reply {
+        let (job, _) = match self.owned(id, owner) {
+            Ok(found) => found,
+            Err(reply) => return reply,
+        };
+        let mut body = json!({
+            "request_id": id,
+            "status": result_status(&job.state),
+            "model_id": job.model_id,
+            "created_at": timestamp(job.created_at),
+        });
+        match job.state {
+            JobState::Succeeded { finished_at } => {
+                body["output"] = json!({"video": format!("{}/files/{id}/output.mp4", self.origin)});
+                body["finished_at"] = json!(timestamp(finished_at));
+            }
+            JobState::Failed { finished_at } => {
+                body["error"] = json!({"error_code": 500001, "error_message": "video generation failed (emulated failure)"});
+                body["finished_at"] = json!(timestamp(finished_at));
+            }
+            JobState::Cancelled { at } => body["finished_at"] = json!(timestamp(at)),
+            JobState::Queued | JobState::Running { .. } => {}
+        }
+        Reply::json(StatusCode::OK, body)
+    }
+
+    fn cancel(&self, id: &str, owner: u64) -> Reply {
+        if let Err(reply) = self.owned(id, owner) {
+            return reply;
+        }
+        match self.queue.cancel(id) {
+            Some((outcome, state)) => Reply::json(
+                StatusCode::ACCEPTED,
+                json!({
+                    "request_id": id,
+                    "status": queue_status(&state),
+                    "outcome": match outcome { Cancelled::Cancelled => "cancelled", Cancelled::NotCancellable => "not_cancellable" },
+                }),
+            ),
+            None => Reply::error(
+                StatusCode::NOT_FOUND,
+                Some(404001),
+                format!("request {id} does not exist, was deleted or expired"),
+                None,
+            ),
+        }
+    }
+
+    fn file(&self, id: &str, head_only: bool, headers: &HeaderMap) -> Reply {
+        let video_secs = match self.queue.get(id) {
+            Some((job, _)) if matches!(job.state, JobState::Succeeded { .. }) => job.video_secs,
+            _ => return Reply::error(StatusCode::NOT_FOUND, None, "no such file", None),
+        };
+        match self.files.get(id, video_secs) {
+            Ok(bytes) => {
+                self.stats.downloaded();
+                Reply::File(media::FileReply::new(
+                    bytes,
+                    headers.get(header::RANGE),
+                    head_only,
+                ))
+            }
+            Err(error) => Reply::error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                Some(500001),
+                format!("could not render the video: {error}"),
+                None,
+            ),
+        }
+    }
+}
+
+fn unknown_model(model: &str) -> Reply {
+    let known: Vec<&str> = runcomfy_types::models()
+        .iter()
+        .map(|spec| spec.id)
+        .collect();
+    Reply::error(
+        StatusCode::BAD_REQUEST,
+        Some(400001),
+        format!(
+            "unknown model `{model}`; this emulator knows: {}",
+            known.join(", ")
+        ),
+        None,
+    )
+}
+
+fn queue_status(state: &JobState) -> &'static str {
+    match state {
+        JobState::Queued => "in_queue",
+        JobState::Running { .. } => "in_progress",
+        JobState::Succeeded { .. } | JobState::Failed { .. } => "completed",
+        JobState::Cancelled { .. } => "cancelled",
+    }
+}
+
+fn result_status(state: &JobState) -> &'static str {
+    match state {
+        JobState::Queued => "in_queue",
+        JobState::Running { .. } => "in_progress",
+        JobState::Succeeded { .. } => "succeeded",
+        JobState::Failed { .. } => "failed",
+        JobState::Cancelled { .. } => "cancelled",
+    }
+}
+
+fn timestamp(at: SystemTime) -> String {
+    humantime::format_rfc3339_millis(at).to_string()
+}
+
+fn is_loopback_url(reference: &str) -> bool {
+    let Ok(url) = url::Url::parse(reference) else {
+        return false;
+    };
+    if !matches!(url.scheme(), "http" | "https") {
+        return false;
+    }
+    match url.host() {
+        Some(url::Host::Domain(domain)) => domain.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
+}
+
+/// A reference short enough for a message (URLs may carry long queries).
+fn short(reference: &str) -> String {
+    let cut: String = reference.chars().take(120).collect();
+    if cut.len() < reference.len() {
+        format!("{cut}…")
+    } else {
+        cut
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn routes_keep_slashes_in_model_ids() {
+        assert_eq!(
+            Route::of(
+                &Method::POST,
+                "/v1/models/kling/kling-1-6/pro/image-to-video"
+            ),
+            Route::Submit("kling/kling-1-6/pro/image-to-video".into())
+        );
+        assert_eq!(
+            Route::of(
+                &Method::GET,
+                "/v1/models/kling/kling-1-6/pro/image-to-video"
+            ),
+            Route::GetModel("kling/kling-1-6/pro/image-to-video".into())
+        );
+        assert_eq!(Route::of(&Method::GET, "/v1/models"), Route::ListModels);
+        assert_eq!(
+            Route::of(&Method::GET, "/v1/requests/abc/status"),
+            Route::Status("abc".into())
+        );
+        assert_eq!(
+            Route::of(&Method::POST, "/v1/requests/abc/status"),
+            Route::WrongMethod("GET")
+        );
+        assert_eq!(
+            Route::of(&Method::GET, "/v1/requests/abc/cancel"),
+            Route::WrongMethod("POST")
+        );
+        assert_eq!(
+            Route::of(&Method::GET, "/v1/requests/abc/nope"),
+            Route::NotFound
+        );
+        assert_eq!(
+            Route::of(&Method::HEAD, "/files/abc/output.mp4"),
+            Route::File("abc".into())
+        );
+        assert_eq!(
+            Route::of(&Method::GET, "/files/../x/output.mp4"),
+            Route::NotFound
+        );
+        assert_eq!(
+            Route::of(&Method::DELETE, "/v1/models/x"),
+            Route::WrongMethod("GET, POST")
+        );
+    }
+
+    #[test]
+    fn only_loopback_urls_are_fetched() {
+        assert!(is_loopback_url("http://127.0.0.1:8080/a.png"));
+        assert!(is_loopback_url("http://localhost/a.png"));
+        assert!(is_loopback_url("http://[::1]:9/a.png"));
+        assert!(!is_loopback_url("https://example.com/a.png"));
+        assert!(!is_loopback_url("http://10.0.0.1/a.png"));
+        assert!(!is_loopback_url("ftp://127.0.0.1/a.png"));
+    }
+}

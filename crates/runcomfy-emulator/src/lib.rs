@@ -1,0 +1,37 @@
+//! A local emulator of RunComfy's Model API, in the spirit of stripe-mock:
+//! the queue contract (submit, status, result, cancel, catalog) with every
+//! documented field and error code, a queue with workers and realistic
+//! (scalable) durations, real MP4 outputs served with `Range`, and faults
+//! that chaos tests can inject by rate or one at a time.
+//!
+//! It binds to 127.0.0.1 only, never logs a token, validates inputs with the
+//! same validator as the client (fetching only loopback URLs and `data:`
+//! URIs), and shares the types and validators but never the API client.
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! use runcomfy_emulator::{Emulator, EmulatorConfig};
+//!
+//! let emulator = Emulator::start(EmulatorConfig::for_tests()).await?;
+//! assert!(emulator.base_url().starts_with("http://127.0.0.1:"));
+//! assert!(emulator.base_url().ends_with("/v1"));
+//! # Ok(())
+//! # }
+//! ```
+
+mod api;
+mod args;
+mod config;
+mod contract;
+pub mod faults;
+mod jobs;
+mod media;
+mod server;
+pub mod video;
+
+pub use args::EmulatorArgs;
+pub use config::EmulatorConfig;
+pub use contract::OPENAPI;
+pub use faults::{Fault, FaultRates, Target};
+pub use server::{Emulator, StartError, Stats};
