@@ -6,11 +6,16 @@ use std::hash::{BuildHasher, Hasher};
 use std::sync::Arc;
 use std::time::SystemTime;
 
+use axum::Router;
+use axum::extract::{FromRequestParts, Path, Query, Request, State};
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
 use http_body_util::BodyExt;
-use hyper::body::Incoming;
 use hyper::header::{self, HeaderMap, HeaderValue};
-use hyper::{Method, Request, StatusCode};
+use hyper::{Method, StatusCode};
 use runcomfy_validate::{FieldError, MediaProbe, Validator};
+use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::faults::Target;
@@ -69,84 +74,199 @@ impl Reply {
     }
 }
 
-/// What the router found.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Route {
-    /// `GET /v1/models`.
-    ListModels,
-    /// `GET /v1/models/{model…}`.
-    GetModel(String),
-    /// `POST /v1/models/{model…}`.
-    Submit(String),
-    /// `GET /v1/requests/{id}/status`.
-    Status(String),
-    /// `GET /v1/requests/{id}/result`.
-    Result(String),
-    /// `POST /v1/requests/{id}/cancel`.
-    Cancel(String),
-    /// `GET`/`HEAD /files/{id}/output.mp4`.
-    File(String),
-    /// A known path with the wrong method; the allowed methods.
-    WrongMethod(&'static str),
-    /// Nothing here.
-    NotFound,
+/// The routes of the Model API and the output files.
+pub(crate) fn router(api: Arc<Api>) -> Router {
+    Router::new()
+        .route("/v1/models", get(list_models))
+        .route("/v1/models/{*model}", get(get_model).post(submit))
+        .route("/v1/requests/{id}/status", get(status))
+        .route("/v1/requests/{id}/result", get(result))
+        .route("/v1/requests/{id}/cancel", post(cancel))
+        .route("/files/{id}/output.mp4", get(file))
+        .fallback(not_found)
+        .method_not_allowed_fallback(wrong_method)
+        .with_state(api)
 }
 
-impl Route {
-    /// Routes a request.
-    pub(crate) fn of(method: &Method, path: &str) -> Self {
-        let get = method == Method::GET;
-        let post = method == Method::POST;
-        if let Some(rest) = path.strip_prefix("/v1/models") {
-            let model = rest.trim_start_matches('/');
-            return match (model.is_empty(), get, post) {
-                (true, true, _) => Self::ListModels,
-                (true, _, _) => Self::WrongMethod("GET"),
-                (false, true, _) => Self::GetModel(model.to_owned()),
-                (false, _, true) => Self::Submit(model.to_owned()),
-                (false, _, _) => Self::WrongMethod("GET, POST"),
-            };
-        }
-        if let Some(rest) = path.strip_prefix("/v1/requests/") {
-            let mut parts = rest.split('/');
-            if let (Some(id), Some(action), None) = (parts.next(), parts.next(), parts.next())
-                && !id.is_empty()
-            {
-                let id = id.to_owned();
-                return match (action, get, post) {
-                    ("status", true, _) => Self::Status(id),
-                    ("result", true, _) => Self::Result(id),
-                    ("cancel", _, true) => Self::Cancel(id),
-                    ("status" | "result", _, _) => Self::WrongMethod("GET"),
-                    ("cancel", _, _) => Self::WrongMethod("POST"),
-                    _ => Self::NotFound,
-                };
-            }
-        }
-        if let Some(rest) = path.strip_prefix("/files/")
-            && let Some(id) = rest
-                .strip_suffix("/output.mp4")
-                .filter(|id| !id.contains('/') && !id.is_empty())
-        {
-            return if get || method == Method::HEAD {
-                Self::File(id.to_owned())
-            } else {
-                Self::WrongMethod("GET, HEAD")
-            };
-        }
-        Self::NotFound
+/// Which faults a request is exposed to, decided before routing (a reset
+/// must happen before any handler runs).
+pub(crate) fn fault_target(method: &Method, path: &str) -> Option<Target> {
+    if path.starts_with("/files/") {
+        return Some(Target::Media);
     }
+    if path == "/v1/models" || (path.starts_with("/v1/models/") && method == Method::GET) {
+        return Some(Target::Any);
+    }
+    if path.starts_with("/v1/models/") && method == Method::POST {
+        return Some(Target::Submit);
+    }
+    match path.strip_prefix("/v1/requests/")?.rsplit('/').next()? {
+        "status" => Some(Target::Status),
+        "result" => Some(Target::Result),
+        "cancel" => Some(Target::Cancel),
+        _ => None,
+    }
+}
 
-    /// Which planned faults apply.
-    pub(crate) fn target(&self) -> Option<Target> {
+/// The caller, identified by a fingerprint of its bearer token.
+pub(crate) struct Owner(u64);
+
+impl FromRequestParts<Arc<Api>> for Owner {
+    type Rejection = Reply;
+
+    async fn from_request_parts(parts: &mut Parts, api: &Arc<Api>) -> Result<Self, Reply> {
+        api.authenticate(&parts.headers).map(Owner)
+    }
+}
+
+/// Query of `GET /v1/models`.
+#[derive(Debug, Deserialize)]
+pub(crate) struct ListQuery {
+    search: Option<String>,
+    #[allow(dead_code)]
+    category: Option<String>,
+    include_schema: Option<bool>,
+    limit: Option<usize>,
+    offset: Option<usize>,
+}
+
+fn bad_path(rejection: axum::extract::rejection::PathRejection) -> Reply {
+    Reply::error(
+        StatusCode::BAD_REQUEST,
+        None,
+        format!("bad path: {rejection}"),
+        None,
+    )
+}
+
+async fn list_models(
+    State(api): State<Arc<Api>>,
+    _: Owner,
+    query: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
+) -> Reply {
+    match query {
+        Ok(Query(query)) => api.list_models(&query),
+        Err(rejection) => Reply::error(
+            StatusCode::BAD_REQUEST,
+            None,
+            format!("bad query: {rejection}"),
+            None,
+        ),
+    }
+}
+
+async fn get_model(
+    State(api): State<Arc<Api>>,
+    _: Owner,
+    model: Result<Path<String>, axum::extract::rejection::PathRejection>,
+) -> Reply {
+    match model {
+        Ok(Path(model)) => api.get_model(&model),
+        Err(rejection) => bad_path(rejection),
+    }
+}
+
+async fn submit(
+    State(api): State<Arc<Api>>,
+    Owner(owner): Owner,
+    model: Result<Path<String>, axum::extract::rejection::PathRejection>,
+    request: Request,
+) -> Reply {
+    match model {
+        Ok(Path(model)) => api.submit(&model, owner, request).await,
+        Err(rejection) => bad_path(rejection),
+    }
+}
+
+async fn status(
+    State(api): State<Arc<Api>>,
+    Owner(owner): Owner,
+    id: Result<Path<String>, axum::extract::rejection::PathRejection>,
+) -> Reply {
+    match id {
+        Ok(Path(id)) => api.status(&id, owner),
+        Err(rejection) => bad_path(rejection),
+    }
+}
+
+async fn result(
+    State(api): State<Arc<Api>>,
+    Owner(owner): Owner,
+    id: Result<Path<String>, axum::extract::rejection::PathRejection>,
+) -> Reply {
+    match id {
+        Ok(Path(id)) => api.result(&id, owner),
+        Err(rejection) => bad_path(rejection),
+    }
+}
+
+async fn cancel(
+    State(api): State<Arc<Api>>,
+    Owner(owner): Owner,
+    id: Result<Path<String>, axum::extract::rejection::PathRejection>,
+) -> Reply {
+    match id {
+        Ok(Path(id)) => api.cancel(&id, owner),
+        Err(rejection) => bad_path(rejection),
+    }
+}
+
+async fn file(
+    State(api): State<Arc<Api>>,
+    method: Method,
+    headers: HeaderMap,
+    id: Result<Path<String>, axum::extract::rejection::PathRejection>,
+) -> Reply {
+    match id {
+        Ok(Path(id)) => api.file(&id, method == Method::HEAD, &headers),
+        Err(rejection) => bad_path(rejection),
+    }
+}
+
+async fn not_found() -> Reply {
+    Reply::error(StatusCode::NOT_FOUND, None, "no such endpoint", None)
+}
+
+async fn wrong_method(method: Method) -> Reply {
+    Reply::error(
+        StatusCode::METHOD_NOT_ALLOWED,
+        None,
+        format!("method {method} is not allowed here (see the Allow header)"),
+        None,
+    )
+}
+
+impl IntoResponse for Reply {
+    fn into_response(self) -> Response {
         match self {
-            Self::Submit(_) => Some(Target::Submit),
-            Self::Status(_) => Some(Target::Status),
-            Self::Result(_) => Some(Target::Result),
-            Self::Cancel(_) => Some(Target::Cancel),
-            Self::File(_) => Some(Target::Media),
-            Self::ListModels | Self::GetModel(_) => Some(Target::Any),
-            Self::WrongMethod(_) | Self::NotFound => None,
+            Self::Json {
+                status,
+                headers,
+                body,
+            } => {
+                let mut response = (
+                    status,
+                    [(header::CONTENT_TYPE, "application/json")],
+                    body.to_string(),
+                )
+                    .into_response();
+                response.headers_mut().extend(headers);
+                response
+            }
+            Self::File(file) => {
+                let mut response = (file.status, file.body).into_response();
+                let headers = response.headers_mut();
+                headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("video/mp4"));
+                headers.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
+                headers.insert(header::CONTENT_LENGTH, HeaderValue::from(file.length));
+                if let Some(range) = file
+                    .content_range
+                    .and_then(|r| HeaderValue::from_str(&r).ok())
+                {
+                    headers.insert(header::CONTENT_RANGE, range);
+                }
+                response
+            }
         }
     }
 }
@@ -177,34 +297,6 @@ pub(crate) struct Api {
 }
 
 impl Api {
-    /// Answers one request.
-    pub(crate) async fn handle(&self, route: Route, request: Request<Incoming>) -> Reply {
-        let owner = match &route {
-            Route::File(_) | Route::NotFound | Route::WrongMethod(_) => 0,
-            _ => match self.authenticate(request.headers()) {
-                Ok(owner) => owner,
-                Err(reply) => return reply,
-            },
-        };
-        match route {
-            Route::ListModels => self.list_models(request.uri().query()),
-            Route::GetModel(model) => self.get_model(&model),
-            Route::Submit(model) => self.submit(&model, owner, request).await,
-            Route::Status(id) => self.status(&id, owner),
-            Route::Result(id) => self.result(&id, owner),
-            Route::Cancel(id) => self.cancel(&id, owner),
-            Route::File(id) => self.file(&id, request.method() == Method::HEAD, request.headers()),
-            Route::WrongMethod(allow) => Reply::error(
-                StatusCode::METHOD_NOT_ALLOWED,
-                None,
-                format!("method not allowed; use {allow}"),
-                None,
-            )
-            .with_header(header::ALLOW, allow),
-            Route::NotFound => Reply::error(StatusCode::NOT_FOUND, None, "no such endpoint", None),
-        }
-    }
-
     fn authenticate(&self, headers: &HeaderMap) -> Result<u64, Reply> {
         let token = headers
             .get(header::AUTHORIZATION)
@@ -250,21 +342,8 @@ impl Api {
         info
     }
 
-    fn list_models(&self, query: Option<&str>) -> Reply {
-        let params: Vec<(&str, &str)> = query
-            .unwrap_or("")
-            .split('&')
-            .filter_map(|pair| pair.split_once('='))
-            .collect();
-        let param = |name: &str| params.iter().find(|(k, _)| *k == name).map(|(_, v)| *v);
-        let search = param("search").unwrap_or("").to_ascii_lowercase();
-        let with_schema = param("include_schema").is_some_and(|v| v == "true");
-        let offset = param("offset")
-            .and_then(|v| v.parse::<usize>().ok())
-            .unwrap_or(0);
-        let limit = param("limit")
-            .and_then(|v| v.parse::<usize>().ok())
-            .unwrap_or(100);
+    fn list_models(&self, query: &ListQuery) -> Reply {
+        let search = query.search.as_deref().unwrap_or("").to_ascii_lowercase();
         let matching: Vec<_> = self
             .validators
             .iter()
@@ -272,9 +351,9 @@ impl Api {
             .collect();
         let models: Vec<Value> = matching
             .iter()
-            .skip(offset)
-            .take(limit)
-            .map(|(spec, _)| Self::model_info(spec, with_schema))
+            .skip(query.offset.unwrap_or(0))
+            .take(query.limit.unwrap_or(100))
+            .map(|(spec, _)| Self::model_info(spec, query.include_schema.unwrap_or(false)))
             .collect();
         Reply::json(
             StatusCode::OK,
@@ -289,7 +368,7 @@ impl Api {
         }
     }
 
-    async fn submit(&self, model: &str, owner: u64, request: Request<Incoming>) -> Reply {
+    async fn submit(&self, model: &str, owner: u64, request: Request) -> Reply {
         let Some((spec, validator)) = self.spec(model) else {
             return unknown_model(model);
         };
@@ -605,50 +684,38 @@ mod tests {
     use super::*;
 
     #[test]
-    fn routes_keep_slashes_in_model_ids() {
+    fn fault_targets_follow_the_routes() {
         assert_eq!(
-            Route::of(
+            fault_target(
                 &Method::POST,
                 "/v1/models/kling/kling-1-6/pro/image-to-video"
             ),
-            Route::Submit("kling/kling-1-6/pro/image-to-video".into())
+            Some(Target::Submit)
         );
         assert_eq!(
-            Route::of(
+            fault_target(
                 &Method::GET,
                 "/v1/models/kling/kling-1-6/pro/image-to-video"
             ),
-            Route::GetModel("kling/kling-1-6/pro/image-to-video".into())
-        );
-        assert_eq!(Route::of(&Method::GET, "/v1/models"), Route::ListModels);
-        assert_eq!(
-            Route::of(&Method::GET, "/v1/requests/abc/status"),
-            Route::Status("abc".into())
+            Some(Target::Any)
         );
         assert_eq!(
-            Route::of(&Method::POST, "/v1/requests/abc/status"),
-            Route::WrongMethod("GET")
+            fault_target(&Method::GET, "/v1/requests/abc/status"),
+            Some(Target::Status)
         );
         assert_eq!(
-            Route::of(&Method::GET, "/v1/requests/abc/cancel"),
-            Route::WrongMethod("POST")
+            fault_target(&Method::GET, "/v1/requests/abc/result"),
+            Some(Target::Result)
         );
         assert_eq!(
-            Route::of(&Method::GET, "/v1/requests/abc/nope"),
-            Route::NotFound
+            fault_target(&Method::POST, "/v1/requests/abc/cancel"),
+            Some(Target::Cancel)
         );
         assert_eq!(
-            Route::of(&Method::HEAD, "/files/abc/output.mp4"),
-            Route::File("abc".into())
+            fault_target(&Method::GET, "/files/abc/output.mp4"),
+            Some(Target::Media)
         );
-        assert_eq!(
-            Route::of(&Method::GET, "/files/../x/output.mp4"),
-            Route::NotFound
-        );
-        assert_eq!(
-            Route::of(&Method::DELETE, "/v1/models/x"),
-            Route::WrongMethod("GET, POST")
-        );
+        assert_eq!(fault_target(&Method::GET, "/elsewhere"), None);
     }
 
     #[test]

@@ -56,8 +56,6 @@ pub(crate) struct FileReply {
     pub(crate) status: StatusCode,
     /// The bytes to send (empty for HEAD and 416).
     pub(crate) body: Bytes,
-    /// The full size.
-    pub(crate) total: u64,
     /// `Content-Range`, for 206 and 416.
     pub(crate) content_range: Option<String>,
     /// The `Content-Length` to announce.
@@ -88,7 +86,6 @@ impl FileReply {
         Self {
             status,
             body: if head_only { Bytes::new() } else { slice },
-            total,
             content_range,
             length,
         }

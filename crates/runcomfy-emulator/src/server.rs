@@ -1,32 +1,34 @@
 //! The running emulator: a hyper server on 127.0.0.1, the queue task, fault
 //! injection around the handlers, and contract checks on every answer.
 
-use std::convert::Infallible;
 use std::io;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
 
+use axum::body::Body;
+use axum::response::IntoResponse as _;
 use bytes::Bytes;
-use http_body_util::{BodyExt, Full, StreamBody, combinators::BoxBody};
-use hyper::body::{Frame, Incoming};
+use futures::StreamExt as _;
+use http_body_util::BodyExt;
+use hyper::body::Incoming;
 use hyper::header::{self, HeaderValue};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper::{Request, Response, StatusCode};
 use hyper_util::rt::TokioIo;
-use serde_json::json;
+use serde_json::{Value, json};
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
+use tower::ServiceExt as _;
 
-use crate::api::{Api, Reply, Route};
+use crate::api::{self, Api, Reply};
 use crate::config::EmulatorConfig;
 use crate::contract::Contract;
 use crate::faults::{Fault, FaultInjector, Target};
 use crate::jobs::Queue;
-use crate::media::{FileReply, Files};
-
-type Body = BoxBody<Bytes, io::Error>;
+use crate::media::Files;
 
 /// Counts of what the emulator did, for tests that must know (such as
 /// "each input was submitted exactly once").
@@ -89,7 +91,7 @@ pub enum StartError {
 }
 
 struct Shared {
-    api: Api,
+    router: axum::Router,
     faults: Arc<FaultInjector>,
     contract: Option<Arc<Contract>>,
     stats: Stats,
@@ -132,19 +134,20 @@ impl Emulator {
             config.max_jobs,
         );
         let stats = Stats::default();
+        let api = Arc::new(Api {
+            queue: queue.clone(),
+            validators,
+            probe: runcomfy_validate::MediaProbe::new().with_timeout(config.media_timeout),
+            origin: format!("http://{address}"),
+            tokens: config.tokens.clone(),
+            body_limit: config.body_limit,
+            fingerprint_key: std::collections::hash_map::RandomState::new(),
+            faults: faults.clone(),
+            files: Files::default(),
+            stats: stats.clone(),
+        });
         let shared = Arc::new(Shared {
-            api: Api {
-                queue: queue.clone(),
-                validators,
-                probe: runcomfy_validate::MediaProbe::new().with_timeout(config.media_timeout),
-                origin: format!("http://{address}"),
-                tokens: config.tokens.clone(),
-                body_limit: config.body_limit,
-                fingerprint_key: std::collections::hash_map::RandomState::new(),
-                faults: faults.clone(),
-                files: Files::default(),
-                stats: stats.clone(),
-            },
+            router: api::router(api),
             faults: faults.clone(),
             contract: contract.clone(),
             stats: stats.clone(),
@@ -250,142 +253,114 @@ async fn answer(shared: &Shared, request: Request<Incoming>) -> Result<Response<
     shared.stats.requests.fetch_add(1, Ordering::Relaxed);
     let method = request.method().clone();
     let path = request.uri().path().to_owned();
-    let route = Route::of(&method, &path);
-    let fault = match route.target() {
-        Some(Target::Media) => None,
+    let target = api::fault_target(&method, &path);
+    let fault = match target {
+        Some(Target::Media) | None => None,
         Some(target) => shared.faults.for_api(target),
-        None => None,
     };
-    let injected = match fault {
+    let response = match fault {
         Some(Fault::ResetBeforeAnswer) => return Err(Reset),
-        Some(Fault::RateLimited { retry_after_secs }) => Some(Reply::error(
-            StatusCode::TOO_MANY_REQUESTS,
-            None,
-            "rate limited (injected fault)",
-            None,
-        ))
-        .map(|reply| (reply, Some(retry_after_secs))),
+        Some(Fault::RateLimited { retry_after_secs }) => {
+            let mut response = Reply::error(
+                StatusCode::TOO_MANY_REQUESTS,
+                None,
+                "rate limited (injected fault)",
+                None,
+            )
+            .into_response();
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
+            response
+        }
         Some(Fault::Status(code)) => {
             let status = StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
             let code = (code == 500).then_some(500001);
-            Some((
-                Reply::error(status, code, format!("{status} (injected fault)"), None),
-                None,
-            ))
+            Reply::error(status, code, format!("{status} (injected fault)"), None).into_response()
         }
-        Some(Fault::MalformedJson) => {
-            return Ok(raw(
-                StatusCode::OK,
-                "application/json",
-                r#"{"request_id": "#,
-            ));
-        }
+        Some(Fault::MalformedJson) => return Ok(json_text(r#"{"request_id": "#)),
         Some(Fault::ErrorIn200) => {
             let body = json!({"error_code": 500001, "error_message": "internal error (injected fault, answered with HTTP 200)"});
-            return Ok(raw(StatusCode::OK, "application/json", &body.to_string()));
+            return Ok(json_text(&body.to_string()));
         }
         Some(Fault::Slow(delay)) => {
             tokio::time::sleep(delay).await;
-            None
+            route(shared, request).await
         }
-        Some(Fault::ResetAfterProcessing | Fault::TruncatedMedia | Fault::JobFails) | None => None,
-    };
-    let reply = match injected {
-        Some((reply, retry_after)) => match retry_after {
-            Some(secs) => with_retry_after(reply, secs),
-            None => reply,
-        },
-        None => shared.api.handle(route.clone(), request).await,
-    };
-    if fault == Some(Fault::ResetAfterProcessing) {
-        return Err(Reset);
-    }
-    Ok(match reply {
-        Reply::Json {
-            status,
-            headers,
-            body,
-        } => {
-            if let (Some(contract), Some(api_path)) = (&shared.contract, path.strip_prefix("/v1"))
-                && !matches!(route, Route::NotFound | Route::WrongMethod(_))
-            {
-                contract.check(method.as_str(), api_path, status.as_u16(), &body);
-            }
-            let mut response = raw(status, "application/json", &body.to_string());
-            for (name, value) in headers {
-                response.headers_mut().insert(name, value);
-            }
-            response
+        Some(Fault::ResetAfterProcessing) => {
+            let _ = route(shared, request).await;
+            return Err(Reset);
         }
-        Reply::File(file) => file_response(file, shared.faults.truncates_media()),
-    })
-}
-
-fn with_retry_after(reply: Reply, secs: u64) -> Reply {
-    match reply {
-        Reply::Json {
-            status,
-            mut headers,
-            body,
-        } => {
-            headers.push((header::RETRY_AFTER, HeaderValue::from(secs)));
-            Reply::Json {
-                status,
-                headers,
-                body,
-            }
-        }
-        other => other,
-    }
-}
-
-fn raw(status: StatusCode, content_type: &'static str, body: &str) -> Response<Body> {
-    let mut response = Response::new(full(Bytes::copy_from_slice(body.as_bytes())));
-    *response.status_mut() = status;
-    response
-        .headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    response
-}
-
-fn full(bytes: Bytes) -> Body {
-    Full::new(bytes)
-        .map_err(|never: Infallible| match never {})
-        .boxed()
-}
-
-fn file_response(file: FileReply, truncate: bool) -> Response<Body> {
-    let length = file.length;
-    let body = if truncate && file.body.len() > 1 {
-        // Half the bytes, then an error: hyper closes the connection short of
-        // the announced Content-Length.
-        use futures::StreamExt as _;
-        let half = file.body.slice(..file.body.len() / 2);
-        let first = futures::stream::iter([Ok::<_, io::Error>(Frame::data(half))]);
-        // Let the headers and the first half go out before the connection drops.
-        let then_fail = futures::stream::once(async {
-            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-            Err(io::Error::new(
-                io::ErrorKind::ConnectionAborted,
-                "truncated (injected fault)",
-            ))
-        });
-        BodyExt::boxed(StreamBody::new(first.chain(then_fail)))
-    } else {
-        full(file.body)
+        Some(Fault::TruncatedMedia | Fault::JobFails) | None => route(shared, request).await,
     };
-    let mut response = Response::new(body);
-    *response.status_mut() = file.status;
-    let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("video/mp4"));
-    headers.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
-    headers.insert(header::CONTENT_LENGTH, HeaderValue::from(length));
-    if let Some(range) = file
-        .content_range
-        .and_then(|r| HeaderValue::from_str(&r).ok())
+    let response = match (&shared.contract, path.strip_prefix("/v1")) {
+        (Some(contract), Some(api_path)) => {
+            checked(contract, method.as_str(), api_path, response).await
+        }
+        _ => response,
+    };
+    if target == Some(Target::Media)
+        && response.status().is_success()
+        && shared.faults.truncates_media()
     {
-        headers.insert(header::CONTENT_RANGE, range);
+        return Ok(truncated(response).await);
     }
-    let _ = file.total;
+    Ok(response)
+}
+
+async fn route(shared: &Shared, request: Request<Incoming>) -> Response<Body> {
+    match shared.router.clone().oneshot(request.map(Body::new)).await {
+        Ok(response) => response,
+        Err(never) => match never {},
+    }
+}
+
+/// Checks a JSON answer against the contract, and passes it on unchanged.
+async fn checked(
+    contract: &Contract,
+    method: &str,
+    path: &str,
+    response: Response<Body>,
+) -> Response<Body> {
+    let (parts, body) = response.into_parts();
+    let bytes = body
+        .collect()
+        .await
+        .map(|collected| collected.to_bytes())
+        .unwrap_or_default();
+    let value: Value = serde_json::from_slice(&bytes)
+        .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()));
+    contract.check(method, path, parts.status.as_u16(), &value);
+    Response::from_parts(parts, Body::from(bytes))
+}
+
+/// Half the body, then an error: the connection closes short of the
+/// announced `Content-Length`.
+async fn truncated(response: Response<Body>) -> Response<Body> {
+    let (parts, body) = response.into_parts();
+    let bytes = body
+        .collect()
+        .await
+        .map(|collected| collected.to_bytes())
+        .unwrap_or_default();
+    let half = bytes.slice(..bytes.len() / 2);
+    let first = futures::stream::iter([Ok::<Bytes, io::Error>(half)]);
+    // Let the headers and the first half go out before the connection drops.
+    let then_fail = futures::stream::once(async {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        Err(io::Error::new(
+            io::ErrorKind::ConnectionAborted,
+            "truncated (injected fault)",
+        ))
+    });
+    Response::from_parts(parts, Body::from_stream(first.chain(then_fail)))
+}
+
+fn json_text(body: &str) -> Response<Body> {
+    let mut response = Response::new(Body::from(body.to_owned()));
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
     response
 }

@@ -545,7 +545,7 @@ async fn bad_requests_get_the_documented_error_body() {
     let status_url = format!("{}/requests/abc/status", emulator.base_url());
     assert_eq!(
         send(client.delete(&status_url)).await,
-        (StatusCode::METHOD_NOT_ALLOWED, Some("GET".into()))
+        (StatusCode::METHOD_NOT_ALLOWED, Some("GET,HEAD".into()))
     );
     assert_eq!(
         send(client.get(format!("{}/nothing", emulator.base_url())))
