@@ -99,14 +99,16 @@ async fn unknown_status_values_and_fields_do_not_break_the_client() {
 }
 
 #[tokio::test]
-async fn an_error_answer_carries_the_providers_error_body() {
+async fn an_error_answer_comes_back_whole_for_the_runtime_to_classify() {
     let base = serve(Seen::default()).await;
     match client(&base).get_status("nope").await {
-        Err(Error::ErrorResponse(response)) => {
+        Err(Error::UnexpectedResponse(response)) => {
             assert_eq!(response.status(), 404);
-            assert_eq!(response.error_code, Some(404001));
-            assert_eq!(response.error_message.as_deref(), Some("request not found"));
+            let body: runcomfy_api::types::ErrorBody =
+                response.json().await.expect("the error body");
+            assert_eq!(body.error_code, Some(404001));
+            assert_eq!(body.error_message.as_deref(), Some("request not found"));
         }
-        other => panic!("expected the error body, got {other:?}"),
+        other => panic!("expected the raw answer, got {other:?}"),
     }
 }

@@ -94,8 +94,35 @@ pub fn models_index(models: &[Model]) -> Result<String, CodegenError> {
 /// OpenAPI document. Model inputs and outputs, and the status enums, are
 /// replaced by the types of `runcomfy-types`, so there is one Rust type for
 /// each schema.
+///
+/// The client is generated from the document *without* its 4XX/5XX
+/// responses: progenitor then hands every non-2xx answer back whole
+/// (`Error::UnexpectedResponse`, with status, headers and body), where a
+/// documented error response with a body that is not the error JSON (a
+/// proxy's HTML 502) would lose its status. The runtime classifies errors by
+/// status, `Retry-After` and `error_code` together.
 pub fn api_client(document: &Value, models: &[Model]) -> Result<String, CodegenError> {
-    let spec: openapiv3::OpenAPI = serde_json::from_value(document.clone())
+    let mut document = document.clone();
+    for item in document
+        .get_mut("paths")
+        .and_then(Value::as_object_mut)
+        .into_iter()
+        .flat_map(|p| p.values_mut())
+    {
+        for operation in item
+            .as_object_mut()
+            .into_iter()
+            .flat_map(|i| i.values_mut())
+        {
+            if let Some(responses) = operation
+                .get_mut("responses")
+                .and_then(Value::as_object_mut)
+            {
+                responses.retain(|status, _| status.starts_with('2'));
+            }
+        }
+    }
+    let spec: openapiv3::OpenAPI = serde_json::from_value(document)
         .map_err(|e| CodegenError::file(crate::openapi::OUTPUT, format!("not OpenAPI 3.0: {e}")))?;
     let mut settings = progenitor::GenerationSettings::default();
     settings

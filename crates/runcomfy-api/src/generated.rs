@@ -188,7 +188,7 @@ impl Client {
     pub async fn get_status<'a>(
         &'a self,
         request_id: &'a str,
-    ) -> Result<ResponseValue<types::StatusResponse>, Error<types::ErrorBody>> {
+    ) -> Result<ResponseValue<types::StatusResponse>, Error<()>> {
         let url = format!(
             "{}/requests/{}/status",
             self.baseurl,
@@ -218,12 +218,6 @@ impl Client {
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            500u16..=599u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -236,7 +230,7 @@ impl Client {
     pub async fn get_result<'a>(
         &'a self,
         request_id: &'a str,
-    ) -> Result<ResponseValue<types::ResultResponse>, Error<types::ErrorBody>> {
+    ) -> Result<ResponseValue<types::ResultResponse>, Error<()>> {
         let url = format!(
             "{}/requests/{}/result",
             self.baseurl,
@@ -266,12 +260,6 @@ impl Client {
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            500u16..=599u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -284,7 +272,7 @@ impl Client {
     pub async fn cancel_request<'a>(
         &'a self,
         request_id: &'a str,
-    ) -> Result<ResponseValue<types::CancelResponse>, Error<types::ErrorBody>> {
+    ) -> Result<ResponseValue<types::CancelResponse>, Error<()>> {
         let url = format!(
             "{}/requests/{}/cancel",
             self.baseurl,
@@ -314,12 +302,6 @@ impl Client {
         let response = result?;
         match response.status().as_u16() {
             202u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            500u16..=599u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -334,7 +316,7 @@ impl Client {
         limit: Option<::std::num::NonZeroU64>,
         offset: Option<i64>,
         search: Option<&'a str>,
-    ) -> Result<ResponseValue<types::ModelList>, Error<types::ErrorBody>> {
+    ) -> Result<ResponseValue<types::ModelList>, Error<()>> {
         let url = format!("{}/models", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map.append(
@@ -368,12 +350,6 @@ impl Client {
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            500u16..=599u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -383,7 +359,7 @@ impl Client {
     ///
     pub async fn get_model_kling_1_6_pro_image_to_video<'a>(
         &'a self,
-    ) -> Result<ResponseValue<types::ModelInfo>, Error<types::ErrorBody>> {
+    ) -> Result<ResponseValue<types::ModelInfo>, Error<()>> {
         let url = format!("{}/models/kling/kling-1-6/pro/image-to-video", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map.append(
@@ -409,12 +385,6 @@ impl Client {
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            500u16..=599u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -425,7 +395,7 @@ impl Client {
     pub async fn submit_kling_1_6_pro_image_to_video<'a>(
         &'a self,
         body: &'a ::runcomfy_types::models::kling_1_6_pro_image_to_video::Input,
-    ) -> Result<ResponseValue<types::SubmitResponse>, Error<types::ErrorBody>> {
+    ) -> Result<ResponseValue<types::SubmitResponse>, Error<()>> {
         let url = format!("{}/models/kling/kling-1-6/pro/image-to-video", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map.append(
@@ -453,12 +423,6 @@ impl Client {
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
             202u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            500u16..=599u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
