@@ -20,7 +20,8 @@ async fn serve(seen: Seen) -> String {
     let app = Router::new()
         .route(
             "/v1/models/{*model}",
-            post(move |uri: Uri, Json(body): Json<Value>| async move {
+            post(move |uri: Uri, headers: axum::http::HeaderMap, Json(body): Json<Value>| async move {
+                assert_eq!(headers["authorization"], "Bearer sekret-token", "the credentials go with every request");
                 submit_seen.lock().expect("lock").push((uri.path().to_owned(), body));
                 Json(json!({
                     "request_id": "req-1",
@@ -54,12 +55,14 @@ async fn serve(seen: Seen) -> String {
 
 fn client(base: &str) -> Client {
     let _ = rustls::crypto::ring::default_provider().install_default();
+    let http = reqwest::Client::builder()
+        .no_proxy()
+        .build()
+        .expect("client");
     Client::new_with_client(
         base,
-        reqwest::Client::builder()
-            .no_proxy()
-            .build()
-            .expect("client"),
+        http,
+        runcomfy_api::Credentials::bearer("sekret-token").expect("token"),
     )
 }
 
@@ -85,6 +88,14 @@ async fn submit_posts_the_typed_input_to_the_models_fixed_path() {
     );
     assert_eq!(seen[0].1["image_url"], "https://example.com/start.png");
     assert_eq!(seen[0].1["duration"], 10);
+}
+
+#[test]
+fn credentials_never_show_in_debug() {
+    let credentials = runcomfy_api::Credentials::bearer("sekret-token").expect("token");
+    assert_eq!(format!("{credentials:?}"), "Credentials(Bearer [redacted])");
+    let client = client("http://127.0.0.1:9/v1");
+    assert!(!format!("{client:?}").contains("sekret"), "{client:?}");
 }
 
 #[tokio::test]

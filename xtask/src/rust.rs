@@ -127,7 +127,11 @@ pub fn api_client(document: &Value, models: &[Model]) -> Result<String, CodegenE
     let mut settings = progenitor::GenerationSettings::default();
     settings
         .with_interface(progenitor::InterfaceStyle::Positional)
-        .with_tag(progenitor::TagStyle::Merged);
+        .with_tag(progenitor::TagStyle::Merged)
+        // Every request carries the credentials of the client it was made
+        // with (`runcomfy-api`'s hand-written `Credentials` and `authorize`).
+        .with_inner_type(tokens("crate::Credentials")?)
+        .with_pre_hook(tokens("crate::authorize")?);
     for name in ["QueueStatus", "ResultStatus", "CancelOutcome"] {
         settings.with_replacement(
             name,
@@ -152,6 +156,11 @@ pub fn api_client(document: &Value, models: &[Model]) -> Result<String, CodegenE
     let mut text = header("schemas/openapi.json");
     text.push_str(&unparse(tokens, Path::new(API_FILE))?);
     rustfmt(&text, Path::new(API_FILE))
+}
+
+fn tokens(code: &str) -> Result<TokenStream, CodegenError> {
+    code.parse()
+        .map_err(|e| CodegenError::file(API_FILE, format!("bad generator setting `{code}`: {e}")))
 }
 
 fn typify_types(model: &Model) -> Result<String, CodegenError> {

@@ -254,7 +254,13 @@ impl IntoResponse for Reply {
                 response
             }
             Self::File(file) => {
-                let mut response = (file.status, file.body).into_response();
+                let body = match file.body {
+                    Some((output, start, end)) => {
+                        axum::body::Body::from_stream(output.stream(start, end))
+                    }
+                    None => axum::body::Body::empty(),
+                };
+                let mut response = (file.status, body).into_response();
                 let headers = response.headers_mut();
                 headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("video/mp4"));
                 headers.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));

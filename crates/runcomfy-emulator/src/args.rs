@@ -29,6 +29,10 @@ pub struct EmulatorArgs {
     /// Accept only this token (repeatable); by default any non-empty token.
     #[arg(long = "token", value_name = "TOKEN")]
     pub tokens: Vec<String>,
+    /// MiB appended to every output video (an MP4 `free` box streamed as
+    /// zeros), to test large downloads; at most 4095.
+    #[arg(long, default_value_t = 0, value_name = "MIB")]
+    pub output_padding_mb: u64,
     /// Probability of a 429 with Retry-After on an API call.
     #[arg(long, default_value_t = 0.0, value_name = "RATE")]
     pub fault_rate_limit: f64,
@@ -83,6 +87,12 @@ impl EmulatorArgs {
                 self.time_scale
             ));
         }
+        if self.output_padding_mb > 4095 {
+            return Err(format!(
+                "--output-padding-mb is at most 4095, not {}",
+                self.output_padding_mb
+            ));
+        }
         if self.workers == 0 {
             return Err("--workers must be at least 1".into());
         }
@@ -106,6 +116,7 @@ impl EmulatorArgs {
                 truncated_media: self.fault_truncate_media,
                 job_failure: self.fail_rate,
             },
+            output_padding: self.output_padding_mb * 1024 * 1024,
             ..EmulatorConfig::default()
         })
     }

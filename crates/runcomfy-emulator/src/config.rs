@@ -12,7 +12,7 @@ pub struct EmulatorConfig {
     /// Jobs run at once; the rest wait `in_queue`.
     pub workers: usize,
     /// Factor on the realistic durations (minutes for a 5 s Kling video);
-    /// 0.001 makes a job take a fraction of a second.
+    /// 0.001 makes a job take a fraction of a second; 0 finishes it at submit.
     pub time_scale: f64,
     /// Seed of everything random but request ids: durations, failures, faults.
     pub seed: u64,
@@ -29,6 +29,9 @@ pub struct EmulatorConfig {
     pub media_timeout: Duration,
     /// Injected faults, by rate.
     pub faults: FaultRates,
+    /// Bytes appended to every output video (a trailing MP4 `free` box,
+    /// streamed as zeros), for tests and benchmarks of large downloads.
+    pub output_padding: u64,
     /// Validate every response against the OpenAPI document and record the
     /// ones that do not match ([`Emulator::contract_violations`](crate::Emulator::contract_violations)).
     pub check_contract: bool,
@@ -47,6 +50,7 @@ impl Default for EmulatorConfig {
             tokens: None,
             media_timeout: Duration::from_secs(10),
             faults: FaultRates::default(),
+            output_padding: 0,
             check_contract: false,
         }
     }

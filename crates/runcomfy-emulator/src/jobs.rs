@@ -154,6 +154,29 @@ impl Queue {
             }
         }
         let run_for = realistic_run_time(&mut inner.rng, video_secs).mul_f64(self.time_scale);
+        if self.time_scale == 0.0 {
+            // Zero job time: done at once, so a client's first status sees it
+            // (deterministic call counts for overhead benchmarks).
+            let finished_at = SystemTime::now();
+            inner.jobs.insert(
+                id,
+                Job {
+                    owner,
+                    model_id: model_id.to_owned(),
+                    video_secs,
+                    created_at: finished_at,
+                    run_for,
+                    fails,
+                    state: if fails {
+                        JobState::Failed { finished_at }
+                    } else {
+                        JobState::Succeeded { finished_at }
+                    },
+                    finalized: Some(Instant::now()),
+                },
+            );
+            return Ok(());
+        }
         inner.jobs.insert(
             id.clone(),
             Job {
@@ -291,6 +314,15 @@ fn expire(inner: &mut Inner, ttl: Duration) {
     inner
         .jobs
         .retain(|_, job| job.finalized.is_none_or(|at| now.duration_since(at) < ttl));
+}
+
+/// `count` run times from the same seeded distribution the queue uses, for
+/// benchmarks that must match the emulator's spread.
+pub fn sample_run_times(seed: u64, count: usize, video_secs: u32) -> Vec<Duration> {
+    let mut rng = StdRng::seed_from_u64(seed);
+    (0..count)
+        .map(|_| realistic_run_time(&mut rng, video_secs))
+        .collect()
 }
 
 /// Kling 1.6 Pro takes minutes: a log-normal around 4 minutes for a 5 s

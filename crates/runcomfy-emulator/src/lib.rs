@@ -34,4 +34,5 @@ pub use args::EmulatorArgs;
 pub use config::EmulatorConfig;
 pub use contract::OPENAPI;
 pub use faults::{Fault, FaultRates, Target};
+pub use jobs::sample_run_times;
 pub use server::{Emulator, StartError, Stats};

@@ -6,7 +6,10 @@ use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::Mutex;
 
+use std::io;
+
 use bytes::Bytes;
+use futures::Stream;
 use hyper::StatusCode;
 use hyper::header::HeaderValue;
 
@@ -16,36 +19,102 @@ use crate::video::{Frame, VideoError, VideoSpec, render_mp4};
 #[derive(Debug, Default)]
 pub(crate) struct Files {
     cache: Mutex<HashMap<String, Bytes>>,
+    padding: u64,
 }
 
 /// How many rendered files are kept; the rest are rendered again on demand.
 const CACHED_FILES: usize = 32;
 
+/// Zeros for the padding, shared by every stream.
+static ZEROS: [u8; 64 * 1024] = [0; 64 * 1024];
+
 impl Files {
+    /// Files padded to `padding` more bytes (a trailing MP4 `free` box,
+    /// streamed, never held in memory), for large-download tests.
+    pub(crate) fn new(padding: u64) -> Self {
+        Self {
+            cache: Mutex::default(),
+            padding: if padding >= 8 {
+                padding.min(u64::from(u32::MAX))
+            } else {
+                0
+            },
+        }
+    }
+
     /// The MP4 of a job.
-    pub(crate) fn get(&self, id: &str, video_secs: u32) -> Result<Bytes, VideoError> {
-        if let Some(bytes) = self
+    pub(crate) fn get(&self, id: &str, video_secs: u32) -> Result<OutputFile, VideoError> {
+        let cached = self
             .cache
             .lock()
             .ok()
-            .and_then(|cache| cache.get(id).cloned())
-        {
-            return Ok(bytes);
-        }
-        let mut hasher = DefaultHasher::new();
-        id.hash(&mut hasher);
-        let spec = VideoSpec::new(video_secs);
-        let bytes = Bytes::from(render_mp4(
-            &spec,
-            &Frame::pattern(spec.width, spec.height, hasher.finish()),
-        )?);
-        if let Ok(mut cache) = self.cache.lock() {
-            if cache.len() >= CACHED_FILES {
-                cache.clear();
+            .and_then(|cache| cache.get(id).cloned());
+        let head = match cached {
+            Some(head) => head,
+            None => {
+                let mut hasher = DefaultHasher::new();
+                id.hash(&mut hasher);
+                let spec = VideoSpec::new(video_secs);
+                let mut bytes = render_mp4(
+                    &spec,
+                    &Frame::pattern(spec.width, spec.height, hasher.finish()),
+                )?;
+                if self.padding > 0 {
+                    // A top-level `free` box: size (u32, header included), type.
+                    bytes.extend((self.padding as u32).to_be_bytes());
+                    bytes.extend(b"free");
+                }
+                let head = Bytes::from(bytes);
+                if let Ok(mut cache) = self.cache.lock() {
+                    if cache.len() >= CACHED_FILES {
+                        cache.clear();
+                    }
+                    cache.insert(id.to_owned(), head.clone());
+                }
+                head
             }
-            cache.insert(id.to_owned(), bytes.clone());
-        }
-        Ok(bytes)
+        };
+        Ok(OutputFile {
+            head,
+            zeros: self.padding.saturating_sub(8),
+        })
+    }
+}
+
+/// An output file: rendered bytes, then (when padded) zeros.
+#[derive(Debug, Clone)]
+pub(crate) struct OutputFile {
+    head: Bytes,
+    zeros: u64,
+}
+
+impl OutputFile {
+    fn len(&self) -> u64 {
+        self.head.len() as u64 + self.zeros
+    }
+
+    /// Bytes `start..=end`, in chunks, without holding the file.
+    pub(crate) fn stream(
+        &self,
+        start: u64,
+        end: u64,
+    ) -> impl Stream<Item = Result<Bytes, io::Error>> + Send + 'static {
+        let head = self.head.clone();
+        futures::stream::unfold(start, move |position| {
+            let head = head.clone();
+            async move {
+                if position > end {
+                    return None;
+                }
+                let head_len = head.len() as u64;
+                if position < head_len {
+                    let stop = (end + 1).min(head_len);
+                    return Some((Ok(head.slice(position as usize..stop as usize)), stop));
+                }
+                let n = (end + 1 - position).min(ZEROS.len() as u64);
+                Some((Ok(Bytes::from_static(&ZEROS[..n as usize])), position + n))
+            }
+        })
     }
 }
 
@@ -54,8 +123,8 @@ impl Files {
 pub(crate) struct FileReply {
     /// 200, 206 or 416.
     pub(crate) status: StatusCode,
-    /// The bytes to send (empty for HEAD and 416).
-    pub(crate) body: Bytes,
+    /// The file and the inclusive range to send (none for HEAD and 416).
+    pub(crate) body: Option<(OutputFile, u64, u64)>,
     /// `Content-Range`, for 206 and 416.
     pub(crate) content_range: Option<String>,
     /// The `Content-Length` to announce.
@@ -64,28 +133,37 @@ pub(crate) struct FileReply {
 
 impl FileReply {
     /// Answers a GET or HEAD with an optional `Range: bytes=…` header (one range).
-    pub(crate) fn new(file: Bytes, range: Option<&HeaderValue>, head_only: bool) -> Self {
-        let total = file.len() as u64;
+    pub(crate) fn new(file: OutputFile, range: Option<&HeaderValue>, head_only: bool) -> Self {
+        let total = file.len();
         let range = range
             .and_then(|v| v.to_str().ok())
             .and_then(|v| parse_range(v, total));
-        let (status, slice, content_range) = match range {
-            None => (StatusCode::OK, file, None),
+        let (status, span, content_range) = match range {
+            None => (
+                StatusCode::OK,
+                total.checked_sub(1).map(|end| (0, end)),
+                None,
+            ),
             Some(Err(())) => (
                 StatusCode::RANGE_NOT_SATISFIABLE,
-                Bytes::new(),
+                None,
                 Some(format!("bytes */{total}")),
             ),
             Some(Ok((start, end))) => (
                 StatusCode::PARTIAL_CONTENT,
-                file.slice(start as usize..=end as usize),
+                Some((start, end)),
                 Some(format!("bytes {start}-{end}/{total}")),
             ),
         };
-        let length = slice.len() as u64;
+        let length = span.map_or(0, |(start, end)| end - start + 1);
+        let body = if head_only {
+            None
+        } else {
+            span.map(|(start, end)| (file, start, end))
+        };
         Self {
             status,
-            body: if head_only { Bytes::new() } else { slice },
+            body,
             content_range,
             length,
         }
@@ -134,27 +212,36 @@ mod tests {
         assert_eq!(parse_range("bytes=100-", 100), Some(Err(())));
         assert_eq!(parse_range("bytes=0-1,5-6", 100), None);
         assert_eq!(parse_range("items=0-1", 100), None);
+        let padded = OutputFile {
+            head: Bytes::from_static(b"0123456789"),
+            zeros: 5,
+        };
         let reply = FileReply::new(
-            Bytes::from_static(b"0123456789"),
-            Some(&HeaderValue::from_static("bytes=2-4")),
+            padded.clone(),
+            Some(&HeaderValue::from_static("bytes=8-11")),
             false,
         );
         assert_eq!(
-            (
-                reply.status,
-                &reply.body[..],
-                reply.content_range.as_deref()
-            ),
-            (
-                StatusCode::PARTIAL_CONTENT,
-                &b"234"[..],
-                Some("bytes 2-4/10")
-            )
+            (reply.status, reply.length, reply.content_range.as_deref()),
+            (StatusCode::PARTIAL_CONTENT, 4, Some("bytes 8-11/15"))
         );
-        let head = FileReply::new(Bytes::from_static(b"0123456789"), None, true);
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .expect("runtime");
+        let streamed: Vec<u8> = runtime.block_on(async {
+            use futures::StreamExt as _;
+            let chunks: Vec<Bytes> = padded
+                .stream(8, 11)
+                .map(|chunk| chunk.expect("chunk"))
+                .collect()
+                .await;
+            chunks.concat()
+        });
+        assert_eq!(streamed, b"89\0\0", "the head, then zeros");
+        let head = FileReply::new(padded, None, true);
         assert_eq!(
-            (head.status, head.body.len(), head.length),
-            (StatusCode::OK, 0, 10)
+            (head.status, head.body.is_none(), head.length),
+            (StatusCode::OK, true, 15)
         );
     }
 }

@@ -9,7 +9,6 @@ use std::time::Duration;
 
 use axum::body::Body;
 use axum::response::IntoResponse as _;
-use bytes::Bytes;
 use futures::StreamExt as _;
 use http_body_util::BodyExt;
 use hyper::body::Incoming;
@@ -143,7 +142,7 @@ impl Emulator {
             body_limit: config.body_limit,
             fingerprint_key: std::collections::hash_map::RandomState::new(),
             faults: faults.clone(),
-            files: Files::default(),
+            files: Files::new(config.output_padding),
             stats: stats.clone(),
         });
         let shared = Arc::new(Shared {
@@ -334,26 +333,45 @@ async fn checked(
     Response::from_parts(parts, Body::from(bytes))
 }
 
-/// Half the body, then an error: the connection closes short of the
-/// announced `Content-Length`.
+/// Half the announced body, then an error: the connection closes short of
+/// the `Content-Length`. Streams; never holds the body.
 async fn truncated(response: Response<Body>) -> Response<Body> {
     let (parts, body) = response.into_parts();
-    let bytes = body
-        .collect()
-        .await
-        .map(|collected| collected.to_bytes())
-        .unwrap_or_default();
-    let half = bytes.slice(..bytes.len() / 2);
-    let first = futures::stream::iter([Ok::<Bytes, io::Error>(half)]);
-    // Let the headers and the first half go out before the connection drops.
-    let then_fail = futures::stream::once(async {
-        tokio::time::sleep(Duration::from_millis(50)).await;
-        Err(io::Error::new(
-            io::ErrorKind::ConnectionAborted,
-            "truncated (injected fault)",
-        ))
-    });
-    Response::from_parts(parts, Body::from_stream(first.chain(then_fail)))
+    let announced: u64 = parts
+        .headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    let half = announced / 2;
+    let chunks = body.into_data_stream();
+    let cut = futures::stream::unfold(
+        (chunks, 0u64, false),
+        move |(mut chunks, sent, done)| async move {
+            if done {
+                return None;
+            }
+            if sent >= half {
+                // Let what was sent go out before the connection drops.
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                let error = io::Error::new(
+                    io::ErrorKind::ConnectionAborted,
+                    "truncated (injected fault)",
+                );
+                return Some((Err(error), (chunks, sent, true)));
+            }
+            match chunks.next().await {
+                Some(Ok(chunk)) => {
+                    let keep = chunk.slice(..(chunk.len() as u64).min(half - sent) as usize);
+                    let sent = sent + keep.len() as u64;
+                    Some((Ok(keep), (chunks, sent, false)))
+                }
+                Some(Err(e)) => Some((Err(io::Error::other(e)), (chunks, sent, true))),
+                None => None,
+            }
+        },
+    );
+    Response::from_parts(parts, Body::from_stream(cut))
 }
 
 fn json_text(body: &str) -> Response<Body> {

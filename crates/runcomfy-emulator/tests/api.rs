@@ -172,8 +172,13 @@ async fn a_job_goes_through_the_whole_lifecycle_and_its_video_is_served() {
 }
 
 #[tokio::test]
-async fn the_served_video_is_an_mp4_of_the_requested_duration() {
-    let emulator = start(EmulatorConfig::for_tests()).await;
+async fn the_served_video_is_an_mp4_of_the_requested_duration_even_padded() {
+    let padding = 1024 * 1024;
+    let emulator = start(EmulatorConfig {
+        output_padding: padding,
+        ..EmulatorConfig::for_tests()
+    })
+    .await;
     let mut body = input();
     body["duration"] = json!(10);
     let id = submit(&emulator, &body).await.1["request_id"]
@@ -197,6 +202,13 @@ async fn the_served_video_is_an_mp4_of_the_requested_duration() {
         .bytes()
         .await
         .expect("bytes");
+    let free = bytes.len() - padding as usize;
+    assert_eq!(
+        &bytes[free..free + 8],
+        &[0, 0x10, 0, 0, b'f', b'r', b'e', b'e'],
+        "a trailing 1 MiB `free` box"
+    );
+    assert!(bytes[free + 8..].iter().all(|&b| b == 0));
     let dir = tempfile::tempdir().expect("tmp");
     let path = dir.path().join("output.mp4");
     std::fs::write(&path, &bytes).expect("write");

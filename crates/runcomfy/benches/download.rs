@@ -1,0 +1,117 @@
+//! A 1 GiB output downloaded to disk by the client, side by side with curl
+//! on the same loopback file in the same run: throughput, and the client's
+//! peak RSS during the download (the process's high-water mark is reset
+//! first through /proc/self/clear_refs).
+//!
+//! `cargo bench -p runcomfy --bench download [MIB]`. Targets: peak RSS under
+//! 40 MB, throughput within 20% of curl.
+
+#![allow(missing_docs, clippy::print_stdout, clippy::unwrap_used)]
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use base64::Engine as _;
+use runcomfy::Client;
+use runcomfy::models::kling_1_6_pro_image_to_video::Input;
+use runcomfy::poll::{FixedInterval, RequestBudget};
+use runcomfy_emulator::{Emulator, EmulatorConfig};
+
+fn peak_rss_mib() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let kib: f64 = status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0.0);
+    kib / 1024.0
+}
+
+fn main() {
+    let mib: u64 = std::env::args()
+        .skip(1)
+        .find(|a| !a.starts_with("--"))
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(1024);
+    let (url_tx, url_rx) = std::sync::mpsc::channel::<String>();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async {
+            let emulator = Emulator::start(EmulatorConfig {
+                time_scale: 0.0,
+                output_padding: mib * 1024 * 1024,
+                ..EmulatorConfig::default()
+            })
+            .await
+            .unwrap();
+            url_tx.send(emulator.base_url()).unwrap();
+            std::future::pending::<()>().await;
+        });
+    });
+    let base = url_rx.recv().unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let dir = tempfile::tempdir_in(std::env::current_dir().unwrap()).unwrap();
+    runtime.block_on(async {
+        let client = Client::builder()
+            .base_url(&base)
+            .token("t")
+            .poll_policy(FixedInterval(Duration::ZERO))
+            .request_budget(Arc::new(RequestBudget::unlimited()))
+            .build()
+            .unwrap();
+        let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
+        png.extend(1280u32.to_be_bytes());
+        png.extend(720u32.to_be_bytes());
+        png.extend([8, 2, 0, 0, 0, 0, 0, 0, 0]);
+        let image = format!("data:image/png;base64,{}", base64::engine::general_purpose::STANDARD.encode(png));
+        let input: Input = Input::builder().image_url(image).try_into().unwrap();
+        let job = client.submit(&input).await.unwrap();
+        let output = job.wait(None).await.unwrap();
+        let url = output.file_urls().remove(0);
+
+        let curl = |target: std::path::PathBuf| {
+            let started = Instant::now();
+            let status = std::process::Command::new("curl").args(["-sS", "--noproxy", "*", "-o"]).arg(&target).arg(&url).status().unwrap();
+            assert!(status.success(), "curl failed");
+            let seconds = started.elapsed().as_secs_f64();
+            let bytes = std::fs::metadata(&target).unwrap().len();
+            std::fs::remove_file(&target).unwrap();
+            (bytes, seconds)
+        };
+        let mut ours = Vec::new();
+        let mut theirs = Vec::new();
+        let mut peak = 0.0f64;
+        for round in 0..2 {
+            theirs.push(curl(dir.path().join(format!("curl-{round}.mp4"))));
+            let _ = std::fs::write("/proc/self/clear_refs", "5");
+            let started = Instant::now();
+            let files = job.download(&output, dir.path()).await.unwrap();
+            let seconds = started.elapsed().as_secs_f64();
+            peak = peak.max(peak_rss_mib());
+            ours.push((files[0].bytes, seconds));
+            std::fs::remove_file(&files[0].path).unwrap();
+        }
+        let best = |runs: &[(u64, f64)]| runs.iter().map(|(b, s)| *b as f64 / s / 1048576.0).fold(0.0, f64::max);
+        let (ours_mibs, curl_mibs) = (best(&ours), best(&theirs));
+        println!("\ndownload of a {} MiB output on loopback to disk, best of 2 each\n", ours[0].0 / 1048576);
+        println!("| downloader | MiB/s | peak RSS |");
+        println!("| --- | ---: | ---: |");
+        println!("| curl (baseline) | {curl_mibs:.0} | (own process) |");
+        println!("| runcomfy `download` | {ours_mibs:.0} | {peak:.1} MiB |");
+        let ratio = ours_mibs / curl_mibs;
+        println!(
+            "\nthroughput {:.0}% of curl ({}: within 20%); peak RSS {peak:.1} MiB ({}: under 40 MB)",
+            ratio * 100.0,
+            if ratio >= 0.8 { "meets" } else { "MISSES" },
+            if peak < 40.0 * 1e6 / 1048576.0 { "meets" } else { "MISSES" }
+        );
+    });
+}

@@ -1,0 +1,51 @@
+//! The RunComfy Model API client: validate, submit, poll, result, cancel and
+//! download, with retries, deadlines and typed errors that carry the request
+//! id.
+//!
+//! ```no_run
+//! use std::time::Duration;
+//! use runcomfy::Client;
+//! use runcomfy::models::kling_1_6_pro_image_to_video::Input;
+//!
+//! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = Client::from_env()?; // RUNCOMFY_API_TOKEN, RUNCOMFY_MODEL_API_BASE
+//! let input: Input = Input::builder()
+//!     .image_url("https://example.com/start.png")
+//!     .prompt(Some("a slow dolly shot".try_into()?))
+//!     .try_into()?;
+//! let job = client.submit(&input).await?; // validated first, media rules included
+//! println!("submitted {}", job.request_id()); // keep it: client.resume(id) picks it up again
+//! let output = job.wait(Some(std::time::Instant::now() + Duration::from_secs(1800))).await?;
+//! let files = job.download(&output, std::path::Path::new("out")).await?;
+//! # let _ = files;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! - **Retries**: status, result and cancel retry connection errors,
+//!   timeouts, 408, 429 and 5xx with exponential backoff and full jitter,
+//!   honouring `Retry-After`. A submit is retried only when the service
+//!   certainly did not accept it (connection refused, 429, 503); when its
+//!   outcome is unknown the error is [`Error::OutcomeUnknown`] and nothing is
+//!   resubmitted.
+//! - **Polling**: [`poll::AdaptivePolicy`] polls sparsely early and densely
+//!   near the expected end, learned from earlier jobs of the same model in
+//!   this process; every handle shares one [`poll::RequestBudget`].
+//! - **Security**: the token is a secret (redacted in `Debug`, never in an
+//!   error or log); plain `http` is refused except for loopback; downloads
+//!   never carry credentials; reqwest drops them on redirects to other hosts.
+
+mod client;
+pub mod download;
+mod error;
+mod handle;
+pub mod poll;
+mod transport;
+
+pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL};
+pub use download::{DownloadOptions, DownloadedFile};
+pub use error::{Error, Result};
+pub use handle::{JobOutput, RequestHandle, ResultState, Status};
+pub use runcomfy_types::{CancelOutcome, ModelInput, QueueStatus, ResultStatus, models};
+pub use runcomfy_validate::FieldError;
+pub use transport::RetryPolicy;

@@ -1,0 +1,488 @@
+//! One API call, with the retry rules: idempotent calls (status, result,
+//! cancel) retry on connection errors, timeouts, 408, 429 and 5xx with
+//! exponential backoff and full jitter, honouring `Retry-After` up to a cap;
+//! a submit is retried only when the service certainly did not accept it.
+
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use reqwest::StatusCode;
+use reqwest::header::{HeaderMap, RETRY_AFTER};
+use runcomfy_api::types::ErrorBody;
+use runcomfy_validate::FieldError;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::error::Error;
+use crate::poll::{RequestBudget, full_jitter};
+
+/// How failed calls are retried.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RetryPolicy {
+    /// Attempts in all, the first included (1 disables retries).
+    pub max_attempts: u32,
+    /// The first backoff; it doubles on each retry.
+    pub initial_backoff: Duration,
+    /// The largest backoff.
+    pub max_backoff: Duration,
+    /// The longest `Retry-After` honoured; a longer one ends the retries.
+    pub max_retry_after: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        Self {
+            max_attempts: 6,
+            initial_backoff: Duration::from_millis(200),
+            max_backoff: Duration::from_secs(10),
+            max_retry_after: Duration::from_secs(60),
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// No retries at all.
+    pub fn none() -> Self {
+        Self {
+            max_attempts: 1,
+            ..Self::default()
+        }
+    }
+
+    fn backoff(&self, retry: u32) -> Duration {
+        let exponential = self.initial_backoff.saturating_mul(1u32 << retry.min(16));
+        full_jitter(exponential.min(self.max_backoff))
+    }
+}
+
+/// Which call this is, for the retry rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Call {
+    /// Safe to repeat.
+    Idempotent,
+    /// A submit: repeating it may bill twice.
+    Submit,
+}
+
+/// What one attempt produced, before classification.
+#[derive(Debug)]
+pub(crate) enum Attempt<T> {
+    /// The expected answer.
+    Ok(T),
+    /// An answer that is not the expected one: any non-2xx, or a 2xx whose
+    /// body is not the expected shape.
+    Answer {
+        status: StatusCode,
+        retry_after: Option<Duration>,
+        body: Bytes,
+    },
+    /// No answer.
+    NoAnswer(reqwest::Error),
+}
+
+impl<T> Attempt<T> {
+    /// From a generated client method.
+    pub(crate) async fn from_generated(
+        result: Result<runcomfy_api::ResponseValue<T>, runcomfy_api::Error<()>>,
+    ) -> Self {
+        use runcomfy_api::Error as E;
+        match result {
+            Ok(value) => Self::Ok(value.into_inner()),
+            Err(E::UnexpectedResponse(response)) => Self::from_response(response).await,
+            Err(E::InvalidResponsePayload(body, _)) => Self::Answer {
+                status: StatusCode::OK,
+                retry_after: None,
+                body,
+            },
+            Err(E::CommunicationError(e) | E::ResponseBodyError(e) | E::InvalidUpgrade(e)) => {
+                Self::NoAnswer(e)
+            }
+            Err(E::ErrorResponse(value)) => Self::Answer {
+                status: value.status(),
+                retry_after: retry_after(value.headers()),
+                body: Bytes::new(),
+            },
+            Err(E::InvalidRequest(reason) | E::Custom(reason)) => Self::Answer {
+                status: StatusCode::BAD_REQUEST,
+                retry_after: None,
+                body: Bytes::from(reason),
+            },
+        }
+    }
+
+    /// From a raw answer that is not the expected one.
+    pub(crate) async fn from_response(response: reqwest::Response) -> Self {
+        let status = response.status();
+        let retry_after = retry_after(response.headers());
+        match response.bytes().await {
+            Ok(body) => Self::Answer {
+                status,
+                retry_after,
+                body,
+            },
+            Err(e) => Self::NoAnswer(e),
+        }
+    }
+}
+
+impl<T: DeserializeOwned> Attempt<T> {
+    /// From a raw answer that may be the expected one.
+    pub(crate) async fn from_raw(response: Result<reqwest::Response, reqwest::Error>) -> Self {
+        let response = match response {
+            Ok(response) => response,
+            Err(e) => return Self::NoAnswer(e),
+        };
+        let status = response.status();
+        if !status.is_success() {
+            return Self::from_response(response).await;
+        }
+        match response.bytes().await {
+            // Some provider APIs answer HTTP 200 with an error body.
+            Ok(body) if carries_error_code(&body) => Self::Answer {
+                status,
+                retry_after: None,
+                body,
+            },
+            Ok(body) => match serde_json::from_slice::<T>(&body) {
+                Ok(value) => Self::Ok(value),
+                Err(_) => Self::Answer {
+                    status,
+                    retry_after: None,
+                    body,
+                },
+            },
+            Err(e) => Self::NoAnswer(e),
+        }
+    }
+}
+
+/// Runs `attempt` until it succeeds, fails for good, or runs out of retries
+/// or time. `deadline` bounds the whole call, retries included.
+pub(crate) async fn call<T, F, Fut>(
+    call: Call,
+    policy: &RetryPolicy,
+    budget: &RequestBudget,
+    model_id: &str,
+    request_id: Option<&str>,
+    deadline: Option<Instant>,
+    mut attempt: F,
+) -> Result<T, Error>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Attempt<T>>,
+{
+    let mut retry = 0u32;
+    loop {
+        budget.acquire().await;
+        let outcome = attempt().await;
+        let (error, retryable, retry_after) = match outcome {
+            Attempt::Ok(value) => return Ok(value),
+            Attempt::Answer {
+                status,
+                retry_after,
+                body,
+            } => {
+                let error = classify(status, &body, retry_after, model_id, request_id);
+                let retryable = match call {
+                    // A 2xx whose body is not the contract's (malformed, cut)
+                    // is transient for a call that is safe to repeat.
+                    Call::Idempotent => {
+                        is_retryable_status(status, &error)
+                            || (status.is_success()
+                                && matches!(error, Error::UnexpectedResponse { .. }))
+                    }
+                    // The service said no before queuing anything.
+                    Call::Submit => matches!(
+                        status,
+                        StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE
+                    ),
+                };
+                let error = match (call, status) {
+                    // A gateway that timed out or failed may hide an accepted job.
+                    (Call::Submit, StatusCode::BAD_GATEWAY | StatusCode::GATEWAY_TIMEOUT) => {
+                        Error::OutcomeUnknown {
+                            model_id: model_id.to_owned(),
+                            reason: format!("the gateway answered HTTP {status}"),
+                        }
+                    }
+                    _ => error,
+                };
+                (error, retryable, retry_after)
+            }
+            Attempt::NoAnswer(source) => {
+                // Refused before sending: the service cannot have seen it.
+                let unsent = source.is_connect();
+                match call {
+                    Call::Submit if !unsent => {
+                        return Err(Error::OutcomeUnknown {
+                            model_id: model_id.to_owned(),
+                            reason: short_reason(&source),
+                        });
+                    }
+                    _ => (
+                        Error::Transport {
+                            request_id: request_id.map(str::to_owned),
+                            source,
+                        },
+                        true,
+                        None,
+                    ),
+                }
+            }
+        };
+        retry += 1;
+        if !retryable || retry >= policy.max_attempts {
+            return Err(error);
+        }
+        let delay = match retry_after {
+            Some(asked) if asked > policy.max_retry_after => return Err(error),
+            Some(asked) => asked.max(policy.backoff(retry - 1)),
+            None => policy.backoff(retry - 1),
+        };
+        if deadline.is_some_and(|deadline| Instant::now() + delay >= deadline) {
+            return Err(error);
+        }
+        tracing::debug!(retry, delay_ms = delay.as_millis() as u64, request_id, error = %error, "retrying");
+        tokio::time::sleep(delay).await;
+    }
+}
+
+fn is_retryable_status(status: StatusCode, error: &Error) -> bool {
+    matches!(
+        status,
+        StatusCode::REQUEST_TIMEOUT
+            | StatusCode::TOO_MANY_REQUESTS
+            | StatusCode::INTERNAL_SERVER_ERROR
+            | StatusCode::BAD_GATEWAY
+            | StatusCode::SERVICE_UNAVAILABLE
+            | StatusCode::GATEWAY_TIMEOUT
+    ) || matches!(error, Error::ServiceUnavailable { .. })
+}
+
+fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let value = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
+    value.parse::<u64>().ok().map(Duration::from_secs)
+}
+
+fn short_reason(error: &reqwest::Error) -> String {
+    let mut reason = error.to_string();
+    let mut source = std::error::Error::source(error);
+    while let Some(inner) = source {
+        reason = format!("{reason}: {inner}");
+        source = inner.source();
+    }
+    // The URL in a reqwest error carries no token (credentials are headers).
+    reason
+}
+
+/// Turns an answer that is not the expected one into an error, by HTTP
+/// status and `error_code` together (the pairing is not documented).
+pub(crate) fn classify(
+    status: StatusCode,
+    body: &[u8],
+    retry_after: Option<Duration>,
+    model_id: &str,
+    request_id: Option<&str>,
+) -> Error {
+    let parsed: Option<ErrorBody> = serde_json::from_slice(body).ok();
+    let code = parsed.as_ref().and_then(|b| b.error_code);
+    let message = parsed
+        .as_ref()
+        .and_then(|b| b.error_message.clone().or_else(|| b.message.clone()))
+        .unwrap_or_else(|| excerpt(body));
+    let request_id = request_id.map(str::to_owned);
+    match (status.as_u16(), code) {
+        (_, Some(400004 | 401001)) | (401, _) => Error::Authentication {
+            request_id,
+            message,
+        },
+        (_, Some(403001)) | (403, _) => Error::Permission {
+            request_id,
+            message,
+        },
+        (_, Some(404001 | 400001)) | (404, _) => Error::NotFound {
+            request_id,
+            message,
+        },
+        (_, Some(400002)) | (402, _) => Error::InsufficientBalance {
+            request_id,
+            message,
+        },
+        (_, Some(422001)) | (422, _) => Error::InvalidInput {
+            model_id: model_id.to_owned(),
+            errors: detail_errors(parsed.as_ref(), &message),
+        },
+        (429, _) => Error::RateLimited {
+            request_id,
+            retry_after,
+        },
+        (_, Some(500001)) | (408 | 500 | 502 | 503 | 504, _) => Error::ServiceUnavailable {
+            request_id,
+            status: status.as_u16(),
+            message,
+        },
+        _ => Error::UnexpectedResponse {
+            request_id,
+            status: status.as_u16(),
+            excerpt: excerpt(body),
+        },
+    }
+}
+
+/// The service's `detail` list of a 422, as field errors.
+fn detail_errors(body: Option<&ErrorBody>, message: &str) -> Vec<FieldError> {
+    let entries = body
+        .and_then(|b| b.detail.as_ref())
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    let errors: Vec<FieldError> = entries
+        .iter()
+        .map(|entry| FieldError {
+            pointer: entry
+                .get("pointer")
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+                .unwrap_or_else(|| {
+                    entry
+                        .get("field")
+                        .and_then(Value::as_str)
+                        .map(|f| format!("/{f}"))
+                        .unwrap_or_default()
+                }),
+            keyword: entry
+                .get("keyword")
+                .and_then(Value::as_str)
+                .unwrap_or("server")
+                .to_owned(),
+            message: entry
+                .get("message")
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+                .unwrap_or_else(|| entry.to_string()),
+        })
+        .collect();
+    if errors.is_empty() {
+        vec![FieldError {
+            pointer: String::new(),
+            keyword: "server".into(),
+            message: message.to_owned(),
+        }]
+    } else {
+        errors
+    }
+}
+
+/// The start of a body, for messages.
+pub(crate) fn excerpt(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(body);
+    let mut cut: String = text.chars().take(200).collect();
+    if cut.len() < text.len() {
+        cut.push('…');
+    }
+    if cut.trim().is_empty() {
+        "(empty body)".into()
+    } else {
+        cut
+    }
+}
+
+/// Whether a 2xx body is really an error (`error_code` at the top level).
+pub(crate) fn carries_error_code(body: &[u8]) -> bool {
+    serde_json::from_slice::<Value>(body).is_ok_and(|v| v.get("error_code").is_some())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn error_of(status: u16, body: &str) -> Error {
+        classify(
+            StatusCode::from_u16(status).expect("status"),
+            body.as_bytes(),
+            None,
+            "m",
+            Some("r1"),
+        )
+    }
+
+    #[test]
+    fn errors_are_classified_by_status_and_code_together() {
+        assert!(matches!(error_of(401, "{}"), Error::Authentication { .. }));
+        assert!(matches!(
+            error_of(400, r#"{"error_code": 400004, "error_message": "expired"}"#),
+            Error::Authentication { .. }
+        ));
+        assert!(matches!(
+            error_of(403, r#"{"error_code": 403001}"#),
+            Error::Permission { .. }
+        ));
+        assert!(matches!(
+            error_of(404, r#"{"error_code": 404001}"#),
+            Error::NotFound { .. }
+        ));
+        assert!(matches!(
+            error_of(400, r#"{"error_code": 400001}"#),
+            Error::NotFound { .. }
+        ));
+        assert!(matches!(
+            error_of(402, "{}"),
+            Error::InsufficientBalance { .. }
+        ));
+        assert!(matches!(
+            error_of(400, r#"{"error_code": 400002}"#),
+            Error::InsufficientBalance { .. }
+        ));
+        assert!(matches!(
+            error_of(200, r#"{"error_code": 500001, "error_message": "x"}"#),
+            Error::ServiceUnavailable { .. }
+        ));
+        assert!(matches!(
+            error_of(502, "<html>bad gateway</html>"),
+            Error::ServiceUnavailable { status: 502, .. }
+        ));
+        assert!(matches!(error_of(429, ""), Error::RateLimited { .. }));
+        match error_of(418, "I'm a teapot") {
+            Error::UnexpectedResponse {
+                status,
+                excerpt,
+                request_id,
+            } => {
+                assert_eq!(
+                    (status, excerpt.as_str(), request_id.as_deref()),
+                    (418, "I'm a teapot", Some("r1"))
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_422_lists_the_services_field_errors() {
+        let body = r#"{"error_code": 422001, "error_message": "2 errors", "detail": [
+            {"field": "duration", "pointer": "/duration", "message": "7 is not one of 5 or 10"},
+            {"field": "cfg_scale", "message": "too big"}]}"#;
+        match error_of(422, body) {
+            Error::InvalidInput { errors, .. } => {
+                assert_eq!(errors.len(), 2);
+                assert_eq!(errors[1].pointer, "/cfg_scale");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn excerpts_are_short() {
+        assert_eq!(excerpt(&[b'x'; 500]).chars().count(), 201);
+        assert_eq!(excerpt(b""), "(empty body)");
+        assert!(carries_error_code(br#"{"error_code": 1}"#));
+        assert!(!carries_error_code(br#"{"request_id": "a"}"#));
+    }
+
+    #[test]
+    fn retry_after_is_read_in_seconds() {
+        let mut headers = HeaderMap::new();
+        headers.insert(RETRY_AFTER, "7".parse().expect("value"));
+        assert_eq!(retry_after(&headers), Some(Duration::from_secs(7)));
+    }
+}

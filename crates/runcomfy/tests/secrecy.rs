@@ -1,0 +1,100 @@
+//! The token never shows in `Debug`, errors or logs, and spans and events
+//! carry the request id. Its own test binary: tracing caches which callsites
+//! are enabled per process, so a capturing subscriber must not share the
+//! process with other tests.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use base64::Engine as _;
+use runcomfy::models::kling_1_6_pro_image_to_video::Input;
+use runcomfy::poll::{FixedInterval, RequestBudget};
+use runcomfy::{Client, RetryPolicy};
+use runcomfy_emulator::{Emulator, EmulatorConfig, Fault, Target};
+
+const TOKEN: &str = "tok-SECRET-4f2a9c";
+
+fn input() -> Input {
+    let mut bytes = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
+    bytes.extend(1280u32.to_be_bytes());
+    bytes.extend(720u32.to_be_bytes());
+    bytes.extend([8, 2, 0, 0, 0, 0, 0, 0, 0]);
+    let image = format!(
+        "data:image/png;base64,{}",
+        base64::engine::general_purpose::STANDARD.encode(bytes)
+    );
+    Input::builder().image_url(image).try_into().expect("input")
+}
+
+fn client(emulator: &Emulator) -> Client {
+    Client::builder()
+        .token(TOKEN)
+        .base_url(emulator.base_url())
+        .retry_policy(RetryPolicy {
+            initial_backoff: Duration::from_millis(5),
+            ..RetryPolicy::default()
+        })
+        .poll_policy(FixedInterval(Duration::from_millis(10)))
+        .request_budget(Arc::new(RequestBudget::unlimited()))
+        .build()
+        .expect("client")
+}
+
+#[tokio::test]
+async fn the_token_never_appears_in_debug_errors_or_logs() {
+    #[derive(Clone, Default)]
+    struct Capture(Arc<Mutex<Vec<u8>>>);
+    impl std::io::Write for Capture {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().expect("lock").extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let capture = Capture::default();
+    let writer = capture.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_writer(move || writer.clone())
+        .finish();
+    tracing::subscriber::set_global_default(subscriber)
+        .expect("the only subscriber of this binary");
+
+    let emulator = Emulator::start(EmulatorConfig {
+        tokens: Some(vec![TOKEN.into()]),
+        ..EmulatorConfig::for_tests()
+    })
+    .await
+    .expect("emulator");
+    let client = client(&emulator);
+    let mut seen = vec![format!("{client:?}")];
+    let job = client.submit(&input()).await.expect("submitted");
+    emulator.faults().push(Target::Status, Fault::Status(503));
+    let output = job.wait(None).await.expect("done");
+    seen.push(format!("{job:?} {output:?}"));
+    for _ in 0..6 {
+        emulator
+            .faults()
+            .push(Target::Status, Fault::ResetBeforeAnswer);
+    }
+    let error = job.status().await.expect_err("transport");
+    seen.push(format!("{error} {error:?}"));
+    let wrong = Client::builder()
+        .base_url(emulator.base_url())
+        .token(format!("{TOKEN}x"))
+        .build()
+        .expect("client");
+    let error = wrong.submit(&input()).await.expect_err("401");
+    seen.push(format!("{error} {error:?} {wrong:?}"));
+    seen.push(String::from_utf8_lossy(&capture.0.lock().expect("lock")).into_owned());
+    assert!(
+        seen.last()
+            .is_some_and(|logs| logs.contains(job.request_id())),
+        "spans and events carry the request id"
+    );
+    for text in seen {
+        assert!(!text.contains("SECRET"), "the token leaked: {text}");
+    }
+}
