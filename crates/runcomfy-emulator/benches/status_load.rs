@@ -29,13 +29,8 @@ const TOKEN: &str = "bench-token";
 
 fn input() -> String {
     // A 1280×720 PNG header: the emulator checks media from headers only.
-    let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
-    png.extend(1280u32.to_be_bytes());
-    png.extend(720u32.to_be_bytes());
-    png.extend([8, 2, 0, 0, 0, 0, 0, 0, 0]);
-    use base64::Engine as _;
-    let data = base64::engine::general_purpose::STANDARD.encode(png);
-    format!(r#"{{"image_url": "data:image/png;base64,{data}", "prompt": "bench"}}"#)
+    let image = runcomfy_emulator::fixtures::png_data_uri(1280, 720);
+    format!(r#"{{"image_url": "{image}", "prompt": "bench"}}"#)
 }
 
 struct Scenario {

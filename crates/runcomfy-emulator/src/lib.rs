@@ -25,6 +25,7 @@ mod args;
 mod config;
 mod contract;
 pub mod faults;
+pub mod fixtures;
 mod jobs;
 mod media;
 mod server;

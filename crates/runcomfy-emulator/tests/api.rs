@@ -4,7 +4,6 @@
 
 use std::time::{Duration, Instant};
 
-use base64::Engine as _;
 use reqwest::StatusCode;
 use runcomfy_emulator::{Emulator, EmulatorConfig, Fault, Target};
 use serde_json::{Value, json};
@@ -12,22 +11,7 @@ use serde_json::{Value, json};
 const KLING: &str = "kling/kling-1-6/pro/image-to-video";
 const TOKEN: &str = "test-token-7f3a";
 
-/// A PNG header of the given size (the emulator reads only headers).
-fn png(width: u32, height: u32) -> Vec<u8> {
-    let mut bytes = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
-    bytes.extend(width.to_be_bytes());
-    bytes.extend(height.to_be_bytes());
-    bytes.extend([8, 2, 0, 0, 0, 0, 0, 0, 0]);
-    bytes.extend([0u8; 64]);
-    bytes
-}
-
-fn data_uri(width: u32, height: u32) -> String {
-    format!(
-        "data:image/png;base64,{}",
-        base64::engine::general_purpose::STANDARD.encode(png(width, height))
-    )
-}
+use runcomfy_emulator::fixtures::{png_data_uri as data_uri, png_header as png};
 
 fn input() -> Value {
     json!({"image_url": data_uri(1280, 720), "prompt": "a slow dolly shot"})

@@ -11,7 +11,6 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use base64::Engine as _;
 use runcomfy::Client;
 use runcomfy::models::kling_1_6_pro_image_to_video::Input;
 use runcomfy::poll::{FixedInterval, RequestBudget};
@@ -67,11 +66,7 @@ fn main() {
             .request_budget(Arc::new(RequestBudget::unlimited()))
             .build()
             .unwrap();
-        let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
-        png.extend(1280u32.to_be_bytes());
-        png.extend(720u32.to_be_bytes());
-        png.extend([8, 2, 0, 0, 0, 0, 0, 0, 0]);
-        let image = format!("data:image/png;base64,{}", base64::engine::general_purpose::STANDARD.encode(png));
+        let image = runcomfy_emulator::fixtures::png_data_uri(1280, 720);
         let input: Input = Input::builder().image_url(image).try_into().unwrap();
         let job = client.submit(&input).await.unwrap();
         let output = job.wait(None).await.unwrap();

@@ -10,7 +10,6 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use base64::Engine as _;
 use runcomfy::Client;
 use runcomfy::models::kling_1_6_pro_image_to_video::Input;
 use runcomfy::poll::{FixedInterval, RequestBudget};
@@ -18,14 +17,7 @@ use runcomfy_emulator::{Emulator, EmulatorConfig};
 use serde_json::Value;
 
 fn image() -> String {
-    let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
-    png.extend(1280u32.to_be_bytes());
-    png.extend(720u32.to_be_bytes());
-    png.extend([8, 2, 0, 0, 0, 0, 0, 0, 0]);
-    format!(
-        "data:image/png;base64,{}",
-        base64::engine::general_purpose::STANDARD.encode(png)
-    )
+    runcomfy_emulator::fixtures::png_data_uri(1280, 720)
 }
 
 async fn bare(http: &reqwest::Client, base: &str, body: &Value) {

@@ -10,7 +10,6 @@
 
 use std::time::{Duration, Instant};
 
-use base64::Engine as _;
 use futures::StreamExt as _;
 use runcomfy::models::kling_1_6_pro_image_to_video::Input;
 use runcomfy::{Client, QueueStatus};
@@ -31,14 +30,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .build()?;
 
     // A 1280×720 PNG header is all the media checks read.
-    let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
-    png.extend(1280u32.to_be_bytes());
-    png.extend(720u32.to_be_bytes());
-    png.extend([8, 2, 0, 0, 0, 0, 0, 0, 0]);
-    let image = format!(
-        "data:image/png;base64,{}",
-        base64::engine::general_purpose::STANDARD.encode(png)
-    );
+    let image = runcomfy_emulator::fixtures::png_data_uri(1280, 720);
     let input: Input = Input::builder()
         .image_url(image)
         .prompt(Some(

@@ -146,26 +146,46 @@ impl<O: DeserializeOwned> RequestHandle<O> {
         self.model_id.as_deref().unwrap_or("")
     }
 
+    /// One call about this request, safe to repeat: the client's retries
+    /// and budget, within `deadline`, in `span`.
+    async fn call<T, F, Fut>(
+        &self,
+        deadline: Option<Instant>,
+        span: tracing::Span,
+        attempt: F,
+    ) -> Result<T>
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Attempt<T>>,
+    {
+        self.client.require_token()?;
+        let inner = &self.client.inner;
+        transport::call(
+            Call::Idempotent,
+            &inner.retry,
+            &inner.budget,
+            self.model(),
+            Some(&self.request_id),
+            deadline,
+            attempt,
+        )
+        .instrument(span)
+        .await
+    }
+
     /// The current status.
     pub async fn status(&self) -> Result<Status> {
         self.status_until(None).await
     }
 
     async fn status_until(&self, deadline: Option<Instant>) -> Result<Status> {
-        self.client.require_token()?;
-        let inner = &self.client.inner;
-        let id = self.request_id.as_str();
-        let answer = transport::call(
-            Call::Idempotent,
-            &inner.retry,
-            &inner.budget,
-            self.model(),
-            Some(id),
-            deadline,
-            || async { Attempt::from_generated(inner.api.get_status(id).await).await },
-        )
-        .instrument(tracing::debug_span!("runcomfy.status", request_id = id))
-        .await?;
+        let (api, id) = (&self.client.inner.api, self.request_id.as_str());
+        let span = tracing::debug_span!("runcomfy.status", request_id = id);
+        let answer = self
+            .call(deadline, span, || async {
+                Attempt::from_generated(api.get_status(id).await).await
+            })
+            .await?;
         tracing::debug!(request_id = id, status = %answer.status, position = answer.queue_position, "status");
         Ok(Status {
             request_id: answer.request_id,
@@ -183,20 +203,13 @@ impl<O: DeserializeOwned> RequestHandle<O> {
     }
 
     async fn result_until(&self, deadline: Option<Instant>) -> Result<ResultState<O>> {
-        self.client.require_token()?;
-        let inner = &self.client.inner;
-        let id = self.request_id.as_str();
-        let answer: ResultResponse = transport::call(
-            Call::Idempotent,
-            &inner.retry,
-            &inner.budget,
-            self.model(),
-            Some(id),
-            deadline,
-            || async { Attempt::from_generated(inner.api.get_result(id).await).await },
-        )
-        .instrument(tracing::debug_span!("runcomfy.result", request_id = id))
-        .await?;
+        let (api, id) = (&self.client.inner.api, self.request_id.as_str());
+        let span = tracing::debug_span!("runcomfy.result", request_id = id);
+        let answer: ResultResponse = self
+            .call(deadline, span, || async {
+                Attempt::from_generated(api.get_result(id).await).await
+            })
+            .await?;
         match answer.status {
             ResultStatus::Succeeded => {
                 let output =
@@ -232,20 +245,13 @@ impl<O: DeserializeOwned> RequestHandle<O> {
     /// run), `NotCancellable` when it is running or finished (it runs to
     /// completion and is billed).
     pub async fn cancel(&self) -> Result<CancelOutcome> {
-        self.client.require_token()?;
-        let inner = &self.client.inner;
-        let id = self.request_id.as_str();
-        let answer = transport::call(
-            Call::Idempotent,
-            &inner.retry,
-            &inner.budget,
-            self.model(),
-            Some(id),
-            None,
-            || async { Attempt::from_generated(inner.api.cancel_request(id).await).await },
-        )
-        .instrument(tracing::info_span!("runcomfy.cancel", request_id = id))
-        .await?;
+        let (api, id) = (&self.client.inner.api, self.request_id.as_str());
+        let span = tracing::info_span!("runcomfy.cancel", request_id = id);
+        let answer = self
+            .call(None, span, || async {
+                Attempt::from_generated(api.cancel_request(id).await).await
+            })
+            .await?;
         tracing::info!(request_id = id, outcome = %answer.outcome, "cancel");
         Ok(answer.outcome)
     }

@@ -7,7 +7,6 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use base64::Engine as _;
 use futures::future::BoxFuture;
 use runcomfy::Error;
 use runcomfy::download::{DownloadOptions, Downloader, file_name_for};
@@ -257,22 +256,10 @@ async fn recording_proxy(upstream: SocketAddr) -> (SocketAddr, Arc<Mutex<Vec<u8>
 
 // --------------------------------------------------------------- emulator
 
-fn png(width: u32, height: u32) -> Vec<u8> {
-    let mut bytes = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
-    bytes.extend(width.to_be_bytes());
-    bytes.extend(height.to_be_bytes());
-    bytes.extend([8, 2, 0, 0, 0, 0, 0, 0, 0]);
-    bytes.extend([0u8; 64]);
-    bytes
-}
-
 /// Submits a job, waits for it and returns its `output.video` URL.
 async fn emulator_video(emulator: &Emulator) -> String {
     let input = json!({
-        "image_url": format!(
-            "data:image/png;base64,{}",
-            base64::engine::general_purpose::STANDARD.encode(png(1280, 720))
-        ),
+        "image_url": runcomfy_emulator::fixtures::png_data_uri(1280, 720),
         "prompt": "a slow dolly shot",
     });
     let base = emulator.base_url();

@@ -5,7 +5,6 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use base64::Engine as _;
 use runcomfy::models::kling_1_6_pro_image_to_video::{Input, Output};
 use runcomfy::poll::{FixedInterval, RequestBudget};
 use runcomfy::{CancelOutcome, Client, Error, QueueStatus, ResultState, RetryPolicy};
@@ -14,16 +13,7 @@ use serde_json::json;
 
 const TOKEN: &str = "tok-SECRET-4f2a9c";
 
-fn png(width: u32, height: u32) -> String {
-    let mut bytes = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
-    bytes.extend(width.to_be_bytes());
-    bytes.extend(height.to_be_bytes());
-    bytes.extend([8, 2, 0, 0, 0, 0, 0, 0, 0]);
-    format!(
-        "data:image/png;base64,{}",
-        base64::engine::general_purpose::STANDARD.encode(bytes)
-    )
-}
+use runcomfy_emulator::fixtures::png_data_uri as png;
 
 fn input() -> Input {
     Input::builder()

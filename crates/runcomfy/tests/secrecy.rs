@@ -6,7 +6,6 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use base64::Engine as _;
 use runcomfy::models::kling_1_6_pro_image_to_video::Input;
 use runcomfy::poll::{FixedInterval, RequestBudget};
 use runcomfy::{Client, RetryPolicy};
@@ -15,15 +14,10 @@ use runcomfy_emulator::{Emulator, EmulatorConfig, Fault, Target};
 const TOKEN: &str = "tok-SECRET-4f2a9c";
 
 fn input() -> Input {
-    let mut bytes = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
-    bytes.extend(1280u32.to_be_bytes());
-    bytes.extend(720u32.to_be_bytes());
-    bytes.extend([8, 2, 0, 0, 0, 0, 0, 0, 0]);
-    let image = format!(
-        "data:image/png;base64,{}",
-        base64::engine::general_purpose::STANDARD.encode(bytes)
-    );
-    Input::builder().image_url(image).try_into().expect("input")
+    Input::builder()
+        .image_url(runcomfy_emulator::fixtures::png_data_uri(1280, 720))
+        .try_into()
+        .expect("input")
 }
 
 fn client(emulator: &Emulator) -> Client {
