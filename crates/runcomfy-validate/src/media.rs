@@ -354,13 +354,14 @@ pub enum MediaError {
     },
 }
 
-/// Probes media references. Cheap to clone (holds a [`reqwest::Client`]).
+/// Probes media references. Cheap to clone (shares one [`reqwest::Client`]).
 #[derive(Debug, Clone)]
 pub struct MediaProbe {
-    /// The HTTP client, or why it could not be built. A build failure is only
-    /// reported when an HTTP reference is probed, so [`MediaProbe::new`] never
-    /// fails or panics and files and `data:` URIs still work.
-    client: Result<reqwest::Client, String>,
+    /// The HTTP client, or why it could not be built, made on the first HTTP
+    /// probe (loading TLS roots costs milliseconds that files and `data:` URIs
+    /// never need). A build failure is only reported when an HTTP reference is
+    /// probed, so [`MediaProbe::new`] never fails or panics.
+    client: std::sync::Arc<std::sync::OnceLock<Result<reqwest::Client, String>>>,
     timeout: Duration,
     header_cap: usize,
 }
@@ -382,7 +383,7 @@ impl MediaProbe {
     /// references.
     pub fn new() -> Self {
         Self {
-            client: default_client(),
+            client: std::sync::Arc::default(),
             timeout: DEFAULT_TIMEOUT,
             header_cap: DEFAULT_HEADER_CAP,
         }
@@ -393,7 +394,7 @@ impl MediaProbe {
     /// headers) on it.
     pub fn with_client(client: reqwest::Client) -> Self {
         Self {
-            client: Ok(client),
+            client: std::sync::Arc::new(std::sync::OnceLock::from(Ok(client))),
             timeout: DEFAULT_TIMEOUT,
             header_cap: DEFAULT_HEADER_CAP,
         }
@@ -516,9 +517,13 @@ impl MediaProbe {
         needs: Needs,
         size_limit: Option<u64>,
     ) -> Result<MediaFacts, MediaError> {
-        let client = self.client.as_ref().map_err(|reason| MediaError::Client {
-            reason: reason.clone(),
-        })?;
+        let client = self
+            .client
+            .get_or_init(default_client)
+            .as_ref()
+            .map_err(|reason| MediaError::Client {
+                reason: reason.clone(),
+            })?;
         let shown = display_url(url);
         let target = request_url(url);
         let fetch_err = |e: reqwest::Error| MediaError::Fetch {

@@ -1,0 +1,123 @@
+//! `runcomfy batch` of 1,000 inputs against the emulator (time-scaled,
+//! concurrency 100): wall time against the emulator's own lower bound, the
+//! CLI's peak RSS and CPU time (GNU time on the child process).
+//!
+//! The lower bound is the makespan the emulator itself needs for the same
+//! seeded run times: its workers take jobs in order (FIFO list scheduling),
+//! as if all 1,000 were submitted at once. No client can finish sooner.
+//!
+//! `cargo bench -p runcomfy-cli --bench batch [INPUTS]`. Targets: within
+//! 1.15× of the lower bound, peak RSS under 64 MB, CPU under 5 s.
+
+#![allow(missing_docs, clippy::print_stdout, clippy::unwrap_used)]
+
+use std::io::Write as _;
+use std::time::Duration;
+
+use runcomfy_emulator::{Emulator, EmulatorConfig};
+
+const WORKERS: usize = 100;
+const TIME_SCALE: f64 = 0.005;
+const SEED: u64 = 7;
+
+fn main() {
+    let inputs: usize = std::env::args()
+        .skip(1)
+        .find(|a| !a.starts_with("--"))
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(1000);
+    let (base_tx, base_rx) = std::sync::mpsc::channel::<String>();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async {
+            let config = EmulatorConfig {
+                workers: WORKERS,
+                time_scale: TIME_SCALE,
+                seed: SEED,
+                max_jobs: inputs * 2,
+                ..EmulatorConfig::default()
+            };
+            let emulator = Emulator::start(config).await.unwrap();
+            base_tx.send(emulator.base_url()).unwrap();
+            std::future::pending::<()>().await;
+        });
+    });
+    let base = base_rx.recv().unwrap();
+
+    // The emulator's lower bound for these run times.
+    let runs = runcomfy_emulator::sample_run_times(SEED, inputs, 5);
+    let mut free = vec![Duration::ZERO; WORKERS];
+    for run in &runs {
+        let (index, start) = free
+            .iter()
+            .copied()
+            .enumerate()
+            .min_by_key(|(_, at)| *at)
+            .unwrap();
+        free[index] = start + run.mul_f64(TIME_SCALE);
+    }
+    let lower_bound = free.into_iter().max().unwrap_or_default().as_secs_f64();
+
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("inputs.jsonl");
+    let mut lines = std::fs::File::create(&file).unwrap();
+    let image = runcomfy_emulator::fixtures::png_data_uri(1280, 720);
+    for n in 0..inputs {
+        writeln!(lines, r#"{{"image_url": "{image}", "prompt": "shot {n}"}}"#).unwrap();
+    }
+    drop(lines);
+    let output = std::process::Command::new("/usr/bin/time")
+        .args(["-f", "TIME %e %M %U %S", env!("CARGO_BIN_EXE_runcomfy")])
+        .args([
+            "--base-url",
+            &base,
+            "--max-requests-per-second",
+            "0",
+            "-q",
+            "batch",
+            "kling/kling-1-6/pro/image-to-video",
+        ])
+        .arg("--inputs")
+        .arg(&file)
+        .args(["--concurrency", "100", "--output-dir"])
+        .arg(dir.path().join("out"))
+        .env("RUNCOMFY_API_TOKEN", "bench")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "batch failed: {stderr}");
+    let stats: Vec<f64> = stderr
+        .lines()
+        .find_map(|line| line.strip_prefix("TIME "))
+        .unwrap()
+        .split_whitespace()
+        .map(|v| v.parse().unwrap())
+        .collect();
+    let (wall, rss_mib, cpu) = (stats[0], stats[1] / 1024.0, stats[2] + stats[3]);
+    let results = String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .filter(|l| l.contains("\"succeeded\""))
+        .count();
+    assert_eq!(results, inputs, "every input succeeded");
+    println!(
+        "\nbatch of {inputs} inputs, concurrency 100, emulator with {WORKERS} workers at time scale {TIME_SCALE}\n"
+    );
+    println!("| measure | value | target |");
+    println!("| --- | ---: | --- |");
+    println!("| emulator lower bound (FIFO makespan) | {lower_bound:.2} s | |");
+    println!(
+        "| `runcomfy batch` wall time | {wall:.2} s ({:.3}×) | within 1.15× |",
+        wall / lower_bound
+    );
+    println!("| peak RSS | {rss_mib:.1} MiB | under 64 MB |");
+    println!("| CPU time (user + system) | {cpu:.2} s | under 5 s |");
+    let meets = wall / lower_bound <= 1.15 && rss_mib < 64.0 * 1e6 / 1048576.0 && cpu < 5.0;
+    println!(
+        "\n{} the targets",
+        if meets { "meets" } else { "MISSES one of" }
+    );
+}

@@ -1,0 +1,81 @@
+//! Whole-process time of `runcomfy --version` and of `runcomfy validate` of
+//! one input (schema and media rules on a local image), side by side with
+//! `/bin/true` (the cost of starting any process) in the same run.
+//!
+//! `cargo bench -p runcomfy-cli --bench startup [RUNS]`. Target: under 20 ms each.
+
+#![allow(missing_docs, clippy::print_stdout, clippy::unwrap_used)]
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn time(program: &str, args: &[&str], runs: usize) -> (Duration, Duration) {
+    let mut times: Vec<Duration> = (0..runs)
+        .map(|_| {
+            let started = Instant::now();
+            let status = Command::new(program)
+                .args(args)
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status()
+                .unwrap();
+            assert!(status.success(), "{program} {args:?} failed");
+            started.elapsed()
+        })
+        .collect();
+    times.sort();
+    let mean = times.iter().sum::<Duration>() / runs as u32;
+    (mean, times[(runs * 95 / 100).min(runs - 1)])
+}
+
+fn main() {
+    let runs: usize = std::env::args()
+        .skip(1)
+        .find(|a| !a.starts_with("--"))
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(50);
+    let binary = env!("CARGO_BIN_EXE_runcomfy");
+    let image = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/start.png");
+    let image = format!("image_url=@{}", image.display());
+    let validate = [
+        "validate",
+        "kling/kling-1-6/pro/image-to-video",
+        "--set",
+        image.as_str(),
+        "--set",
+        "duration=10",
+    ];
+    let rows = [
+        ("baseline: /bin/true", time("true", &[], runs)),
+        ("runcomfy --version", time(binary, &["--version"], runs)),
+        (
+            "runcomfy validate (schema + media on a local PNG)",
+            time(binary, &validate, runs),
+        ),
+    ];
+    println!("\nwhole-process time, {runs} runs each\n");
+    println!("| command | mean ms | p95 ms |");
+    println!("| --- | ---: | ---: |");
+    for (name, (mean, p95)) in &rows {
+        println!(
+            "| {name} | {:.2} | {:.2} |",
+            mean.as_secs_f64() * 1e3,
+            p95.as_secs_f64() * 1e3
+        );
+    }
+    let worst = rows[1..]
+        .iter()
+        .map(|(_, (mean, _))| *mean)
+        .max()
+        .unwrap_or_default();
+    println!(
+        "\nslowest mean {:.2} ms: {} the target (< 20 ms)",
+        worst.as_secs_f64() * 1e3,
+        if worst < Duration::from_millis(20) {
+            "meets"
+        } else {
+            "MISSES"
+        }
+    );
+}

@@ -1,0 +1,143 @@
+//! Exit codes (sysexits-style, as the provider's CLI), and the CLI's error.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use runcomfy::{Error, FieldError};
+
+/// Exit codes, documented in `--help` and the README.
+pub(crate) const EXIT_CODES: &str = "Exit codes:
+  0   success
+  1   the job failed or was cancelled (or the request does not exist)
+  64  usage error
+  65  invalid input (every error is listed; nothing was sent)
+  66  an input file is missing or unreadable
+  69  service unavailable after retries
+  74  an output could not be written
+  75  temporary: deadline exceeded, still rate limited, or a submit's outcome is unknown
+  77  missing or rejected token, or permission denied
+  130 interrupted (Ctrl-C)";
+
+/// Why a command failed.
+#[derive(Debug)]
+pub(crate) enum CliError {
+    /// The command line is wrong.
+    Usage(String),
+    /// An input file cannot be read.
+    InputFile { path: PathBuf, reason: String },
+    /// The input is invalid (local checks).
+    Invalid {
+        model_id: String,
+        errors: Vec<FieldError>,
+    },
+    /// The client failed.
+    Client(Error),
+    /// Something could not be written.
+    Output(String),
+    /// Ctrl-C.
+    Interrupted,
+    /// A batch that did not fully succeed: the results and summary were
+    /// written already; `code` is the worst outcome's exit code.
+    Batch { code: u8, message: String },
+}
+
+impl From<Error> for CliError {
+    fn from(error: Error) -> Self {
+        match error {
+            Error::InvalidInput { model_id, errors } => Self::Invalid { model_id, errors },
+            other => Self::Client(other),
+        }
+    }
+}
+
+impl CliError {
+    pub(crate) fn code(&self) -> u8 {
+        match self {
+            Self::Usage(_) => 64,
+            Self::InputFile { .. } => 66,
+            Self::Invalid { .. } => 65,
+            Self::Output(_) => 74,
+            Self::Interrupted => 130,
+            Self::Batch { code, .. } => *code,
+            Self::Client(error) => match error {
+                Error::JobFailed { .. } | Error::Cancelled { .. } | Error::NotFound { .. } => 1,
+                Error::MissingToken | Error::Authentication { .. } | Error::Permission { .. } => 77,
+                Error::ServiceUnavailable { .. }
+                | Error::Transport { .. }
+                | Error::UnexpectedResponse { .. } => 69,
+                Error::DeadlineExceeded { .. }
+                | Error::RateLimited { .. }
+                | Error::OutcomeUnknown { .. } => 75,
+                Error::Download { .. } | Error::Io { .. } => 74,
+                Error::Configuration(_) => 64,
+                Error::InvalidInput { .. } => 65,
+                _ => 1,
+            },
+        }
+    }
+
+    pub(crate) fn exit_code(&self) -> ExitCode {
+        ExitCode::from(self.code())
+    }
+
+    /// A short machine-readable kind, for `--json`.
+    pub(crate) fn kind(&self) -> &'static str {
+        match self {
+            Self::Usage(_) => "usage",
+            Self::InputFile { .. } => "input_file",
+            Self::Invalid { .. } => "invalid_input",
+            Self::Output(_) => "output",
+            Self::Interrupted => "interrupted",
+            Self::Batch { .. } => "batch",
+            Self::Client(error) => match error {
+                Error::JobFailed { .. } => "job_failed",
+                Error::Cancelled { .. } => "cancelled",
+                Error::NotFound { .. } => "not_found",
+                Error::MissingToken => "missing_token",
+                Error::Authentication { .. } => "authentication",
+                Error::Permission { .. } => "permission",
+                Error::InsufficientBalance { .. } => "insufficient_balance",
+                Error::ServiceUnavailable { .. } => "service_unavailable",
+                Error::Transport { .. } => "transport",
+                Error::UnexpectedResponse { .. } => "unexpected_response",
+                Error::DeadlineExceeded { .. } => "deadline_exceeded",
+                Error::RateLimited { .. } => "rate_limited",
+                Error::OutcomeUnknown { .. } => "outcome_unknown",
+                Error::Download { .. } | Error::Io { .. } => "download",
+                _ => "error",
+            },
+        }
+    }
+
+    pub(crate) fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::Client(error) => error.request_id(),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for CliError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Usage(message) | Self::Output(message) | Self::Batch { message, .. } => {
+                f.write_str(message)
+            }
+            Self::InputFile { path, reason } => write!(f, "{}: {reason}", path.display()),
+            Self::Invalid { model_id, errors } => {
+                write!(
+                    f,
+                    "invalid input for {model_id} ({} error{}); nothing was sent",
+                    errors.len(),
+                    if errors.len() == 1 { "" } else { "s" }
+                )?;
+                for error in errors {
+                    write!(f, "\n  {error}")?;
+                }
+                Ok(())
+            }
+            Self::Client(error) => write!(f, "{error}"),
+            Self::Interrupted => f.write_str("interrupted"),
+        }
+    }
+}
