@@ -372,12 +372,29 @@ impl Default for AdaptivePolicy {
     }
 }
 
+impl AdaptivePolicy {
+    /// The finest floor for short jobs, as a fraction of their median (1/50).
+    const FLOOR_FRACTION: f64 = 50.0;
+    /// Never poll finer than this.
+    const FLOOR: Duration = Duration::from_millis(20);
+}
+
 impl PollPolicy for AdaptivePolicy {
     fn next_delay(&self, observation: &Observation) -> Duration {
         match (&observation.status, observation.estimate) {
             (QueueStatus::InProgress, Some(estimate)) => {
                 let running = observation.in_progress_for.unwrap_or(observation.waited);
-                self.finish(self.hazard_secs(&estimate, running), Self::JITTER)
+                let delay = self.finish(self.hazard_secs(&estimate, running), Self::JITTER);
+                // A model whose jobs take seconds is polled finer than the
+                // floor (never finer than 1/50 of its median, nor 20 ms);
+                // minutes-long jobs are not affected.
+                let floor = self.min().min(estimate.median.div_f64(Self::FLOOR_FRACTION)).max(Self::FLOOR);
+                if delay <= self.min() {
+                    let finer = self.hazard_secs(&estimate, running) * rand::rng().random_range(1.0 - Self::JITTER..=1.0 + Self::JITTER);
+                    Duration::try_from_secs_f64(finer.max(0.0)).unwrap_or(delay).clamp(floor, self.min())
+                } else {
+                    delay
+                }
             }
             (QueueStatus::InQueue, _) if observation.queue_position.is_some() => {
                 let position = observation.queue_position.unwrap_or(1).max(1);
@@ -833,5 +850,25 @@ mod tests {
         }
         assert!(start.elapsed() < Duration::from_millis(200));
         assert!(!RequestBudget::global().is_unlimited());
+    }
+
+    #[test]
+    fn short_jobs_are_polled_finer_than_the_floor_but_long_ones_are_not() {
+        let policy = AdaptivePolicy::default();
+        let observe = |median: Duration, running: Duration| Observation {
+            model_id: "m".into(),
+            polls: 10,
+            waited: running,
+            status: QueueStatus::InProgress,
+            queue_position: None,
+            in_progress_for: Some(running),
+            estimate: Some(RunEstimate { median, sigma: 0.3, samples: 50 }),
+        };
+        // Near the median of a 1.2 s job: finer than 250 ms, never under 20 ms.
+        let short: Vec<Duration> = (0..50).map(|_| policy.next_delay(&observe(Duration::from_millis(1200), Duration::from_millis(1200)))).collect();
+        assert!(short.iter().all(|d| *d >= Duration::from_millis(20) && *d < policy.min()), "{short:?}");
+        // Near the median of a 4-minute job: the floor holds.
+        let long: Vec<Duration> = (0..50).map(|_| policy.next_delay(&observe(Duration::from_secs(240), Duration::from_secs(240)))).collect();
+        assert!(long.iter().all(|d| *d >= policy.min()), "{long:?}");
     }
 }
