@@ -388,10 +388,16 @@ impl PollPolicy for AdaptivePolicy {
                 // A model whose jobs take seconds is polled finer than the
                 // floor (never finer than 1/50 of its median, nor 20 ms);
                 // minutes-long jobs are not affected.
-                let floor = self.min().min(estimate.median.div_f64(Self::FLOOR_FRACTION)).max(Self::FLOOR);
+                let floor = self
+                    .min()
+                    .min(estimate.median.div_f64(Self::FLOOR_FRACTION))
+                    .max(Self::FLOOR);
                 if delay <= self.min() {
-                    let finer = self.hazard_secs(&estimate, running) * rand::rng().random_range(1.0 - Self::JITTER..=1.0 + Self::JITTER);
-                    Duration::try_from_secs_f64(finer.max(0.0)).unwrap_or(delay).clamp(floor, self.min())
+                    let finer = self.hazard_secs(&estimate, running)
+                        * rand::rng().random_range(1.0 - Self::JITTER..=1.0 + Self::JITTER);
+                    Duration::try_from_secs_f64(finer.max(0.0))
+                        .unwrap_or(delay)
+                        .clamp(floor, self.min())
                 } else {
                     delay
                 }
@@ -862,13 +868,33 @@ mod tests {
             status: QueueStatus::InProgress,
             queue_position: None,
             in_progress_for: Some(running),
-            estimate: Some(RunEstimate { median, sigma: 0.3, samples: 50 }),
+            estimate: Some(RunEstimate {
+                median,
+                sigma: 0.3,
+                samples: 50,
+            }),
         };
         // Near the median of a 1.2 s job: finer than 250 ms, never under 20 ms.
-        let short: Vec<Duration> = (0..50).map(|_| policy.next_delay(&observe(Duration::from_millis(1200), Duration::from_millis(1200)))).collect();
-        assert!(short.iter().all(|d| *d >= Duration::from_millis(20) && *d < policy.min()), "{short:?}");
+        let short: Vec<Duration> = (0..50)
+            .map(|_| {
+                policy.next_delay(&observe(
+                    Duration::from_millis(1200),
+                    Duration::from_millis(1200),
+                ))
+            })
+            .collect();
+        assert!(
+            short
+                .iter()
+                .all(|d| *d >= Duration::from_millis(20) && *d < policy.min()),
+            "{short:?}"
+        );
         // Near the median of a 4-minute job: the floor holds.
-        let long: Vec<Duration> = (0..50).map(|_| policy.next_delay(&observe(Duration::from_secs(240), Duration::from_secs(240)))).collect();
+        let long: Vec<Duration> = (0..50)
+            .map(|_| {
+                policy.next_delay(&observe(Duration::from_secs(240), Duration::from_secs(240)))
+            })
+            .collect();
         assert!(long.iter().all(|d| *d >= policy.min()), "{long:?}");
     }
 }
