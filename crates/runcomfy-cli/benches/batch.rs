@@ -26,27 +26,15 @@ fn main() {
         .find(|a| !a.starts_with("--"))
         .and_then(|a| a.parse().ok())
         .unwrap_or(1000);
-    let (base_tx, base_rx) = std::sync::mpsc::channel::<String>();
-    std::thread::spawn(move || {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .enable_all()
-            .build()
-            .unwrap();
-        runtime.block_on(async {
-            let config = EmulatorConfig {
-                workers: WORKERS,
-                time_scale: TIME_SCALE,
-                seed: SEED,
-                max_jobs: inputs * 2,
-                ..EmulatorConfig::default()
-            };
-            let emulator = Emulator::start(config).await.unwrap();
-            base_tx.send(emulator.base_url()).unwrap();
-            std::future::pending::<()>().await;
-        });
-    });
-    let base = base_rx.recv().unwrap();
+    let config = EmulatorConfig {
+        workers: WORKERS,
+        time_scale: TIME_SCALE,
+        seed: SEED,
+        max_jobs: inputs * 2,
+        ..EmulatorConfig::default()
+    };
+    let emulator = Emulator::start_in_background(config).unwrap();
+    let base = emulator.base_url().to_owned();
 
     // The emulator's lower bound for these run times.
     let runs = runcomfy_emulator::sample_run_times(SEED, inputs, 5);

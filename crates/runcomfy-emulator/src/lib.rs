@@ -36,4 +36,4 @@ pub use config::EmulatorConfig;
 pub use contract::OPENAPI;
 pub use faults::{Fault, FaultRates, Target};
 pub use jobs::sample_run_times;
-pub use server::{Emulator, StartError, Stats};
+pub use server::{BackgroundEmulator, Emulator, StartError, Stats};

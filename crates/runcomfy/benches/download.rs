@@ -33,26 +33,13 @@ fn main() {
         .find(|a| !a.starts_with("--"))
         .and_then(|a| a.parse().ok())
         .unwrap_or(1024);
-    let (url_tx, url_rx) = std::sync::mpsc::channel::<String>();
-    std::thread::spawn(move || {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .enable_all()
-            .build()
-            .unwrap();
-        runtime.block_on(async {
-            let emulator = Emulator::start(EmulatorConfig {
-                time_scale: 0.0,
-                output_padding: mib * 1024 * 1024,
-                ..EmulatorConfig::default()
-            })
-            .await
-            .unwrap();
-            url_tx.send(emulator.base_url()).unwrap();
-            std::future::pending::<()>().await;
-        });
-    });
-    let base = url_rx.recv().unwrap();
+    let emulator = Emulator::start_in_background(EmulatorConfig {
+        time_scale: 0.0,
+        output_padding: mib * 1024 * 1024,
+        ..EmulatorConfig::default()
+    })
+    .unwrap();
+    let base = emulator.base_url().to_owned();
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

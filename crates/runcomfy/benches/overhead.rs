@@ -65,28 +65,14 @@ fn main() {
         .and_then(|a| a.parse().ok())
         .unwrap_or(300);
     // The emulator on its own runtime and threads.
-    let (base_tx, base_rx) = std::sync::mpsc::channel::<(String, runcomfy_emulator::Stats)>();
-    std::thread::spawn(move || {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .enable_all()
-            .build()
-            .unwrap();
-        runtime.block_on(async {
-            let emulator = Emulator::start(EmulatorConfig {
-                time_scale: 0.0,
-                workers: 64,
-                ..EmulatorConfig::default()
-            })
-            .await
-            .unwrap();
-            base_tx
-                .send((emulator.base_url(), emulator.stats().clone()))
-                .unwrap();
-            std::future::pending::<()>().await;
-        });
-    });
-    let (base, stats) = base_rx.recv().unwrap();
+    // The emulator on its own runtime and thread.
+    let emulator = Emulator::start_in_background(EmulatorConfig {
+        time_scale: 0.0,
+        workers: 64,
+        ..EmulatorConfig::default()
+    })
+    .unwrap();
+    let (base, stats) = (emulator.base_url().to_owned(), emulator.stats().clone());
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
