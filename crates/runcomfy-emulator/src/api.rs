@@ -661,18 +661,9 @@ fn timestamp(at: SystemTime) -> String {
 }
 
 fn is_loopback_url(reference: &str) -> bool {
-    let Ok(url) = url::Url::parse(reference) else {
-        return false;
-    };
-    if !matches!(url.scheme(), "http" | "https") {
-        return false;
-    }
-    match url.host() {
-        Some(url::Host::Domain(domain)) => domain.eq_ignore_ascii_case("localhost"),
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        None => false,
-    }
+    url::Url::parse(reference).is_ok_and(|url| {
+        matches!(url.scheme(), "http" | "https") && runcomfy_validate::media::is_loopback_host(&url)
+    })
 }
 
 /// A reference short enough for a message (URLs may carry long queries).

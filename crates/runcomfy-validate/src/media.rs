@@ -649,6 +649,18 @@ impl MediaProbe {
     }
 }
 
+/// Whether a URL's host is this machine: `localhost`, 127.0.0.0/8, `::1`,
+/// or an IPv4-mapped loopback address. The one definition of "loopback" for
+/// the client's base URL, its downloads and the emulator's media fetches.
+pub fn is_loopback_host(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(domain)) => domain.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => std::net::IpAddr::V6(ip).to_canonical().is_loopback(),
+        None => false,
+    }
+}
+
 /// Builds the default client; never panics.
 fn default_client() -> Result<reqwest::Client, String> {
     // reqwest is built with `rustls-no-provider`: a process-wide provider must
@@ -906,6 +918,35 @@ fn status_text(status: u16) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn loopback_hosts_are_this_machine_only() {
+        for url in [
+            "http://localhost/a",
+            "http://LOCALHOST:9/a",
+            "http://127.0.0.1/a",
+            "http://127.8.9.10/a",
+            "http://[::1]/a",
+            "http://[::ffff:127.0.0.1]/a",
+        ] {
+            assert!(
+                super::is_loopback_host(&Url::parse(url).expect("url")),
+                "{url}"
+            );
+        }
+        for url in [
+            "http://10.0.0.1/a",
+            "http://example.com/a",
+            "http://[::2]/a",
+            "http://localhost.example.com/a",
+            "data:,x",
+        ] {
+            assert!(
+                !super::is_loopback_host(&Url::parse(url).expect("url")),
+                "{url}"
+            );
+        }
+    }
+
     use super::*;
 
     #[test]

@@ -218,22 +218,13 @@ impl ClientBuilder {
 fn check_scheme(url: &url::Url) -> Result<()> {
     match url.scheme() {
         "https" => Ok(()),
-        "http" if is_loopback(url) => Ok(()),
+        "http" if runcomfy_validate::media::is_loopback_host(url) => Ok(()),
         "http" => Err(Error::Configuration(format!(
             "plain http is refused for {url}: use https (http is allowed for loopback hosts only)"
         ))),
         other => Err(Error::Configuration(format!(
             "unsupported URL scheme `{other}` in {url}"
         ))),
-    }
-}
-
-pub(crate) fn is_loopback(url: &url::Url) -> bool {
-    match url.host() {
-        Some(url::Host::Domain(domain)) => domain.eq_ignore_ascii_case("localhost"),
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        None => false,
     }
 }
 

@@ -41,7 +41,6 @@
 
 use std::fmt::Write as _;
 use std::io::{ErrorKind, SeekFrom};
-use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -49,7 +48,7 @@ use percent_encoding::percent_decode_str;
 use reqwest::StatusCode;
 use reqwest::header::{self, HeaderMap, HeaderValue};
 use tokio::fs::{File, OpenOptions};
-use url::{Host, Url};
+use url::Url;
 
 use crate::{Error, Result};
 
@@ -507,12 +506,7 @@ impl<'a> Target<'a> {
 fn allowed(url: &Url) -> bool {
     match url.scheme() {
         "https" => url.host().is_some(),
-        "http" => match url.host() {
-            Some(Host::Domain(domain)) => domain.eq_ignore_ascii_case("localhost"),
-            Some(Host::Ipv4(ip)) => ip.is_loopback(),
-            Some(Host::Ipv6(ip)) => IpAddr::V6(ip).to_canonical().is_loopback(),
-            None => false,
-        },
+        "http" => runcomfy_validate::media::is_loopback_host(url),
         _ => false,
     }
 }
