@@ -28,7 +28,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use futures::StreamExt as _;
-use runcomfy::{Error, FieldError, JobOutput, RequestHandle};
+use runcomfy::{CheckedInput, Error, FieldError, JobOutput, RequestHandle};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use tokio::sync::watch;
@@ -81,7 +81,7 @@ pub(crate) async fn run(context: &Context, args: &BatchArgs) -> Result<(), CliEr
     let plans = plan(&inputs, past, args.resubmit_unknown);
 
     // Every input that may be submitted is checked before anything is sent.
-    let invalid = validate(context, args, &inputs, &plans).await?;
+    let (checked, invalid) = validate(context, args, &inputs, &plans).await?;
     let mut sink = Sink::open(args.results.as_deref())?;
     if !invalid.is_empty() {
         let mut errors = Vec::new();
@@ -164,6 +164,7 @@ pub(crate) async fn run(context: &Context, args: &BatchArgs) -> Result<(), CliEr
         context,
         args,
         journal: &journal,
+        checked: &checked,
         stopped,
     };
     let concurrency = usize::try_from(args.concurrency).unwrap_or(1).max(1);
@@ -590,44 +591,48 @@ fn plan(
         .collect()
 }
 
-/// Checks every input this run may submit (schema and media rules); nothing is sent.
+/// Checks every input this run may submit (schema and media rules); nothing
+/// is sent. The checked inputs are submitted later without a second check.
 async fn validate(
     context: &Context,
     args: &BatchArgs,
     inputs: &BTreeMap<usize, Input>,
     plans: &[(usize, Plan)],
-) -> Result<Vec<(usize, Vec<FieldError>)>, CliError> {
+) -> Result<(BTreeMap<usize, CheckedInput>, Vec<(usize, Vec<FieldError>)>), CliError> {
     let to_submit = plans
         .iter()
         .filter(|(_, plan)| matches!(plan, Plan::Submit { .. }))
         .map(|(line, _)| &inputs[line]);
     let checks = futures::stream::iter(to_submit)
         .map(|input| async move {
-            let errors = match &input.value {
-                Err(reason) => vec![FieldError {
+            let checked = match &input.value {
+                Err(reason) => Err(vec![FieldError {
                     pointer: String::new(),
                     keyword: "json".into(),
                     message: reason.clone(),
-                }],
-                Ok(value) => match context.client.validate(&args.model_id, value).await {
-                    Ok(()) => Vec::new(),
-                    Err(Error::InvalidInput { errors, .. }) => errors,
+                }]),
+                Ok(value) => match context.client.check(&args.model_id, value.clone()).await {
+                    Ok(checked) => Ok(checked),
+                    Err(Error::InvalidInput { errors, .. }) => Err(errors),
                     Err(other) => return Err(CliError::from(other)),
                 },
             };
-            Ok((input.number, errors))
+            Ok((input.number, checked))
         })
         .buffered(8)
         .collect::<Vec<_>>()
         .await;
+    let mut passed = BTreeMap::new();
     let mut invalid = Vec::new();
     for check in checks {
-        let (line, errors) = check?;
-        if !errors.is_empty() {
-            invalid.push((line, errors));
+        match check? {
+            (line, Ok(input)) => {
+                passed.insert(line, input);
+            }
+            (line, Err(errors)) => invalid.push((line, errors)),
         }
     }
-    Ok(invalid)
+    Ok((passed, invalid))
 }
 
 // ---------------------------------------------------------------------------
@@ -795,6 +800,8 @@ struct Job<'a> {
     context: &'a Context,
     args: &'a BatchArgs,
     journal: &'a Journal,
+    /// The inputs this run may submit, each checked once.
+    checked: &'a BTreeMap<usize, CheckedInput>,
     stopped: watch::Receiver<bool>,
 }
 
@@ -810,12 +817,12 @@ impl Job<'_> {
                 if *self.stopped.borrow() {
                     return Ok(Outcome::new(line, Kind::Interrupted));
                 }
-                let Ok(value) = &input.value else {
+                let Some(checked) = self.checked.get(&line) else {
                     return Ok(Outcome::new(line, Kind::Invalid));
                 };
                 self.journal.append(json!({"line": line, "hash": input.hash, "model_id": self.args.model_id, "event": "intent"})).await?;
                 // Not raced with Ctrl-C: the answer must reach the journal.
-                match client.submit_json(&self.args.model_id, value).await {
+                match client.submit_checked(checked).await {
                     Ok(handle) => {
                         let id = handle.request_id();
                         self.journal.append(json!({"line": line, "event": "submitted", "request_id": id})).await.map_err(|e| {

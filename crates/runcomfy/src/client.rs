@@ -56,6 +56,27 @@ impl fmt::Debug for Client {
     }
 }
 
+/// An input that passed every check of a [`Client`] (schema and media
+/// rules). Only [`Client::check`] makes one, so no path to a submit skips
+/// validation.
+#[derive(Debug, Clone)]
+pub struct CheckedInput {
+    model_id: String,
+    value: Value,
+}
+
+impl CheckedInput {
+    /// The model it was checked for.
+    pub fn model_id(&self) -> &str {
+        &self.model_id
+    }
+
+    /// The input.
+    pub fn value(&self) -> &Value {
+        &self.value
+    }
+}
+
 /// Builds a [`Client`].
 #[derive(Default)]
 pub struct ClientBuilder {
@@ -330,6 +351,33 @@ impl Client {
     ) -> Result<RequestHandle<O>> {
         self.require_token()?;
         self.validate(model_id, input).await?;
+        self.send(model_id, input).await
+    }
+
+    /// Checks an input (schema and media rules) once; the result can be
+    /// submitted later with [`Client::submit_checked`] without checking it
+    /// again (a batch checks every line before it submits any).
+    pub async fn check(&self, model_id: &str, input: Value) -> Result<CheckedInput> {
+        self.validate(model_id, &input).await?;
+        Ok(CheckedInput {
+            model_id: model_id.to_owned(),
+            value: input,
+        })
+    }
+
+    /// Submits an input that [`Client::check`] passed.
+    pub async fn submit_checked(&self, input: &CheckedInput) -> Result<RequestHandle<Value>> {
+        self.require_token()?;
+        self.send(&input.model_id, &input.value).await
+    }
+
+    /// The submit itself, retried only when the service certainly did not
+    /// accept it. Callers have validated the input.
+    async fn send<O: DeserializeOwned>(
+        &self,
+        model_id: &str,
+        input: &Value,
+    ) -> Result<RequestHandle<O>> {
         let url = format!("{}/models/{}", self.base_url(), model_id.trim_matches('/'));
         let body = serde_json::to_vec(input)
             .map_err(|e| Error::Configuration(format!("input is not JSON: {e}")))?;

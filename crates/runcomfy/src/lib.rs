@@ -42,7 +42,7 @@ mod handle;
 pub mod poll;
 mod transport;
 
-pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL};
+pub use client::{CheckedInput, Client, ClientBuilder, DEFAULT_BASE_URL};
 pub use download::{DownloadOptions, DownloadedFile};
 pub use error::{Error, Result};
 pub use handle::{JobOutput, RequestHandle, ResultState, Status};

@@ -595,3 +595,53 @@ async fn a_redirect_to_another_host_does_not_carry_the_token() {
         "the other host got no Authorization header"
     );
 }
+
+#[tokio::test]
+async fn a_checked_input_is_submitted_without_checking_its_media_again() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    let fetches = Arc::new(AtomicUsize::new(0));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let address = listener.local_addr().expect("address");
+    let counter = fetches.clone();
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            counter.fetch_add(1, Ordering::SeqCst);
+            tokio::spawn(async move {
+                let mut request = [0u8; 2048];
+                let _ = socket.read(&mut request).await;
+                let image = runcomfy_emulator::fixtures::png_header(800, 600);
+                let head = format!(
+                    "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                    image.len()
+                );
+                let _ = socket.write_all(head.as_bytes()).await;
+                let _ = socket.write_all(&image).await;
+            });
+        }
+    });
+    let emulator = emulator().await;
+    let client = client(&emulator);
+    let input = json!({"image_url": format!("http://{address}/start.png")});
+    let model = "kling/kling-1-6/pro/image-to-video";
+    let checked = client.check(model, input.clone()).await.expect("valid");
+    assert_eq!(
+        fetches.load(Ordering::SeqCst),
+        1,
+        "the check reads the image once"
+    );
+    client.submit_checked(&checked).await.expect("submitted");
+    assert_eq!(
+        fetches.load(Ordering::SeqCst),
+        2,
+        "only the service (emulator) reads it again"
+    );
+    client.submit_json(model, &input).await.expect("submitted");
+    assert_eq!(
+        fetches.load(Ordering::SeqCst),
+        4,
+        "submit_json checks, then the service reads"
+    );
+}
