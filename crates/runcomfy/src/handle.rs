@@ -14,7 +14,7 @@ use tracing::Instrument as _;
 use crate::client::Client;
 use crate::download::DownloadedFile;
 use crate::error::{Error, Result};
-use crate::poll::{ModelStats, Observation};
+use crate::poll::PollTracker;
 use crate::transport::{self, Attempt, Call};
 
 /// A request's state on the status endpoint.
@@ -263,7 +263,7 @@ impl<O: DeserializeOwned> RequestHandle<O> {
         let started = Instant::now();
         let state = (
             None::<Status>,
-            Tracker::start(self.model(), self.client.inner.stats),
+            PollTracker::new(self.model(), self.client.inner.stats),
             false,
         );
         futures::stream::unfold(state, move |(last, mut tracker, done)| async move {
@@ -271,15 +271,20 @@ impl<O: DeserializeOwned> RequestHandle<O> {
                 return None;
             }
             loop {
-                if tracker.observation.polls > 0 {
-                    let delay = self.client.inner.poll.next_delay(&tracker.observation);
+                if tracker.observation().polls > 0 {
+                    let delay = self.client.inner.poll.next_delay(tracker.observation());
                     tokio::time::sleep(delay).await;
                 }
                 let status = match self.status().await {
                     Ok(status) => status,
                     Err(error) => return Some((Err(error), (last, tracker, true))),
                 };
-                tracker.update(&status, started.elapsed(), self.client.inner.stats);
+                tracker.observe(
+                    &status.status,
+                    status.queue_position,
+                    started.elapsed(),
+                    self.client.inner.stats,
+                );
                 let changed = last.as_ref().is_none_or(|l| {
                     l.status != status.status || l.queue_position != status.queue_position
                 });
@@ -298,7 +303,7 @@ impl<O: DeserializeOwned> RequestHandle<O> {
     pub async fn wait(&self, deadline: Option<Instant>) -> Result<JobOutput<O>> {
         let started = Instant::now();
         let stats = self.client.inner.stats;
-        let mut tracker = Tracker::start(self.model(), stats);
+        let mut tracker = PollTracker::new(self.model(), stats);
         let mut last = String::from("not polled yet");
         loop {
             if deadline.is_some_and(|d| Instant::now() >= d) {
@@ -314,10 +319,15 @@ impl<O: DeserializeOwned> RequestHandle<O> {
                 Err(error) => return Err(error),
             };
             last = status.status.to_string();
-            tracker.update(&status, started.elapsed(), stats);
+            tracker.observe(
+                &status.status,
+                status.queue_position,
+                started.elapsed(),
+                stats,
+            );
             match status.status {
                 QueueStatus::Completed => {
-                    return self.finished(&tracker.observation, deadline, started).await;
+                    return self.finished(&tracker, deadline, started).await;
                 }
                 QueueStatus::Cancelled => {
                     return Err(Error::Cancelled {
@@ -326,7 +336,7 @@ impl<O: DeserializeOwned> RequestHandle<O> {
                 }
                 _ => {}
             }
-            let mut delay = self.client.inner.poll.next_delay(&tracker.observation);
+            let mut delay = self.client.inner.poll.next_delay(tracker.observation());
             if let Some(deadline) = deadline {
                 delay = delay.min(deadline.saturating_duration_since(Instant::now()));
             }
@@ -337,13 +347,11 @@ impl<O: DeserializeOwned> RequestHandle<O> {
     /// The status said `completed`: the result says how.
     async fn finished(
         &self,
-        observation: &Observation,
+        tracker: &PollTracker,
         deadline: Option<Instant>,
         started: Instant,
     ) -> Result<JobOutput<O>> {
-        if let (Some(model), Some(ran)) = (self.model_id.as_deref(), observation.in_progress_for) {
-            self.client.inner.stats.record(model, ran);
-        }
+        tracker.finished(self.client.inner.stats);
         // The two endpoints may disagree for a moment; give the result a few tries.
         for attempt in 0..5u32 {
             match self.result_until(deadline).await? {
@@ -380,44 +388,6 @@ impl<O: DeserializeOwned> RequestHandle<O> {
             .downloader
             .download_all(&output.file_urls(), dir, Some(&self.request_id))
             .await
-    }
-}
-
-/// What a wait has seen, for the poll policy.
-struct Tracker {
-    observation: Observation,
-    in_progress_since: Option<Duration>,
-}
-
-impl Tracker {
-    fn start(model_id: &str, stats: &ModelStats) -> Self {
-        Self {
-            observation: Observation {
-                model_id: model_id.to_owned(),
-                polls: 0,
-                waited: Duration::ZERO,
-                status: QueueStatus::InQueue,
-                queue_position: None,
-                in_progress_for: None,
-                estimate: stats.estimate(model_id),
-            },
-            in_progress_since: None,
-        }
-    }
-
-    fn update(&mut self, status: &Status, elapsed: Duration, stats: &ModelStats) {
-        let observation = &mut self.observation;
-        observation.polls += 1;
-        observation.waited = elapsed;
-        observation.status = status.status.clone();
-        observation.queue_position = status.queue_position;
-        if status.status == QueueStatus::InProgress && self.in_progress_since.is_none() {
-            self.in_progress_since = Some(elapsed);
-        }
-        observation.in_progress_for = self
-            .in_progress_since
-            .map(|since| elapsed.saturating_sub(since));
-        observation.estimate = stats.estimate(&observation.model_id);
     }
 }
 

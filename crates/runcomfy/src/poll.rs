@@ -31,6 +31,7 @@
 //!     queue_position: None,
 //!     in_progress_for: Some(Duration::from_secs(secs)),
 //!     estimate: stats.estimate("kling"),
+//!     queue_step: None,
 //! };
 //! // Sparse long before the expected end, dense around it.
 //! assert!(policy.next_delay(&at(30)) > policy.next_delay(&at(240)) * 4);
@@ -57,13 +58,18 @@ pub struct Observation {
     pub status: QueueStatus,
     /// The queue position while [`QueueStatus::InQueue`]; 1 means next.
     pub queue_position: Option<u64>,
-    /// How long the request has been seen [`QueueStatus::InProgress`],
-    /// counted from the first poll that saw it so. When it is `None` while in
-    /// progress, [`AdaptivePolicy`] uses `waited`.
+    /// How long the request has been [`QueueStatus::InProgress`], counted
+    /// from its estimated start: halfway between the last poll that saw it
+    /// queued and the first that saw it in progress (from that first poll
+    /// when it was never seen queued). When it is `None` while in progress,
+    /// [`AdaptivePolicy`] uses `waited`.
     pub in_progress_for: Option<Duration>,
     /// The model's run time learned from earlier jobs of this process
     /// (see [`ModelStats::estimate`]).
     pub estimate: Option<RunEstimate>,
+    /// How long one queue position of this model takes to clear, learned
+    /// from earlier waits of this process (see [`ModelStats::queue_step`]).
+    pub queue_step: Option<Duration>,
 }
 
 /// Log-normal estimate of a model's run time (from in progress to done),
@@ -206,10 +212,19 @@ impl PollPolicy for FixedInterval {
 ///   Once a job runs far longer than the estimate allows (beyond 3.5
 ///   sigma), the estimate evidently does not fit this job and the delay
 ///   backs off with the overdue time.
-/// * **In queue with a position**: `position * queue_step` (default 2 s per
-///   position).
+/// * **In queue with a position**: half the expected wait, `position *
+///   step / 2`, where `step` is how long one position takes to clear for
+///   this model, learned from earlier waits ([`Observation::queue_step`]);
+///   before anything is learned, `position * queue_step` (default 2 s per
+///   position). A queued job cannot finish, so polls there only track the
+///   queue: about one per halving of the wait, and the start of the run is
+///   known to within half a delay.
 /// * **Anything else** (no estimate, unknown status): back off from `min` by
-///   ×1.5 per request toward `max`.
+///   ×1.5 per request toward 2 s, or 1/50 of the time waited once that is
+///   longer (so 30 s only after 25 minutes). Only the first jobs of a model
+///   in a process wait without an estimate: they are polled about as the
+///   provider's own CLI polls every job (every 2 s), so a job is never
+///   detected later than with it.
 ///
 /// Every delay gets ±10% jitter (±20% while backing off) so that many waits
 /// spread their load, and is clamped to `[min, max]` (defaults 250 ms and
@@ -237,6 +252,12 @@ impl AdaptivePolicy {
 
     /// Growth of the delay per request while backing off.
     const BACKOFF: f64 = 1.5;
+    /// With nothing known, the back-off stops at this delay…
+    const UNKNOWN_STEP: Duration = Duration::from_secs(2);
+    /// … or at this fraction of the time waited, whichever is longer.
+    const UNKNOWN_FRACTION: f64 = 50.0;
+    /// The share of the expected queue wait slept before asking again.
+    const QUEUE_FRACTION: f64 = 0.5;
     /// Jitter around hazard-based and queue delays (±10%).
     const JITTER: f64 = 0.1;
     /// Jitter around back-off delays (±20%).
@@ -276,7 +297,8 @@ impl AdaptivePolicy {
         self
     }
 
-    /// The delay per queue position ahead while queued (default 2 s).
+    /// The delay per queue position ahead while queued, before this
+    /// process has learned how fast the model's queue moves (default 2 s).
     pub fn with_queue_step(mut self, step: Duration) -> Self {
         self.queue_step = step;
         self
@@ -403,23 +425,36 @@ impl PollPolicy for AdaptivePolicy {
                 }
             }
             (QueueStatus::InQueue, _) if observation.queue_position.is_some() => {
-                let position = observation.queue_position.unwrap_or(1).max(1);
-                let secs = self.queue_step.as_secs_f64() * position as f64;
+                let position = observation.queue_position.unwrap_or(1).max(1) as f64;
+                let secs = match observation.queue_step {
+                    Some(step) => step.as_secs_f64() * position * Self::QUEUE_FRACTION,
+                    None => self.queue_step.as_secs_f64() * position,
+                };
                 self.finish(secs, Self::JITTER)
             }
             // Terminal: the caller stops; should it ask anyway, ask soon.
             (QueueStatus::Completed | QueueStatus::Cancelled, _) => self.min(),
-            _ => self.finish(self.backoff_secs(observation.polls), Self::BACKOFF_JITTER),
+            _ => {
+                // Knowing nothing, keep the lag a small share of the time
+                // waited: at most 2 s, or 1/50 of the wait once that is longer.
+                let cap = (observation.waited.as_secs_f64() / Self::UNKNOWN_FRACTION)
+                    .max(Self::UNKNOWN_STEP.as_secs_f64());
+                let secs = self.backoff_secs(observation.polls).min(cap);
+                self.finish(secs, Self::BACKOFF_JITTER)
+            }
         }
     }
 }
 
-/// Run times of finished jobs per model, shared by every handle in the
-/// process. Thread-safe; keeps the last [`ModelStats::KEEP`] per model.
+/// Run times of finished jobs and queue waits per model, shared by every
+/// handle in the process. Thread-safe; keeps the last [`ModelStats::KEEP`]
+/// of each per model.
 #[derive(Debug, Default)]
 pub struct ModelStats {
     /// `ln(seconds)` of recent run times, oldest first.
     runs: Mutex<HashMap<String, VecDeque<f64>>>,
+    /// Recent queue waits: `(seconds, positions cleared)`, oldest first.
+    queue_waits: Mutex<HashMap<String, VecDeque<(f64, u64)>>>,
 }
 
 impl ModelStats {
@@ -477,6 +512,145 @@ impl ModelStats {
             sigma,
             samples: logs.len(),
         })
+    }
+
+    /// Records a queue wait: a job first seen at queue position `positions`
+    /// (1 = next) started `waited` later.
+    pub fn record_queue_wait(&self, model_id: &str, waited: Duration, positions: u64) {
+        if positions == 0 {
+            return;
+        }
+        let mut waits = self
+            .queue_waits
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        let model = match waits.get_mut(model_id) {
+            Some(model) => model,
+            None => waits.entry(model_id.to_owned()).or_default(),
+        };
+        if model.len() >= Self::KEEP {
+            model.pop_front();
+        }
+        model.push_back((waited.as_secs_f64(), positions));
+    }
+
+    /// How long one queue position of the model takes to clear: the recent
+    /// waits' total time over their total positions. `None` until a wait is
+    /// recorded.
+    pub fn queue_step(&self, model_id: &str) -> Option<Duration> {
+        let waits = self
+            .queue_waits
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        let waits = waits.get(model_id).filter(|waits| !waits.is_empty())?;
+        let (secs, positions) = waits.iter().fold((0.0, 0u64), |(s, p), (secs, positions)| {
+            (s + secs, p.saturating_add(*positions))
+        });
+        Duration::try_from_secs_f64(secs / positions.max(1) as f64).ok()
+    }
+}
+
+/// What one wait has seen, turned into the [`Observation`] its poll policy
+/// gets; it also teaches [`ModelStats`] the job's queue wait and run time.
+///
+/// The client's own waits use it; so can a caller that polls by itself, or a
+/// simulation that replays a policy (the `polling` benchmark does).
+#[derive(Debug, Clone)]
+pub struct PollTracker {
+    observation: Observation,
+    /// When and where the job was first seen queued.
+    first_queued: Option<(Duration, u64)>,
+    /// When it was last seen queued.
+    last_queued: Option<Duration>,
+    /// Its estimated start.
+    in_progress_since: Option<Duration>,
+}
+
+impl PollTracker {
+    /// A tracker for a wait on a job of `model_id` that has not been polled
+    /// yet. With an empty model id (a job resumed without one) it learns
+    /// nothing.
+    pub fn new(model_id: &str, stats: &ModelStats) -> Self {
+        Self {
+            observation: Observation {
+                model_id: model_id.to_owned(),
+                polls: 0,
+                waited: Duration::ZERO,
+                status: QueueStatus::InQueue,
+                queue_position: None,
+                in_progress_for: None,
+                estimate: stats.estimate(model_id),
+                queue_step: stats.queue_step(model_id),
+            },
+            first_queued: None,
+            last_queued: None,
+            in_progress_since: None,
+        }
+    }
+
+    /// What the policy should be told now.
+    pub fn observation(&self) -> &Observation {
+        &self.observation
+    }
+
+    /// Takes in a status answer received `elapsed` after the wait started.
+    /// The first answer `in_progress` after a queued one records the queue
+    /// wait into `stats`.
+    pub fn observe(
+        &mut self,
+        status: &QueueStatus,
+        queue_position: Option<u64>,
+        elapsed: Duration,
+        stats: &ModelStats,
+    ) {
+        let observation = &mut self.observation;
+        observation.polls += 1;
+        observation.waited = elapsed;
+        observation.status = status.clone();
+        observation.queue_position = queue_position;
+        match status {
+            QueueStatus::InQueue => {
+                if self.first_queued.is_none()
+                    && let Some(position) = queue_position
+                {
+                    self.first_queued = Some((elapsed, position));
+                }
+                self.last_queued = Some(elapsed);
+            }
+            QueueStatus::InProgress if self.in_progress_since.is_none() => {
+                // It started after the last poll that saw it queued.
+                let since = match self.last_queued {
+                    Some(queued) => queued + elapsed.saturating_sub(queued) / 2,
+                    None => elapsed,
+                };
+                self.in_progress_since = Some(since);
+                if let Some((at, position)) = self.first_queued
+                    && !observation.model_id.is_empty()
+                {
+                    stats.record_queue_wait(
+                        &observation.model_id,
+                        since.saturating_sub(at),
+                        position,
+                    );
+                }
+            }
+            _ => {}
+        }
+        observation.in_progress_for = self
+            .in_progress_since
+            .map(|since| elapsed.saturating_sub(since));
+        observation.estimate = stats.estimate(&observation.model_id);
+        observation.queue_step = stats.queue_step(&observation.model_id);
+    }
+
+    /// The job was seen completed: records its run time into `stats` (when
+    /// it was seen in progress).
+    pub fn finished(&self, stats: &ModelStats) {
+        if let Some(ran) = self.observation.in_progress_for
+            && !self.observation.model_id.is_empty()
+        {
+            stats.record(&self.observation.model_id, ran);
+        }
     }
 }
 
@@ -637,6 +811,7 @@ mod tests {
             queue_position: None,
             in_progress_for: None,
             estimate: None,
+            queue_step: None,
         }
     }
 
@@ -691,9 +866,14 @@ mod tests {
             assert!(mean >= previous * 0.95, "{mean} after {previous}");
             previous = mean;
         }
-        assert!(previous > 0.9 * max.as_secs_f64(), "{previous}");
+        // Early in a wait the back-off stops at 2 s…
+        assert!((previous - 2.0).abs() < 0.2, "{previous}");
+        // … later at 1/50 of the time waited, and never beyond the cap.
+        let late = |secs| mean_delay(&policy, &observation(QueueStatus::InProgress, 60, secs));
+        assert!((late(600.0) - 12.0).abs() < 1.0, "{}", late(600.0));
+        assert!(late(3600.0) > 0.9 * max.as_secs_f64(), "{}", late(3600.0));
         // Unknown statuses back off the same way.
-        let other = observation(QueueStatus::Other("paused".into()), 30, 0.0);
+        let other = observation(QueueStatus::Other("paused".into()), 30, 3600.0);
         assert!(policy.next_delay(&other) > Duration::from_secs(20));
         // Custom bounds hold, even when given the wrong way round.
         let tight = AdaptivePolicy::default()
@@ -745,6 +925,70 @@ mod tests {
         assert!(first < fifth && fifth < far, "{first} {fifth} {far}");
         assert!((fifth - 10.0).abs() < 0.5, "{fifth}");
         assert!(policy.next_delay(&at(1000)) <= policy.max());
+    }
+
+    #[test]
+    fn a_learned_queue_step_sets_the_queue_delay_to_half_the_expected_wait() {
+        let policy = AdaptivePolicy::default();
+        let at = |position, step: Option<f64>| Observation {
+            queue_position: Some(position),
+            queue_step: step.map(Duration::from_secs_f64),
+            ..observation(QueueStatus::InQueue, 3, 5.0)
+        };
+        // One position clears in 8 s: position 3 expects 24 s, asks after 12.
+        let learned = mean_delay(&policy, &at(3, Some(8.0)));
+        assert!((learned - 12.0).abs() < 0.6, "{learned}");
+        // Without it, the configured 2 s per position.
+        let unlearned = mean_delay(&policy, &at(3, None));
+        assert!((unlearned - 6.0).abs() < 0.3, "{unlearned}");
+        // Still capped.
+        assert!(policy.next_delay(&at(50, Some(60.0))) <= policy.max());
+    }
+
+    #[test]
+    fn tracker_learns_queue_waits_and_run_times_from_what_it_sees() {
+        let stats = ModelStats::default();
+        let secs = Duration::from_secs;
+        let mut tracker = PollTracker::new("m", &stats);
+        assert_eq!(tracker.observation().polls, 0);
+        // Queued at position 4, then 2, then running (it started between 30 and 40 s).
+        tracker.observe(&QueueStatus::InQueue, Some(4), secs(0), &stats);
+        tracker.observe(&QueueStatus::InQueue, Some(2), secs(30), &stats);
+        assert_eq!(stats.queue_step("m"), None);
+        assert_eq!(tracker.observation().in_progress_for, None);
+        tracker.observe(&QueueStatus::InProgress, None, secs(40), &stats);
+        // Estimated start 35 s: 4 positions in 35 s.
+        assert_eq!(stats.queue_step("m"), Some(Duration::from_secs_f64(8.75)));
+        assert_eq!(tracker.observation().queue_step, stats.queue_step("m"));
+        assert_eq!(tracker.observation().in_progress_for, Some(secs(5)));
+        tracker.observe(&QueueStatus::InProgress, None, secs(100), &stats);
+        assert_eq!(tracker.observation().in_progress_for, Some(secs(65)));
+        assert_eq!(tracker.observation().polls, 4);
+        tracker.observe(&QueueStatus::Completed, None, secs(135), &stats);
+        assert!(stats.estimate("m").is_none());
+        tracker.finished(&stats);
+        let estimate = stats.estimate("m").unwrap();
+        assert_eq!((estimate.median, estimate.samples), (secs(100), 1));
+
+        // A job seen running at its first poll: its run counts from that poll
+        // and it teaches nothing about the queue.
+        let mut running = PollTracker::new("m", &stats);
+        assert_eq!(running.observation().estimate, Some(estimate));
+        running.observe(&QueueStatus::InProgress, None, secs(3), &stats);
+        running.observe(&QueueStatus::InProgress, None, secs(10), &stats);
+        assert_eq!(running.observation().in_progress_for, Some(secs(7)));
+        assert_eq!(stats.queue_step("m"), Some(Duration::from_secs_f64(8.75)));
+    }
+
+    #[test]
+    fn queue_step_is_total_wait_over_total_positions() {
+        let stats = ModelStats::default();
+        assert_eq!(stats.queue_step("m"), None);
+        stats.record_queue_wait("m", Duration::from_secs(10), 1);
+        stats.record_queue_wait("m", Duration::from_secs(50), 4);
+        stats.record_queue_wait("m", Duration::from_secs(99), 0);
+        assert_eq!(stats.queue_step("m"), Some(Duration::from_secs(12)));
+        assert_eq!(stats.queue_step("other"), None);
     }
 
     #[test]
@@ -873,6 +1117,7 @@ mod tests {
                 sigma: 0.3,
                 samples: 50,
             }),
+            queue_step: None,
         };
         // Near the median of a 1.2 s job: finer than 250 ms, never under 20 ms.
         let short: Vec<Duration> = (0..50)
