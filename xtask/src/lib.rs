@@ -1,6 +1,7 @@
 //! Project automation. `cargo xtask codegen` turns `schemas/` into the
 //! checked-in generated code; `cargo xtask codegen --check` fails with a diff
-//! when any of it is stale.
+//! when any of it is stale. `cargo xtask bench` runs every performance
+//! scenario side by side with its baseline and prints one table.
 //!
 //! The generator depends only on `runcomfy-validate` (to compile each schema
 //! with the real validator), never on a crate that contains generated code,
@@ -8,11 +9,13 @@
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod bench;
 pub mod codegen;
 pub mod error;
 pub mod lint;
 pub mod models;
 pub mod openapi;
+pub mod plot;
 pub mod rust;
 
 pub use codegen::{GeneratedFile, Stale, check, generate, regenerate, write};

@@ -4,10 +4,14 @@
 
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: cargo xtask codegen [--check]
+const USAGE: &str = "usage: cargo xtask codegen [--check] | bench [--quick] [--publish]
 
   codegen          regenerate schemas/openapi.json and the generated Rust code from schemas/
-  codegen --check  regenerate in memory; fail with a diff if a checked-in file is stale";
+  codegen --check  regenerate in memory; fail with a diff if a checked-in file is stale
+  bench            run every benchmark scenario beside its baseline; one table, also as
+                   target/bench/report.json, and the polling picture target/bench/polling.svg
+  bench --quick    the same at small sizes (under two minutes once built)
+  bench --publish  also put the table into README.md and the picture into docs/";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -15,6 +19,7 @@ fn main() -> ExitCode {
     match args.as_slice() {
         ["codegen"] => codegen(false),
         ["codegen", "--check"] => codegen(true),
+        ["bench", flags @ ..] => bench(flags),
         ["help" | "--help" | "-h"] => {
             println!("{USAGE}");
             ExitCode::SUCCESS
@@ -22,6 +27,27 @@ fn main() -> ExitCode {
         _ => {
             eprintln!("{USAGE}");
             ExitCode::from(64)
+        }
+    }
+}
+
+fn bench(flags: &[&str]) -> ExitCode {
+    let mut options = xtask::bench::Options::default();
+    for flag in flags {
+        match *flag {
+            "--quick" => options.quick = true,
+            "--publish" => options.publish = true,
+            other => {
+                eprintln!("unknown flag {other:?}\n{USAGE}");
+                return ExitCode::from(64);
+            }
+        }
+    }
+    match xtask::bench::run(&xtask::repository_root(), options) {
+        Ok(_) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::FAILURE
         }
     }
 }

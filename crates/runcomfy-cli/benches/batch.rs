@@ -108,4 +108,45 @@ fn main() {
         "\n{} the targets",
         if meets { "meets" } else { "MISSES one of" }
     );
+    let scenario = format!("batch of {inputs}");
+    report(serde_json::json!([
+        {
+            "scenario": format!("{scenario}: wall time"),
+            "unit": "s",
+            "ours": wall,
+            "baseline": lower_bound,
+            "baseline_name": "emulator's lower bound (FIFO makespan)",
+            "ratio": wall / lower_bound,
+            "target": "<= 1.15×",
+            "pass": wall / lower_bound <= 1.15,
+        },
+        {
+            "scenario": format!("{scenario}: CPU time"),
+            "unit": "s",
+            "ours": cpu,
+            "baseline": null,
+            "baseline_name": null,
+            "ratio": null,
+            "target": "< 5 s",
+            "pass": cpu < 5.0,
+        },
+        {
+            "scenario": format!("{scenario}: peak RSS"),
+            "unit": "MiB",
+            "ours": rss_mib,
+            "baseline": null,
+            "baseline_name": null,
+            "ratio": null,
+            "target": "< 64 MB",
+            "pass": rss_mib < 64.0 * 1e6 / 1048576.0,
+        },
+    ]));
+}
+
+/// Writes `rows` for `cargo xtask bench` when `RUNCOMFY_BENCH_JSON` names a file.
+fn report(rows: serde_json::Value) {
+    if let Some(path) = std::env::var_os("RUNCOMFY_BENCH_JSON") {
+        let body = serde_json::json!({ "rows": rows });
+        std::fs::write(path, serde_json::to_vec_pretty(&body).unwrap()).unwrap();
+    }
 }

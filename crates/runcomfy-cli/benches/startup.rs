@@ -78,4 +78,31 @@ fn main() {
             "MISSES"
         }
     );
+    let baseline = rows[0].1.0.as_secs_f64() * 1e3;
+    report(serde_json::Value::Array(
+        rows[1..]
+            .iter()
+            .map(|(name, (mean, _))| {
+                let ms = mean.as_secs_f64() * 1e3;
+                serde_json::json!({
+                    "scenario": format!("start-up: {name}"),
+                    "unit": "ms",
+                    "ours": ms,
+                    "baseline": baseline,
+                    "baseline_name": "/bin/true",
+                    "ratio": ms / baseline,
+                    "target": "< 20 ms",
+                    "pass": ms < 20.0,
+                })
+            })
+            .collect(),
+    ));
+}
+
+/// Writes `rows` for `cargo xtask bench` when `RUNCOMFY_BENCH_JSON` names a file.
+fn report(rows: serde_json::Value) {
+    if let Some(path) = std::env::var_os("RUNCOMFY_BENCH_JSON") {
+        let body = serde_json::json!({ "rows": rows });
+        std::fs::write(path, serde_json::to_vec_pretty(&body).unwrap()).unwrap();
+    }
 }

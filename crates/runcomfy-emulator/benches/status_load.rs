@@ -182,7 +182,38 @@ fn main() {
         let p99 = status.percentile(0.99);
         let verdict = if rps >= 20_000.0 && p99 < 5.0 { "meets" } else { "MISSES" };
         println!("\nstatus polls: {rps:.0}/s, p99 {p99:.2} ms: {verdict} the target (>= 20,000/s, p99 < 5 ms)");
+        let floor_rps = floor.answers as f64 / floor.seconds;
+        report(serde_json::json!([
+            {
+                "scenario": "emulator: status answers/s, 1,000 jobs in flight",
+                "unit": "answers/s",
+                "ours": rps,
+                "baseline": floor_rps,
+                "baseline_name": "same server, 404 error body",
+                "ratio": rps / floor_rps,
+                "target": ">= 20,000/s",
+                "pass": rps >= 20_000.0,
+            },
+            {
+                "scenario": "emulator: status p99 latency",
+                "unit": "ms",
+                "ours": p99,
+                "baseline": floor.percentile(0.99),
+                "baseline_name": "same server, 404 error body",
+                "ratio": p99 / floor.percentile(0.99),
+                "target": "< 5 ms",
+                "pass": p99 < 5.0,
+            },
+        ]));
     });
     let _ = child.kill();
     let _ = child.wait();
+}
+
+/// Writes `rows` for `cargo xtask bench` when `RUNCOMFY_BENCH_JSON` names a file.
+fn report(rows: serde_json::Value) {
+    if let Some(path) = std::env::var_os("RUNCOMFY_BENCH_JSON") {
+        let body = serde_json::json!({ "rows": rows });
+        std::fs::write(path, serde_json::to_vec_pretty(&body).unwrap()).unwrap();
+    }
 }

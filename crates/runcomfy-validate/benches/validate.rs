@@ -26,6 +26,22 @@ fn inputs() -> (Value, Value) {
     (valid, invalid)
 }
 
+/// The valid examples of `schemas/examples`, sorted by file name.
+fn valid_examples() -> Vec<Value> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../schemas/examples/kling/kling-1-6/pro/image-to-video/valid");
+    let mut paths: Vec<_> = std::fs::read_dir(&dir)
+        .expect("examples")
+        .map(|entry| entry.expect("entry").path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "json"))
+        .collect();
+    paths.sort();
+    paths
+        .iter()
+        .map(|path| serde_json::from_slice(&std::fs::read(path).expect("read")).expect("JSON"))
+        .collect()
+}
+
 fn bench(c: &mut Criterion) {
     let schema: Value = serde_json::from_str(INPUT_SCHEMA).expect("schema");
     let ours = Validator::new(&schema).expect("compiles");
@@ -58,6 +74,21 @@ fn bench(c: &mut Criterion) {
     });
     group.bench_function("baseline_clone_only/valid", |b| {
         b.iter(|| black_box(valid.clone()))
+    });
+    // Every valid example, one validation each: the figure `cargo xtask
+    // bench` compares with Python's jsonschema on the same files.
+    let examples = valid_examples();
+    assert!(
+        examples
+            .iter()
+            .all(|example| ours.validate(example).is_ok())
+    );
+    group.bench_function("runcomfy_validate/valid_examples", |b| {
+        b.iter(|| {
+            for example in &examples {
+                let _ = black_box(ours.validate(black_box(example)));
+            }
+        })
     });
     group.bench_function("runcomfy_validate/invalid_all_errors", |b| {
         b.iter(|| ours.errors(black_box(&invalid)))

@@ -95,5 +95,36 @@ fn main() {
             if ratio >= 0.8 { "meets" } else { "MISSES" },
             if peak < 40.0 * 1e6 / 1048576.0 { "meets" } else { "MISSES" }
         );
+        let size = format!("{} MiB", ours[0].0 / 1048576);
+        report(serde_json::json!([
+            {
+                "scenario": format!("download {size}: throughput"),
+                "unit": "MiB/s",
+                "ours": ours_mibs,
+                "baseline": curl_mibs,
+                "baseline_name": "curl, same file",
+                "ratio": ratio,
+                "target": ">= 0.8× curl",
+                "pass": ratio >= 0.8,
+            },
+            {
+                "scenario": format!("download {size}: peak RSS"),
+                "unit": "MiB",
+                "ours": peak,
+                "baseline": null,
+                "baseline_name": null,
+                "ratio": null,
+                "target": "< 40 MB",
+                "pass": peak < 40.0 * 1e6 / 1048576.0,
+            },
+        ]));
     });
+}
+
+/// Writes `rows` for `cargo xtask bench` when `RUNCOMFY_BENCH_JSON` names a file.
+fn report(rows: serde_json::Value) {
+    if let Some(path) = std::env::var_os("RUNCOMFY_BENCH_JSON") {
+        let body = serde_json::json!({ "rows": rows });
+        std::fs::write(path, serde_json::to_vec_pretty(&body).unwrap()).unwrap();
+    }
 }

@@ -277,6 +277,8 @@ impl FixedCurve {
 /// The verdicts of one scenario.
 struct Verdicts {
     all_below: bool,
+    /// Adaptive rows below the fixed curve, of how many.
+    below: (usize, usize),
     fixed2_requests: f64,
     fixed2_lag: f64,
     adaptive_lag_at_fixed2: f64,
@@ -333,20 +335,22 @@ fn run_scenario(scenario: &Scenario, replays: usize, preseed: &[Duration]) -> (V
     ));
 
     let fixed = FixedCurve::new(&rows, scenario);
-    let all_below = rows
-        .iter()
-        .filter(|r| r.kind == "default" || r.kind == "adaptive")
-        .all(|r| r.mean_lag < fixed.lag_at(r.requests));
+    let adaptive = || {
+        rows.iter()
+            .filter(|r| r.kind == "default" || r.kind == "adaptive")
+    };
+    let below = (
+        adaptive()
+            .filter(|r| r.mean_lag < fixed.lag_at(r.requests))
+            .count(),
+        adaptive().count(),
+    );
     let fixed2 = rows
         .iter()
         .find(|r| r.kind == "fixed" && r.parameter == 2.0)
         .map(|r| (r.requests, r.mean_lag))
         .unwrap();
-    let mut curve: Vec<(f64, f64)> = rows
-        .iter()
-        .filter(|r| r.kind == "default" || r.kind == "adaptive")
-        .map(|r| (r.requests, r.mean_lag))
-        .collect();
+    let mut curve: Vec<(f64, f64)> = adaptive().map(|r| (r.requests, r.mean_lag)).collect();
     curve.sort_by(|a, b| a.0.total_cmp(&b.0));
     // Interpolated where the curve brackets the count; beyond it, the best
     // measured row that makes no more requests (no extrapolation).
@@ -360,7 +364,8 @@ fn run_scenario(scenario: &Scenario, replays: usize, preseed: &[Duration]) -> (V
             .fold(f64::INFINITY, f64::min)
     };
     let verdicts = Verdicts {
-        all_below,
+        all_below: below.0 == below.1,
+        below,
         fixed2_requests: fixed2.0,
         fixed2_lag: fixed2.1,
         adaptive_lag_at_fixed2: adaptive_lag,
@@ -467,7 +472,7 @@ fn main() {
         "# Polling: {JOBS} jobs, emulator run times (seed {SEED}, {VIDEO_SECS} s videos, mean \
          {mean_run:.1} s), {replays} replays of each adaptive policy"
     );
-    let mut report = Vec::new();
+    let (mut report, mut rows_out) = (Vec::new(), Vec::new());
     for scenario in &scenarios {
         let (rows, verdicts) = run_scenario(scenario, replays, &preseed);
         print_scenario(scenario, &rows, &verdicts);
@@ -483,11 +488,32 @@ fn main() {
             "adaptive_lag_at_fixed2_secs": verdicts.adaptive_lag_at_fixed2,
             "lag_ratio_at_fixed2": verdicts.ratio,
         }));
+        rows_out.push(json!({
+            "scenario": format!("polling, {}: mean lag at fixed 2 s's requests/job", scenario.key),
+            "unit": "s",
+            "ours": verdicts.adaptive_lag_at_fixed2,
+            "baseline": verdicts.fixed2_lag,
+            "baseline_name": format!("fixed 2 s ({:.1} requests/job)", verdicts.fixed2_requests),
+            "ratio": verdicts.adaptive_lag_at_fixed2 / verdicts.fixed2_lag,
+            "target": "<= 0.5× (2× lower)",
+            "pass": verdicts.ratio >= 2.0,
+        }));
+        rows_out.push(json!({
+            "scenario": format!("polling, {}: adaptive points below the fixed curve", scenario.key),
+            "unit": "points",
+            "ours": verdicts.below.0,
+            "baseline": verdicts.below.1,
+            "baseline_name": "adaptive points measured",
+            "ratio": null,
+            "target": "all",
+            "pass": verdicts.all_below,
+        }));
     }
     theory(mean_run);
 
     if let Some(path) = std::env::var_os("RUNCOMFY_BENCH_JSON") {
-        let body = json!({ "jobs": JOBS, "replays": replays, "scenarios": report });
+        let body =
+            json!({ "jobs": JOBS, "replays": replays, "scenarios": report, "rows": rows_out });
         std::fs::write(&path, serde_json::to_vec_pretty(&body).unwrap()).unwrap();
     }
     println!("\n(finished in {:.1} s)", started.elapsed().as_secs_f64());
