@@ -101,12 +101,16 @@ fn draw_panel(area: &Area<'_>, panel: &Panel) -> Result<(), Box<dyn std::error::
         .y_label_area_size(52)
         .build_cartesian_2d(
             (x0 / 1.3..x1 * 1.3).log_scale(),
-            (y0 / 1.3..y1 * 1.3).log_scale(),
+            // Room above the points for the legend.
+            (y0 / 1.5..y1 * 3.5).log_scale(),
         )?;
     chart
         .configure_mesh()
         .x_desc("status requests per job")
         .y_desc("mean detection lag (s)")
+        .x_labels(6)
+        .y_labels(12)
+        .light_line_style(WHITE)
         .x_label_formatter(&|x| format!("{x:.0}"))
         .y_label_formatter(&|y| format!("{y:.2}"))
         .draw()?;
