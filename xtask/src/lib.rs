@@ -1,6 +1,7 @@
 //! Project automation. `cargo xtask codegen` turns `schemas/` into the
 //! checked-in generated code; `cargo xtask codegen --check` fails with a diff
-//! when any of it is stale.
+//! when any of it is stale. `cargo xtask chaos` runs a batch against the
+//! emulator with every fault injected and the CLI killed (see [`chaos`]).
 //!
 //! The generator depends only on `runcomfy-validate` (to compile each schema
 //! with the real validator), never on a crate that contains generated code,
@@ -8,6 +9,7 @@
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod chaos;
 pub mod codegen;
 pub mod error;
 pub mod lint;
