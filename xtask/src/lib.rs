@@ -2,6 +2,8 @@
 //! checked-in generated code; `cargo xtask codegen --check` fails with a diff
 //! when any of it is stale. `cargo xtask bench` runs every performance
 //! scenario side by side with its baseline and prints one table.
+//! `cargo xtask chaos` runs a batch against the emulator with every fault
+//! injected and the CLI killed (see [`chaos`]).
 //!
 //! The generator depends only on `runcomfy-validate` (to compile each schema
 //! with the real validator), never on a crate that contains generated code,
@@ -10,6 +12,7 @@
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod bench;
+pub mod chaos;
 pub mod codegen;
 pub mod error;
 pub mod lint;

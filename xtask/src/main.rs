@@ -4,14 +4,21 @@
 
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: cargo xtask codegen [--check] | bench [--quick] [--publish]
+const USAGE: &str = "usage: cargo xtask codegen [--check]
+       cargo xtask bench [--quick] [--publish]
+       cargo xtask chaos [--jobs N] [--seed N] [--kills N] [--concurrency N] [--time-scale X] [--fault-rate P] [--slow-ms MS] [--debug]
 
   codegen          regenerate schemas/openapi.json and the generated Rust code from schemas/
   codegen --check  regenerate in memory; fail with a diff if a checked-in file is stale
   bench            run every benchmark scenario beside its baseline; one table, also as
                    target/bench/report.json, and the polling picture target/bench/polling.svg
   bench --quick    the same at small sizes (under two minutes once built)
-  bench --publish  also put the table into README.md and the picture into docs/";
+  bench --publish  also put the table into README.md and the picture into docs/
+  chaos            `runcomfy batch` of N inputs (default 500) against the emulator with every
+                   fault kind at 10%, killed with SIGKILL 3 times at seeded random moments and
+                   restarted on the same journal; checks on the emulator's side that no input
+                   was lost or submitted twice and that every download is byte-identical;
+                   --debug uses dev-profile binaries";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -20,6 +27,7 @@ fn main() -> ExitCode {
         ["codegen"] => codegen(false),
         ["codegen", "--check"] => codegen(true),
         ["bench", flags @ ..] => bench(flags),
+        ["chaos", rest @ ..] => chaos(rest),
         ["help" | "--help" | "-h"] => {
             println!("{USAGE}");
             ExitCode::SUCCESS
@@ -50,6 +58,48 @@ fn bench(flags: &[&str]) -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+fn chaos(args: &[&str]) -> ExitCode {
+    let default_seed = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() as u64);
+    let options = match xtask::chaos::Options::parse(args, default_seed) {
+        Ok(options) => options,
+        Err(message) => {
+            eprintln!("error: {message}\n{USAGE}");
+            return ExitCode::from(64);
+        }
+    };
+    eprintln!(
+        "chaos: seed {} (repeat the plan with --seed {}), {} inputs, {} kills, concurrency {}",
+        options.seed, options.seed, options.jobs, options.kills, options.concurrency
+    );
+    let report = match xtask::chaos::run(&xtask::repository_root(), &options) {
+        Ok(report) => report,
+        Err(error) => {
+            eprintln!("error: the chaos run could not be carried out: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    println!("{}", report.table());
+    let failures = report.failures();
+    if failures.is_empty() {
+        println!("chaos: passed (seed {})", options.seed);
+        return ExitCode::SUCCESS;
+    }
+    for problem in report.problems.iter().take(30) {
+        eprintln!("  {problem}");
+    }
+    if report.problems.len() > 30 {
+        eprintln!("  … and {} more", report.problems.len() - 30);
+    }
+    eprintln!(
+        "error: chaos run short of its target (seed {}): {}",
+        options.seed,
+        failures.join("; ")
+    );
+    ExitCode::FAILURE
 }
 
 fn codegen(check: bool) -> ExitCode {

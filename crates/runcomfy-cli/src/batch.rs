@@ -9,7 +9,10 @@
 //! - `{"line": n, "event": "unknown", "reason": "…"}` when a submit's outcome is
 //!   unknown (its answer was lost, or a run died between intent and submitted);
 //! - `{"line": n, "event": "rejected", "error": "…"}` when the service certainly
-//!   did not take the submit (nothing exists; a re-run submits again);
+//!   did not take the submit (nothing exists; a re-run submits again), also
+//!   before each wait to retry a refused submit (429, 503; with
+//!   `retry_in_ms`), each retry with an intent of its own, so that a run
+//!   killed while waiting leaves nothing unknown;
 //! - `{"line": n, "event": "done", "status": "succeeded"|"failed"|"cancelled",
 //!   "request_id": "…", "output": {…}, "files": […], "error": null|"…"}` when
 //!   finished (after the download).
@@ -820,9 +823,32 @@ impl Job<'_> {
                 let Some(checked) = self.checked.get(&line) else {
                     return Ok(Outcome::new(line, Kind::Invalid));
                 };
-                self.journal.append(json!({"line": line, "hash": input.hash, "model_id": self.args.model_id, "event": "intent"})).await?;
-                // Not raced with Ctrl-C: the answer must reach the journal.
-                match client.submit_checked(checked).await {
+                // One intent per attempt: a refusal that is retried (429,
+                // 503) is journaled `rejected` before the wait, so that a
+                // run killed while waiting leaves a line that a re-run
+                // submits, not an unknown outcome.
+                let mut retry = 0u32;
+                let submitted = loop {
+                    self.journal.append(json!({"line": line, "hash": input.hash, "model_id": self.args.model_id, "event": "intent"})).await?;
+                    // Not raced with Ctrl-C: the answer must reach the journal.
+                    let error = match client.submit_checked_once(checked).await {
+                        Ok(handle) => break Ok(handle),
+                        Err(error) => error,
+                    };
+                    let Some(delay) = client.submit_retry_delay(&error, retry) else {
+                        break Err(error);
+                    };
+                    self.journal
+                        .append(json!({"line": line, "event": "rejected", "error": error.to_string(), "retry_in_ms": delay.as_millis() as u64}))
+                        .await?;
+                    retry += 1;
+                    let mut stopped = self.stopped.clone();
+                    tokio::select! {
+                        () = tokio::time::sleep(delay) => {}
+                        _ = stopped.wait_for(|stop| *stop) => return Ok(Outcome::new(line, Kind::Interrupted)),
+                    }
+                };
+                match submitted {
                     Ok(handle) => {
                         let id = handle.request_id();
                         self.journal.append(json!({"line": line, "event": "submitted", "request_id": id})).await.map_err(|e| {

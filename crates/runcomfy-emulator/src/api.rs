@@ -19,7 +19,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::faults::Target;
-use crate::jobs::{Cancelled, JobState, Queue};
+use crate::jobs::{Cancelled, InputTag, JobState, Queue};
 use crate::media;
 
 /// An answer, before it becomes HTTP.
@@ -83,10 +83,17 @@ pub(crate) fn router(api: Arc<Api>) -> Router {
         .route("/v1/requests/{id}/result", get(result))
         .route("/v1/requests/{id}/cancel", post(cancel))
         .route("/files/{id}/output.mp4", get(file))
+        .route(ADMIN_JOBS, get(admin_jobs))
         .fallback(not_found)
         .method_not_allowed_fallback(wrong_method)
         .with_state(api)
 }
+
+/// The emulator's own read-only listing of every job it holds, for chaos
+/// tests that count on the service's side. Not part of the Model API: it is
+/// outside `/v1` (so the contract check and the faults leave it alone) and
+/// needs no token.
+pub(crate) const ADMIN_JOBS: &str = "/_emulator/jobs";
 
 /// Which faults a request is exposed to, decided before routing (a reset
 /// must happen before any handler runs).
@@ -220,6 +227,19 @@ async fn file(
     match id {
         Ok(Path(id)) => api.file(&id, method == Method::HEAD, &headers),
         Err(rejection) => bad_path(rejection),
+    }
+}
+
+async fn admin_jobs(State(api): State<Arc<Api>>) -> Reply {
+    // Digests render every succeeded job's video: off the async workers.
+    match tokio::task::spawn_blocking(move || api.jobs_report()).await {
+        Ok(reply) => reply,
+        Err(error) => Reply::error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            None,
+            format!("the job listing failed: {error}"),
+            None,
+        ),
     }
 }
 
@@ -451,9 +471,18 @@ impl Api {
             .is_some_and(|p| p.contains("emulator:fail"));
         let fails = marked || self.faults.job_fails();
         let id = uuid::Uuid::new_v4().simple().to_string();
+        let tag = InputTag {
+            sha256: media::hex(
+                ring::digest::digest(&ring::digest::SHA256, input.to_string().as_bytes()).as_ref(),
+            ),
+            prompt: input
+                .get("prompt")
+                .and_then(Value::as_str)
+                .map(str::to_owned),
+        };
         if let Err(full) = self
             .queue
-            .submit(id.clone(), owner, spec.id, video_secs, fails)
+            .submit(id.clone(), owner, spec.id, video_secs, fails, tag)
         {
             return Reply::error(
                 StatusCode::SERVICE_UNAVAILABLE,
@@ -597,6 +626,42 @@ impl Api {
         }
     }
 
+    /// `GET /_emulator/jobs`: every job held, oldest first, with its input's
+    /// fingerprint, its state and, once succeeded, the size and SHA-256 of
+    /// the video it serves; and the count of accepted submits.
+    fn jobs_report(&self) -> Reply {
+        let jobs: Vec<Value> = self
+            .queue
+            .list()
+            .into_iter()
+            .map(|(id, job)| {
+                let mut entry = json!({
+                    "request_id": id,
+                    "model_id": job.model_id,
+                    "state": result_status(&job.state),
+                    "prompt": job.input.prompt,
+                    "input_sha256": job.input.sha256,
+                    "created_at": timestamp(job.created_at),
+                });
+                if matches!(job.state, JobState::Succeeded { .. }) {
+                    let url = format!("{}/files/{id}/output.mp4", self.origin);
+                    entry["output"] = match self.files.get(&id, job.video_secs) {
+                        Ok(file) => {
+                            let (size, sha256) = file.digest();
+                            json!({"url": url, "size": size, "sha256": sha256})
+                        }
+                        Err(error) => json!({"url": url, "error": error.to_string()}),
+                    };
+                }
+                entry
+            })
+            .collect();
+        Reply::json(
+            StatusCode::OK,
+            json!({"submits": self.stats.submits(), "jobs": jobs}),
+        )
+    }
+
     fn file(&self, id: &str, head_only: bool, headers: &HeaderMap) -> Reply {
         let video_secs = match self.queue.get(id) {
             Some((job, _)) if matches!(job.state, JobState::Succeeded { .. }) => job.video_secs,
@@ -713,6 +778,11 @@ mod tests {
             Some(Target::Media)
         );
         assert_eq!(fault_target(&Method::GET, "/elsewhere"), None);
+        assert_eq!(
+            fault_target(&Method::GET, ADMIN_JOBS),
+            None,
+            "the admin listing gets no faults"
+        );
     }
 
     #[test]

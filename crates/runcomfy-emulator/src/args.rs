@@ -45,6 +45,10 @@ pub struct EmulatorArgs {
     /// Probability that a connection is closed before an answer.
     #[arg(long, default_value_t = 0.0, value_name = "RATE")]
     pub fault_reset: f64,
+    /// Probability that a request is carried out and then its connection is
+    /// closed without an answer (a submit's job exists; the client cannot know).
+    #[arg(long, default_value_t = 0.0, value_name = "RATE")]
+    pub fault_reset_after: f64,
     /// Probability of a slow answer.
     #[arg(long, default_value_t = 0.0, value_name = "RATE")]
     pub fault_slow: f64,
@@ -72,6 +76,7 @@ impl EmulatorArgs {
             ("--fault-rate-limit", self.fault_rate_limit),
             ("--fault-server-error", self.fault_server_error),
             ("--fault-reset", self.fault_reset),
+            ("--fault-reset-after", self.fault_reset_after),
             ("--fault-slow", self.fault_slow),
             ("--fault-malformed-json", self.fault_malformed_json),
             ("--fault-error-in-200", self.fault_error_in_200),
@@ -109,6 +114,7 @@ impl EmulatorArgs {
                 retry_after_secs: self.retry_after,
                 server_error: self.fault_server_error,
                 reset: self.fault_reset,
+                reset_after_processing: self.fault_reset_after,
                 slow: self.fault_slow,
                 slow_delay: Duration::from_millis(self.slow_ms),
                 malformed_json: self.fault_malformed_json,

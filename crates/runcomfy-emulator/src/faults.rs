@@ -63,6 +63,10 @@ pub struct FaultRates {
     pub server_error: f64,
     /// Connection closed before an answer, on API calls.
     pub reset: f64,
+    /// The request carried out, then the connection closed without an
+    /// answer, on API calls (for a submit: the job exists, the client cannot
+    /// know its id).
+    pub reset_after_processing: f64,
     /// Answers delayed by `slow_delay`, on API calls.
     pub slow: f64,
     /// The delay of slow answers.
@@ -137,6 +141,9 @@ impl FaultInjector {
         if self.roll(r.reset) {
             return Some(Fault::ResetBeforeAnswer);
         }
+        if self.roll(r.reset_after_processing) {
+            return Some(Fault::ResetAfterProcessing);
+        }
         if self.roll(r.rate_limited) {
             return Some(Fault::RateLimited {
                 retry_after_secs: r.retry_after_secs,
@@ -205,6 +212,38 @@ mod tests {
             (30..=90).contains(&errors),
             "about 30% of 90% of 200, got {errors}"
         );
+    }
+
+    #[test]
+    fn every_kind_can_be_drawn_by_rate() {
+        let rates = FaultRates {
+            rate_limited: 0.1,
+            server_error: 0.1,
+            reset: 0.1,
+            reset_after_processing: 0.1,
+            slow: 0.1,
+            malformed_json: 0.1,
+            error_in_200: 0.1,
+            ..FaultRates::default()
+        };
+        let injector = FaultInjector::new(rates, 3);
+        let faults: Vec<Fault> = (0..2000)
+            .filter_map(|_| injector.for_api(Target::Status))
+            .collect();
+        let count = |wanted: fn(&Fault) -> bool| faults.iter().filter(|f| wanted(f)).count();
+        for (name, seen) in [
+            ("reset", count(|f| *f == Fault::ResetBeforeAnswer)),
+            ("reset after", count(|f| *f == Fault::ResetAfterProcessing)),
+            ("429", count(|f| matches!(f, Fault::RateLimited { .. }))),
+            ("5xx", count(|f| matches!(f, Fault::Status(_)))),
+            ("malformed", count(|f| *f == Fault::MalformedJson)),
+            ("error in 200", count(|f| *f == Fault::ErrorIn200)),
+            ("slow", count(|f| matches!(f, Fault::Slow(_)))),
+        ] {
+            // Each is drawn after the ones before it missed: 10% of 2000
+            // times 0.9^k, at least 0.9^6 ≈ 53% of 200.
+            assert!((60..=260).contains(&seen), "{name}: {seen}");
+        }
     }
 
     #[test]

@@ -66,8 +66,19 @@ pub(crate) struct Job {
     pub(crate) fails: bool,
     /// Where it is.
     pub(crate) state: JobState,
+    /// What it was asked to do, for the admin listing.
+    pub(crate) input: InputTag,
     /// When it became final (for expiry).
     finalized: Option<Instant>,
+}
+
+/// What the admin listing (`GET /_emulator/jobs`) shows of a job's input.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct InputTag {
+    /// SHA-256 (hex) of the input JSON, compact, keys in the order received.
+    pub(crate) sha256: String,
+    /// The prompt, when there is one.
+    pub(crate) prompt: Option<String>,
 }
 
 /// Why a job cannot be admitted.
@@ -143,6 +154,7 @@ impl Queue {
         model_id: &str,
         video_secs: u32,
         fails: bool,
+        input: InputTag,
     ) -> Result<(), Full> {
         let mut inner = self.lock();
         if inner.jobs.len() >= self.max_jobs {
@@ -172,6 +184,7 @@ impl Queue {
                     } else {
                         JobState::Succeeded { finished_at }
                     },
+                    input,
                     finalized: Some(Instant::now()),
                 },
             );
@@ -187,6 +200,7 @@ impl Queue {
                 run_for,
                 fails,
                 state: JobState::Queued,
+                input,
                 finalized: None,
             },
         );
@@ -209,6 +223,19 @@ impl Queue {
             _ => None,
         };
         Some((job, position))
+    }
+
+    /// Every job held (any state, any owner), oldest first.
+    pub(crate) fn list(&self) -> Vec<(String, Job)> {
+        let inner = self.lock();
+        let mut jobs: Vec<(String, Job)> = inner
+            .jobs
+            .iter()
+            .map(|(id, job)| (id.clone(), job.clone()))
+            .collect();
+        drop(inner);
+        jobs.sort_by(|(a_id, a), (b_id, b)| (a.created_at, a_id).cmp(&(b.created_at, b_id)));
+        jobs
     }
 
     /// Cancels a queued job; anything else is not cancellable.
@@ -367,7 +394,7 @@ mod tests {
         let queue = Queue::new(1, 0.0001, 1, Duration::from_secs(60), 100);
         for n in 0..3 {
             queue
-                .submit(format!("job{n}"), 1, "m", 5, n == 2)
+                .submit(format!("job{n}"), 1, "m", 5, n == 2, InputTag::default())
                 .expect("room");
         }
         assert_eq!(queue.get("job2").map(|(_, p)| p), Some(Some(3)));
@@ -398,10 +425,14 @@ mod tests {
     #[test]
     fn only_queued_jobs_cancel_and_the_cap_holds() {
         let queue = Queue::new(1, 1.0, 1, Duration::from_secs(60), 2);
-        queue.submit("a".into(), 1, "m", 5, false).expect("room");
-        queue.submit("b".into(), 1, "m", 5, false).expect("room");
+        queue
+            .submit("a".into(), 1, "m", 5, false, InputTag::default())
+            .expect("room");
+        queue
+            .submit("b".into(), 1, "m", 5, false, InputTag::default())
+            .expect("room");
         assert_eq!(
-            queue.submit("c".into(), 1, "m", 5, false),
+            queue.submit("c".into(), 1, "m", 5, false, InputTag::default()),
             Err(Full { max_jobs: 2 })
         );
         queue.step();
@@ -425,7 +456,9 @@ mod tests {
     #[test]
     fn finished_jobs_expire_after_the_ttl() {
         let queue = Queue::new(1, 1.0, 1, Duration::from_millis(20), 10);
-        queue.submit("a".into(), 1, "m", 5, false).expect("room");
+        queue
+            .submit("a".into(), 1, "m", 5, false, InputTag::default())
+            .expect("room");
         queue.cancel("a");
         assert!(queue.get("a").is_some());
         std::thread::sleep(Duration::from_millis(30));

@@ -93,6 +93,19 @@ impl OutputFile {
         self.head.len() as u64 + self.zeros
     }
 
+    /// The file's size and SHA-256 (hex), as a download would see it.
+    pub(crate) fn digest(&self) -> (u64, String) {
+        let mut context = ring::digest::Context::new(&ring::digest::SHA256);
+        context.update(&self.head);
+        let mut zeros = self.zeros;
+        while zeros > 0 {
+            let n = zeros.min(ZEROS.len() as u64);
+            context.update(&ZEROS[..n as usize]);
+            zeros -= n;
+        }
+        (self.len(), hex(context.finish().as_ref()))
+    }
+
     /// Bytes `start..=end`, in chunks, without holding the file.
     pub(crate) fn stream(
         &self,
@@ -116,6 +129,15 @@ impl OutputFile {
             }
         })
     }
+}
+
+/// Lowercase hexadecimal.
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write as _;
+    bytes.iter().fold(String::new(), |mut text, byte| {
+        let _ = write!(text, "{byte:02x}");
+        text
+    })
 }
 
 /// A file answer: the whole file, a range of it, or just its headers.
@@ -238,6 +260,13 @@ mod tests {
             chunks.concat()
         });
         assert_eq!(streamed, b"89\0\0", "the head, then zeros");
+        let (size, sha256) = padded.digest();
+        assert_eq!(size, 15);
+        assert_eq!(
+            sha256,
+            hex(ring::digest::digest(&ring::digest::SHA256, b"0123456789\0\0\0\0\0").as_ref()),
+            "the digest covers the padding"
+        );
         let head = FileReply::new(padded, None, true);
         assert_eq!(
             (head.status, head.body.is_none(), head.length),

@@ -371,6 +371,26 @@ impl Client {
         self.send(&input.model_id, &input.value).await
     }
 
+    /// One attempt to submit an input that [`Client::check`] passed, never
+    /// retried: for callers that record each attempt before it is sent (a
+    /// crash-safe batch). When the service certainly refused it and it may
+    /// be tried again, [`Client::submit_retry_delay`] says how long to wait.
+    pub async fn submit_checked_once(&self, input: &CheckedInput) -> Result<RequestHandle<Value>> {
+        self.require_token()?;
+        self.send_with(&input.model_id, &input.value, &RetryPolicy::none())
+            .await
+    }
+
+    /// After `error` ended the attempt number `retry` (0 for the first) of
+    /// [`Client::submit_checked_once`]: how long to wait before the next,
+    /// by the same rule and retry policy as [`Client::submit_checked`]
+    /// (`None`: it must not or need not be tried again). Only a 429, a 503
+    /// or a connection refused is retried; the wait honours `Retry-After`
+    /// of a 429 (a 503's is not kept in the error, so it backs off).
+    pub fn submit_retry_delay(&self, error: &Error, retry: u32) -> Option<Duration> {
+        transport::submit_retry_delay(&self.inner.retry, error, retry)
+    }
+
     /// The submit itself, retried only when the service certainly did not
     /// accept it. Callers have validated the input.
     async fn send<O: DeserializeOwned>(
@@ -378,13 +398,22 @@ impl Client {
         model_id: &str,
         input: &Value,
     ) -> Result<RequestHandle<O>> {
+        self.send_with(model_id, input, &self.inner.retry).await
+    }
+
+    async fn send_with<O: DeserializeOwned>(
+        &self,
+        model_id: &str,
+        input: &Value,
+        retry: &RetryPolicy,
+    ) -> Result<RequestHandle<O>> {
         let url = format!("{}/models/{}", self.base_url(), model_id.trim_matches('/'));
         let body = serde_json::to_vec(input)
             .map_err(|e| Error::Configuration(format!("input is not JSON: {e}")))?;
         let inner = &self.inner;
         let submitted: SubmitResponse = transport::call(
             Call::Submit,
-            &inner.retry,
+            retry,
             &inner.budget,
             model_id,
             None,

@@ -247,6 +247,32 @@ where
     }
 }
 
+/// The wait before retrying a submit that `error` ended after attempt
+/// `retry` (0-based) when the submit is retried attempt by attempt by its
+/// caller: the rule of [`call`] for [`Call::Submit`] (a 429, a 503, or a
+/// connection refused before anything was sent, which is the only transport
+/// error a submit returns; `Retry-After` honoured up to the cap, at most
+/// `max_attempts`).
+pub(crate) fn submit_retry_delay(
+    policy: &RetryPolicy,
+    error: &Error,
+    retry: u32,
+) -> Option<Duration> {
+    let retry_after = match error {
+        Error::RateLimited { retry_after, .. } => *retry_after,
+        Error::ServiceUnavailable { status: 503, .. } | Error::Transport { .. } => None,
+        _ => return None,
+    };
+    if retry.saturating_add(1) >= policy.max_attempts {
+        return None;
+    }
+    match retry_after {
+        Some(asked) if asked > policy.max_retry_after => None,
+        Some(asked) => Some(asked.max(policy.backoff(retry))),
+        None => Some(policy.backoff(retry)),
+    }
+}
+
 fn is_retryable_status(status: StatusCode, error: &Error) -> bool {
     matches!(
         status,
@@ -477,6 +503,51 @@ mod tests {
         assert_eq!(excerpt(b""), "(empty body)");
         assert!(carries_error_code(br#"{"error_code": 1}"#));
         assert!(!carries_error_code(br#"{"request_id": "a"}"#));
+    }
+
+    #[test]
+    fn a_submit_retried_by_its_caller_follows_the_submit_rule() {
+        let policy = RetryPolicy {
+            max_attempts: 3,
+            ..RetryPolicy::default()
+        };
+        let limited = |secs| Error::RateLimited {
+            request_id: None,
+            retry_after: Some(Duration::from_secs(secs)),
+        };
+        let unavailable = |status| Error::ServiceUnavailable {
+            request_id: None,
+            status,
+            message: String::new(),
+        };
+        assert_eq!(
+            submit_retry_delay(&policy, &limited(7), 0),
+            Some(Duration::from_secs(7))
+        );
+        assert!(
+            submit_retry_delay(&policy, &unavailable(503), 1)
+                .is_some_and(|d| d <= policy.initial_backoff * 2)
+        );
+        assert_eq!(
+            submit_retry_delay(&policy, &limited(1), 2),
+            None,
+            "3 attempts in all"
+        );
+        assert_eq!(
+            submit_retry_delay(&policy, &limited(61), 0),
+            None,
+            "beyond the cap"
+        );
+        assert_eq!(
+            submit_retry_delay(&policy, &unavailable(500), 0),
+            None,
+            "a 500 may hide an accepted job"
+        );
+        let unknown = Error::OutcomeUnknown {
+            model_id: "m".into(),
+            reason: "reset".into(),
+        };
+        assert_eq!(submit_retry_delay(&policy, &unknown, 0), None);
     }
 
     #[test]
