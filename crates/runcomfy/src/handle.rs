@@ -15,7 +15,7 @@ use crate::client::Client;
 use crate::download::DownloadedFile;
 use crate::error::{Error, Result};
 use crate::poll::PollTracker;
-use crate::transport::{self, Attempt, Call};
+use crate::transport::{self, Attempt, Call, RetryPolicy};
 
 /// A request's state on the status endpoint.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -93,6 +93,10 @@ pub struct RequestHandle<O> {
 }
 
 impl<O: DeserializeOwned> RequestHandle<O> {
+    /// Status requests in a row that may fail (each after its own retries)
+    /// before [`Self::wait`] gives up.
+    pub const WAIT_FAILURES: u32 = 5;
+
     pub(crate) fn from_submit(client: Client, model_id: &str, submitted: SubmitResponse) -> Self {
         Self {
             client,
@@ -300,11 +304,18 @@ impl<O: DeserializeOwned> RequestHandle<O> {
     /// [`Error::JobFailed`], a cancelled one [`Error::Cancelled`]. With a
     /// deadline, [`Error::DeadlineExceeded`] ends the wait (the job goes on;
     /// resume it with its request id).
+    ///
+    /// A status request that still fails after its own retries with a
+    /// transient error (no connection, a 5xx, a 429 within the `Retry-After`
+    /// cap, a malformed answer) does not end the wait: up to
+    /// [`Self::WAIT_FAILURES`] such failures in a row are logged and waited
+    /// out, so that an outage of a minute does not lose a wait of many.
     pub async fn wait(&self, deadline: Option<Instant>) -> Result<JobOutput<O>> {
         let started = Instant::now();
         let stats = self.client.inner.stats;
         let mut tracker = PollTracker::new(self.model(), stats);
         let mut last = String::from("not polled yet");
+        let mut failures = 0u32;
         loop {
             if deadline.is_some_and(|d| Instant::now() >= d) {
                 return Err(self.deadline_exceeded(started, last));
@@ -316,8 +327,27 @@ impl<O: DeserializeOwned> RequestHandle<O> {
                 {
                     return Err(self.deadline_exceeded(started, last));
                 }
+                Err(error) if failures < Self::WAIT_FAILURES => {
+                    let Some(asked) = outlasting_wait(&error, &self.client.inner.retry) else {
+                        return Err(error);
+                    };
+                    failures += 1;
+                    tracing::warn!(request_id = %self.request_id, failures, error = %error, "status failed after its retries; the wait goes on");
+                    let mut delay = self
+                        .client
+                        .inner
+                        .poll
+                        .next_delay(tracker.observation())
+                        .max(asked);
+                    if let Some(deadline) = deadline {
+                        delay = delay.min(deadline.saturating_duration_since(Instant::now()));
+                    }
+                    tokio::time::sleep(delay).await;
+                    continue;
+                }
                 Err(error) => return Err(error),
             };
+            failures = 0;
             last = status.status.to_string();
             tracker.observe(
                 &status.status,
@@ -388,6 +418,22 @@ impl<O: DeserializeOwned> RequestHandle<O> {
             .downloader
             .download_all(&output.file_urls(), dir, Some(&self.request_id))
             .await
+    }
+}
+
+/// Whether a wait outlasts `error` from a status request (already retried
+/// by the transport), and the least time to wait before asking again.
+fn outlasting_wait(error: &Error, retry: &RetryPolicy) -> Option<Duration> {
+    match error {
+        Error::Transport { .. } | Error::ServiceUnavailable { .. } => Some(Duration::ZERO),
+        Error::UnexpectedResponse { status, .. } if (200..300).contains(status) => {
+            Some(Duration::ZERO)
+        }
+        Error::RateLimited { retry_after, .. } => match retry_after {
+            Some(asked) if *asked > retry.max_retry_after => None,
+            asked => Some(asked.unwrap_or_default()),
+        },
+        _ => None,
     }
 }
 

@@ -7,7 +7,9 @@ use std::time::{Duration, Instant};
 
 use runcomfy::models::kling_1_6_pro_image_to_video::{Input, Output};
 use runcomfy::poll::{FixedInterval, RequestBudget};
-use runcomfy::{CancelOutcome, Client, Error, QueueStatus, ResultState, RetryPolicy};
+use runcomfy::{
+    CancelOutcome, Client, Error, QueueStatus, RequestHandle, ResultState, RetryPolicy,
+};
 use runcomfy_emulator::{Emulator, EmulatorConfig, Fault, Target};
 use serde_json::json;
 
@@ -185,6 +187,60 @@ async fn status_and_result_faults_are_retried_until_they_succeed() {
     let output = job.wait(None).await.expect("done despite faults");
     assert!(output.output.video.is_some());
     assert_eq!(faults.pending(), 0);
+}
+
+#[tokio::test]
+async fn a_wait_outlasts_status_requests_that_fail_after_their_retries() {
+    let emulator = emulator().await;
+    let client = client(&emulator);
+    let job = client.submit(&input()).await.expect("submitted");
+    // Four status requests in a row fail, each after all its attempts, with
+    // every transient kind of fault; the wait goes on and succeeds.
+    let attempts = RetryPolicy::default().max_attempts;
+    let kinds = [
+        Fault::Status(503),
+        Fault::ResetBeforeAnswer,
+        Fault::MalformedJson,
+        Fault::RateLimited {
+            retry_after_secs: 0,
+        },
+    ];
+    for fault in kinds {
+        for _ in 0..attempts {
+            emulator.faults().push(Target::Status, fault);
+        }
+    }
+    let output = job.wait(None).await.expect("the wait outlasted the faults");
+    assert!(output.output.video.is_some());
+    assert_eq!(emulator.faults().pending(), 0);
+
+    // One failed request more than a wait outlasts ends it, with the error.
+    let job = client.submit(&input()).await.expect("submitted");
+    let calls = RequestHandle::<Output>::WAIT_FAILURES + 1;
+    for _ in 0..attempts * calls {
+        emulator.faults().push(Target::Status, Fault::Status(500));
+    }
+    let error = job.wait(None).await.expect_err("too many failures");
+    assert!(
+        matches!(error, Error::ServiceUnavailable { .. }),
+        "{error:?}"
+    );
+    assert_eq!(error.request_id(), Some(job.request_id()));
+    assert_eq!(emulator.faults().pending(), 0);
+
+    // A failure that is not transient ends the wait at once.
+    let job = client.submit(&input()).await.expect("submitted");
+    emulator.faults().push(
+        Target::Status,
+        Fault::RateLimited {
+            retry_after_secs: 3600,
+        },
+    );
+    let error = job
+        .wait(None)
+        .await
+        .expect_err("Retry-After beyond the cap");
+    assert!(matches!(error, Error::RateLimited { .. }), "{error:?}");
 }
 
 #[tokio::test]
