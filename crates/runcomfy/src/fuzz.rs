@@ -141,3 +141,82 @@ pub fn file_urls(state: &ResultState<Value>) -> Vec<String> {
         ResultState::Pending(_) => Vec::new(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{CancelOutcome, QueueStatus, ResultStatus};
+
+    fn answer(status: u16, body: &str) -> Answer {
+        Answer {
+            status,
+            retry_after: Some("7".into()),
+            body: Bytes::copy_from_slice(body.as_bytes()),
+        }
+    }
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn each_endpoint_decodes_its_answer_and_classifies_the_rest() {
+        let ok = status(&answer(
+            200,
+            r#"{"request_id":"r","status":"paused","x":1}"#,
+        ))
+        .await
+        .expect("an unknown status is kept");
+        assert_eq!(ok.status, QueueStatus::Other("paused".into()));
+        assert!(matches!(
+            status(&answer(401, r#"{"error_code":401001}"#)).await,
+            Err(Error::Authentication { .. })
+        ));
+        assert!(matches!(
+            status(&answer(200, "not json")).await,
+            Err(Error::UnexpectedResponse { status: 200, .. })
+        ));
+
+        let body =
+            r#"{"request_id":"r","status":"succeeded","output":{"video":"https://x/v.mp4"}}"#;
+        match result::<Value>(&answer(200, body)).await {
+            Ok(state) => assert_eq!(file_urls(&state), ["https://x/v.mp4"]),
+            Err(error) => panic!("{error}"),
+        }
+        assert!(matches!(
+            result::<Value>(&answer(200, r#"{"request_id":"r","status":"in_queue"}"#)).await,
+            Ok(ResultState::Pending(ResultStatus::InQueue))
+        ));
+        assert!(matches!(
+            result::<Value>(&answer(
+                200,
+                r#"{"request_id":"r","status":"failed","error":1}"#
+            ))
+            .await,
+            Err(Error::JobFailed { .. })
+        ));
+
+        let outcome = cancel(&answer(202, r#"{"request_id":"r","outcome":"cancelled"}"#)).await;
+        assert_eq!(outcome.ok(), Some(CancelOutcome::Cancelled));
+        assert!(
+            matches!(
+                cancel(&answer(200, r#"{"request_id":"r","outcome":"cancelled"}"#)).await,
+                Err(Error::UnexpectedResponse { status: 200, .. })
+            ),
+            "cancel answers 202"
+        );
+
+        assert!(matches!(
+            submit(&answer(
+                200,
+                r#"{"error_code":400002,"error_message":"no money"}"#
+            ))
+            .await,
+            Err(Error::InsufficientBalance { .. })
+        ));
+        assert!(matches!(
+            submit(&answer(429, "")).await,
+            Err(Error::RateLimited { retry_after: Some(d), .. }) if d.as_secs() == 7
+        ));
+        assert!(matches!(
+            classify(&answer(9999, "")),
+            Error::ServiceUnavailable { status: 500, .. }
+        ));
+    }
+}
