@@ -15,7 +15,31 @@ use libfuzzer_sys::fuzz_target;
 use runcomfy::__fuzz::{self, Answer};
 use runcomfy::models::kling_1_6_pro_image_to_video::Output;
 use runcomfy::{Error, ResultState};
+use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
 use serde_json::Value;
+
+/// A JSON object's members as sent, duplicates kept.
+struct Pairs(Vec<(String, Value)>);
+
+impl<'de> Deserialize<'de> for Pairs {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> Visitor<'de> for Members {
+            type Value = Pairs;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Pairs, A::Error> {
+                let mut pairs = Vec::new();
+                while let Some(pair) = map.next_entry()? {
+                    pairs.push(pair);
+                }
+                Ok(Pairs(pairs))
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
 
 static RUNTIME: LazyLock<tokio::runtime::Runtime> = LazyLock::new(|| {
     tokio::runtime::Builder::new_current_thread()
@@ -74,14 +98,16 @@ fn run(answer: &Answer) {
         check_error(&__fuzz::classify(answer));
 
         // A well-formed answer of the expected status always decodes: unknown
-        // status values and unknown fields never fail it.
-        let body: Option<Value> = serde_json::from_slice(&answer.body).ok();
+        // status values never fail it. (A duplicated key does: serde's
+        // derive rejects it, and the answer is an unexpected one.)
+        let body: Option<Pairs> = serde_json::from_slice(&answer.body).ok();
         let has_strings = |keys: &[&str]| {
-            body.as_ref().is_some_and(|v| {
-                v.as_object().is_some_and(|o| {
-                    o.len() == keys.len()
-                        && keys.iter().all(|k| o.get(*k).is_some_and(Value::is_string))
-                })
+            body.as_ref().is_some_and(|Pairs(pairs)| {
+                pairs.len() == keys.len()
+                    && keys.iter().all(|k| {
+                        pairs.iter().filter(|(name, _)| name == k).count() == 1
+                            && pairs.iter().any(|(name, v)| name == k && v.is_string())
+                    })
             })
         };
         if answer.status == 200 && has_strings(&["request_id", "status"]) {
