@@ -202,11 +202,10 @@ fuzz_target!(|data: &[u8]| {
         if let Ok(source) = &source {
             let _ = source.to_string();
         }
-        if matches!(source, Ok(MediaSource::Http(_) | MediaSource::File(_))) {
-            if let (Some(object), Some(name)) = (offline.as_object_mut(), pointer.strip_prefix('/'))
-            {
-                object.remove(name);
-            }
+        if matches!(source, Ok(MediaSource::Http(_) | MediaSource::File(_)))
+            && let (Some(object), Some(name)) = (offline.as_object_mut(), pointer.strip_prefix('/'))
+        {
+            object.remove(name);
         }
     }
     let all = RUNTIME.block_on(validator.validate_all(&offline, &PROBE));

@@ -3,7 +3,7 @@
 //! Each function feeds one answer (HTTP status, `Retry-After`, body) to the
 //! same code the client runs for that endpoint: the generated client's
 //! decoding (`ResponseValue::from_response`, for status, result and cancel)
-//! or the raw submit decoding, then [`Attempt`] and one pass of
+//! or the raw submit decoding, then `Attempt` and one pass of
 //! `transport::call` (retries off), which classifies every answer that is
 //! not the expected one, then the handle's conversion into the caller's
 //! terms. Nothing is sent anywhere: the answer is built in memory.
