@@ -101,9 +101,20 @@ impl MediaSource {
                 reason: "it is empty".to_owned(),
             });
         }
-        if starts_with_ignore_case(reference, "http://")
-            || starts_with_ignore_case(reference, "https://")
+        if starts_with_ignore_case(reference, "http:")
+            || starts_with_ignore_case(reference, "https:")
         {
+            // `http:foo` is a URI (and passes the synchronous checks), but
+            // no URL the service fetches: never read it as a local path.
+            if !(starts_with_ignore_case(reference, "http://")
+                || starts_with_ignore_case(reference, "https://"))
+            {
+                return Err(MediaError::InvalidReference {
+                    reference: redact_raw(reference),
+                    reason: "it is not a valid URL (`//` and a host must follow the scheme)"
+                        .to_owned(),
+                });
+            }
             let url = Url::parse(reference).map_err(|e| MediaError::InvalidReference {
                 reference: redact_raw(reference),
                 reason: format!("it is not a valid URL ({e})"),

@@ -224,10 +224,19 @@ pub(crate) fn scheme_of(reference: &str) -> Option<&str> {
     valid.then_some(scheme)
 }
 
+/// The longest scheme a message quotes.
+const MAX_QUOTED_SCHEME: usize = 32;
+
 /// Why a value cannot be a media reference the service fetches, if it cannot.
 pub(crate) fn unfetchable_reason(reference: &str) -> Option<String> {
     match scheme_of(reference) {
         Some(scheme) if FETCHABLE_SCHEMES.iter().any(|s| s.eq_ignore_ascii_case(scheme)) => None,
+        // A long "scheme" is text with a colon in it (a pasted base64
+        // payload, a sentence): not quoted back.
+        Some(scheme) if scheme.len() > MAX_QUOTED_SCHEME => Some(
+            "must be an https URL or a data: URI (this is not a URL the service can fetch)"
+                .to_owned(),
+        ),
         Some(scheme) => Some(format!(
             "must be an https URL or a data: URI (the service cannot fetch `{scheme}:` references)"
         )),
@@ -380,5 +389,19 @@ mod tests {
             unfetchable_reason("C:\\images\\a.png").is_some(),
             "a drive letter is no scheme we fetch"
         );
+    }
+
+    /// Fuzz finding (`fuzz/`, target `validator`): a base64 payload pasted
+    /// without `data:` and followed by a colon read as a scheme of
+    /// thousands of characters, and the message quoted all of it.
+    #[test]
+    fn a_long_scheme_is_not_quoted_back() {
+        let payload = "iVBORw0KGgoAAAANSUhEUgAA".repeat(200);
+        let reason = unfetchable_reason(&format!("{payload}:x")).expect("not fetchable");
+        assert!(!reason.contains("iVBOR"), "{reason}");
+        assert!(reason.len() < 100, "{reason}");
+        let short = "s".repeat(MAX_QUOTED_SCHEME);
+        let reason = unfetchable_reason(&format!("{short}://x")).expect("not fetchable");
+        assert!(reason.contains(&format!("`{short}:`")), "{reason}");
     }
 }

@@ -16,6 +16,7 @@ use axum::routing::get;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use futures::StreamExt as _;
+use runcomfy_types::models::kling_1_6_pro_image_to_video;
 use runcomfy_validate::media::{DataUri, MediaError, MediaFacts, MediaProbe, MediaSource, Needs};
 
 const BOTH: Needs = Needs {
@@ -845,6 +846,41 @@ fn parse_each_kind_of_reference() {
     );
     let err = MediaSource::parse("data:image/png;base64,@@@").expect_err("bad data");
     assert!(matches!(err, MediaError::InvalidBase64), "{err:?}");
+}
+
+/// Fuzz finding (`fuzz/`, target `validator`): `http:foo` is a valid URI
+/// with a fetchable scheme, so it passed the checks without I/O, and the
+/// media step then read it as a local file path.
+#[tokio::test]
+async fn an_http_scheme_without_slashes_is_never_a_local_path() {
+    for reference in [
+        "http:foo",
+        "HTTPS:example.com/a.png",
+        "https:/a.png",
+        "http:\\\\host/a",
+    ] {
+        let err = MediaSource::parse(reference).expect_err(reference);
+        assert!(
+            matches!(&err, MediaError::InvalidReference { reason, .. } if reason.contains("//")),
+            "{reference}: {err:?}"
+        );
+    }
+    let schema: serde_json::Value =
+        serde_json::from_str(kling_1_6_pro_image_to_video::INPUT_SCHEMA).expect("schema");
+    let validator = runcomfy_validate::Validator::new(&schema).expect("compiles");
+    let input = serde_json::json!({"image_url": "http:start.png"});
+    assert!(
+        validator.validate(&input).is_ok(),
+        "a URI with a fetchable scheme"
+    );
+    let errors = validator
+        .validate_all(&input, &MediaProbe::new())
+        .await
+        .expect_err("not a fetchable URL")
+        .errors;
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0].pointer, "/image_url");
+    assert!(errors[0].message.contains("not a valid URL"), "{errors:?}");
 }
 
 #[test]

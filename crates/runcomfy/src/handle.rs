@@ -5,7 +5,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use futures::Stream;
-use runcomfy_api::types::{ResultResponse, SubmitResponse};
+use runcomfy_api::types::{ResultResponse, StatusResponse, SubmitResponse};
 use runcomfy_types::{CancelOutcome, QueueStatus, ResultStatus};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -191,12 +191,7 @@ impl<O: DeserializeOwned> RequestHandle<O> {
             })
             .await?;
         tracing::debug!(request_id = id, status = %answer.status, position = answer.queue_position, "status");
-        Ok(Status {
-            request_id: answer.request_id,
-            status: answer.status,
-            queue_position: answer.queue_position.and_then(|p| u64::try_from(p).ok()),
-            instance_id: answer.instance_id,
-        })
+        Ok(status_of(answer))
     }
 
     /// The result: the typed output when succeeded, the current state before.
@@ -214,35 +209,7 @@ impl<O: DeserializeOwned> RequestHandle<O> {
                 Attempt::from_generated(api.get_result(id).await).await
             })
             .await?;
-        match answer.status {
-            ResultStatus::Succeeded => {
-                let output =
-                    serde_json::from_value(Value::Object(answer.output.clone())).map_err(|e| {
-                        Error::UnexpectedResponse {
-                            request_id: Some(id.to_owned()),
-                            status: 200,
-                            excerpt: format!(
-                                "the output does not match the model's output schema: {e}"
-                            ),
-                        }
-                    })?;
-                Ok(ResultState::Succeeded(JobOutput {
-                    request_id: answer.request_id,
-                    output,
-                    raw_output: answer.output,
-                    created_at: answer.created_at,
-                    finished_at: answer.finished_at,
-                }))
-            }
-            ResultStatus::Failed => Err(Error::JobFailed {
-                request_id: id.to_owned(),
-                error: answer.error.unwrap_or(Value::Null),
-            }),
-            ResultStatus::Cancelled => Err(Error::Cancelled {
-                request_id: id.to_owned(),
-            }),
-            other => Ok(ResultState::Pending(other)),
-        }
+        result_state(id, answer)
     }
 
     /// Cancels the request: `Cancelled` when it was queued (it will never
@@ -418,6 +385,53 @@ impl<O: DeserializeOwned> RequestHandle<O> {
             .downloader
             .download_all(&output.file_urls(), dir, Some(&self.request_id))
             .await
+    }
+}
+
+/// The status endpoint's answer, in the caller's terms.
+pub(crate) fn status_of(answer: StatusResponse) -> Status {
+    Status {
+        request_id: answer.request_id,
+        status: answer.status,
+        queue_position: answer.queue_position.and_then(|p| u64::try_from(p).ok()),
+        instance_id: answer.instance_id,
+    }
+}
+
+/// The result endpoint's answer about request `id`, in the caller's terms:
+/// the typed output, the pending state, or the job's failure.
+pub(crate) fn result_state<O: DeserializeOwned>(
+    id: &str,
+    answer: ResultResponse,
+) -> Result<ResultState<O>> {
+    match answer.status {
+        ResultStatus::Succeeded => {
+            let output =
+                serde_json::from_value(Value::Object(answer.output.clone())).map_err(|e| {
+                    Error::UnexpectedResponse {
+                        request_id: Some(id.to_owned()),
+                        status: 200,
+                        excerpt: format!(
+                            "the output does not match the model's output schema: {e}"
+                        ),
+                    }
+                })?;
+            Ok(ResultState::Succeeded(JobOutput {
+                request_id: answer.request_id,
+                output,
+                raw_output: answer.output,
+                created_at: answer.created_at,
+                finished_at: answer.finished_at,
+            }))
+        }
+        ResultStatus::Failed => Err(Error::JobFailed {
+            request_id: id.to_owned(),
+            error: answer.error.unwrap_or(Value::Null),
+        }),
+        ResultStatus::Cancelled => Err(Error::Cancelled {
+            request_id: id.to_owned(),
+        }),
+        other => Ok(ResultState::Pending(other)),
     }
 }
 

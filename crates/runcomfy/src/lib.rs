@@ -35,6 +35,9 @@
 //!   error or log); plain `http` is refused except for loopback; downloads
 //!   never carry credentials; reqwest drops them on redirects to other hosts.
 
+#[doc(hidden)]
+#[path = "fuzz.rs"]
+pub mod __fuzz;
 mod client;
 pub mod download;
 mod error;
