@@ -7,7 +7,9 @@
 //! validation scenario is criterion's: its estimate is read from
 //! `target/criterion`, and Python's `jsonschema` package, installed into a
 //! throwaway virtual environment under `target/bench/`, times the same
-//! schema and inputs. Everything lands in `target/bench/`: `report.json`,
+//! schema and inputs; the same Python then judges thousands of generated
+//! inputs beside our validator (the differential,
+//! `crates/runcomfy-validate/examples/differential.rs`). Everything lands in `target/bench/`: `report.json`,
 //! `report.md`, `polling.svg` and one log per benchmark. `--publish` copies
 //! the table and the picture into the README.
 
@@ -360,7 +362,7 @@ fn validation(root: &Path, target: &Path, out: &Path, quick: bool) -> Vec<Row> {
     };
     print!("--- {NAME}: Python jsonschema on the same schema and inputs");
     let started = Instant::now();
-    match python_timing(root, out, quick) {
+    match python_timing(root, out, &inputs, quick) {
         Ok(python) => {
             row.baseline = Some(python);
             row.baseline_name = Some("Python jsonschema (Draft7Validator)".into());
@@ -370,7 +372,7 @@ fn validation(root: &Path, target: &Path, out: &Path, quick: bool) -> Vec<Row> {
         Err(why) => row.baseline_name = Some(format!("Python baseline not run: {why}")),
     }
     println!(" ({:.0} s)", started.elapsed().as_secs_f64());
-    vec![row]
+    vec![row, differential(root, out, quick)]
 }
 
 fn valid_examples(root: &Path) -> Result<Vec<PathBuf>, String> {
@@ -393,7 +395,10 @@ pub fn python_with_jsonschema(out: &Path) -> Result<PathBuf, String> {
     let python = venv.join("bin").join("python");
     let has_jsonschema = |python: &Path| {
         Command::new(python)
-            .args(["-c", "import jsonschema"])
+            .args([
+                "-c",
+                "import jsonschema; assert 'uri' in jsonschema.Draft7Validator.FORMAT_CHECKER.checkers",
+            ])
             .stderr(Stdio::null())
             .status()
             .is_ok_and(|s| s.success())
@@ -417,7 +422,8 @@ pub fn python_with_jsonschema(out: &Path) -> Result<PathBuf, String> {
             "install",
             "-q",
             "--disable-pip-version-check",
-            "jsonschema",
+            // With a `uri` format checker, so that Python checks what we check.
+            "jsonschema[format-nongpl]",
         ])
         .stdout(Stdio::null())
         .status()
@@ -428,15 +434,26 @@ pub fn python_with_jsonschema(out: &Path) -> Result<PathBuf, String> {
     Ok(python)
 }
 
-/// Python's ns per validation of the valid examples.
-fn python_timing(root: &Path, out: &Path, quick: bool) -> Result<f64, String> {
+/// Python's ns per validation of `inputs` (the valid examples), timed by
+/// `xtask/python/differential.py --time`.
+fn python_timing(root: &Path, out: &Path, inputs: &[PathBuf], quick: bool) -> Result<f64, String> {
     let python = python_with_jsonschema(out)?;
+    let mut lines = String::new();
+    for path in inputs {
+        let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let value: Value =
+            serde_json::from_slice(&bytes).map_err(|e| format!("{}: {e}", path.display()))?;
+        lines.push_str(&value.to_string());
+        lines.push('\n');
+    }
+    let jsonl = out.join("valid_examples.jsonl");
+    write(&jsonl, &lines)?;
     let output = Command::new(python)
         .current_dir(root)
-        .arg(root.join("xtask/python/jsonschema_timing.py"))
+        .arg(root.join("xtask/python/differential.py"))
+        .args(["--time", "--repeat", if quick { "200" } else { "2000" }])
         .arg(root.join(INPUT_SCHEMA))
-        .arg(root.join(VALID_EXAMPLES))
-        .arg(if quick { "1" } else { "3" })
+        .arg(&jsonl)
         .output()
         .map_err(|e| format!("python: {e}"))?;
     if !output.status.success() {
@@ -445,10 +462,77 @@ fn python_timing(root: &Path, out: &Path, quick: bool) -> Result<f64, String> {
             String::from_utf8_lossy(&output.stderr).trim()
         ));
     }
-    String::from_utf8_lossy(&output.stdout)
-        .trim()
-        .parse()
-        .map_err(|e| format!("the timing script printed no number: {e}"))
+    serde_json::from_slice::<Value>(&output.stdout)
+        .ok()
+        .and_then(|v| v.get("ns_per_validation").and_then(Value::as_f64))
+        .ok_or_else(|| "the timing script printed no ns_per_validation".into())
+}
+
+/// The differential: our verdicts against Python's on inputs generated from
+/// the schema (`examples/differential.rs`).
+fn differential(root: &Path, out: &Path, quick: bool) -> Row {
+    const NAME: &str = "1b. differential";
+    let started = Instant::now();
+    let cases = if quick { "500" } else { "5000" };
+    print!("--- {NAME}: our verdicts against Python jsonschema's on {cases} generated inputs");
+    let row = match python_with_jsonschema(out) {
+        Err(why) => Row::missing(NAME, format!("Python side not run: {why}")),
+        Ok(python) => {
+            let output = Command::new(cargo())
+                .current_dir(root)
+                .args(["run", "-q", "--release", "-p", "runcomfy-validate"])
+                .args([
+                    "--example",
+                    "differential",
+                    "--",
+                    "--json",
+                    "--cases",
+                    cases,
+                ])
+                .arg("--python")
+                .arg(&python)
+                .stdin(Stdio::null())
+                .output();
+            match output {
+                Err(error) => Row::missing(NAME, format!("cargo: {error}")),
+                Ok(output) => differential_row(out, &output),
+            }
+        }
+    };
+    println!(" ({:.0} s)", started.elapsed().as_secs_f64());
+    row
+}
+
+fn differential_row(out: &Path, output: &std::process::Output) -> Row {
+    let log = out.join("differential.log");
+    let _ = std::fs::write(&log, &output.stderr);
+    let summary = serde_json::from_slice::<Value>(&output.stdout).ok();
+    let number = |key: &str| {
+        summary
+            .as_ref()
+            .and_then(|s| s.get(key))
+            .and_then(Value::as_f64)
+    };
+    let (Some(cases), Some(unexplained)) = (number("cases"), number("unexplained_mismatches"))
+    else {
+        return Row::missing(
+            "1b. differential",
+            format!("no summary; see {}", log.display()),
+        );
+    };
+    Row {
+        scenario: format!(
+            "differential: verdicts unlike Python jsonschema's ({} explained)",
+            number("explained_mismatches").unwrap_or(0.0)
+        ),
+        unit: "inputs".into(),
+        ours: unexplained,
+        baseline: Some(cases),
+        baseline_name: Some("generated inputs compared".into()),
+        ratio: None,
+        target: "0 unexplained".into(),
+        pass: Some(unexplained == 0.0 && output.status.success()),
+    }
 }
 
 /// A number with as many decimals as its size deserves.
