@@ -144,9 +144,13 @@ impl MediaSource {
             return Ok(MediaSource::File(path));
         }
         if let Some(scheme) = url_like_scheme(reference) {
-            return Err(MediaError::UnsupportedScheme {
-                scheme: scheme.to_ascii_lowercase(),
-            });
+            // A long "scheme" is pasted text, not a name: quote its start only.
+            let mut scheme = scheme.to_ascii_lowercase();
+            if scheme.len() > crate::rules::MAX_QUOTED_SCHEME {
+                scheme.truncate(crate::rules::MAX_QUOTED_SCHEME);
+                scheme.push('…');
+            }
+            return Err(MediaError::UnsupportedScheme { scheme });
         }
         Ok(MediaSource::File(PathBuf::from(reference)))
     }
@@ -290,7 +294,8 @@ pub enum MediaError {
     /// The reference is a URL whose scheme is not supported.
     #[error("unsupported URL scheme \"{scheme}\" (expected http, https, data or file)")]
     UnsupportedScheme {
-        /// The scheme, lowercased.
+        /// The scheme, lowercased (its first 32 characters and `…` when
+        /// longer).
         scheme: String,
     },
     /// A `data:` URI does not have the `data:[<mediatype>][;base64],<data>` shape.

@@ -225,7 +225,7 @@ pub(crate) fn scheme_of(reference: &str) -> Option<&str> {
 }
 
 /// The longest scheme a message quotes.
-const MAX_QUOTED_SCHEME: usize = 32;
+pub(crate) const MAX_QUOTED_SCHEME: usize = 32;
 
 /// Why a value cannot be a media reference the service fetches, if it cannot.
 pub(crate) fn unfetchable_reason(reference: &str) -> Option<String> {

@@ -931,3 +931,21 @@ fn probe_future_is_send_and_probe_is_cheap_to_clone() {
     let future = copy.probe(&source, BOTH, None);
     assert_send(&future);
 }
+
+#[test]
+fn an_unsupported_scheme_is_quoted_only_by_its_start() {
+    // The fuzzers' echo finding, on the path the validator never takes.
+    let long = "a".repeat(5000);
+    let err = MediaSource::parse(&format!("{long}://x")).expect_err("unsupported");
+    let message = err.to_string();
+    assert!(message.len() < 120, "{message}");
+    assert!(
+        matches!(&err, MediaError::UnsupportedScheme { scheme } if scheme == &format!("{}…", "a".repeat(32))),
+        "{err:?}"
+    );
+    let err = MediaSource::parse("gopher://x").expect_err("unsupported");
+    assert!(
+        matches!(&err, MediaError::UnsupportedScheme { scheme } if scheme == "gopher"),
+        "{err:?}"
+    );
+}
