@@ -124,8 +124,8 @@ const STEPS: &[Step] = &[
         name: "2. lifecycle overhead",
         package: "runcomfy",
         bench: "overhead",
-        full: &["300"],
-        quick: &["100"],
+        full: &["2000"],
+        quick: &["300"],
     },
     Step {
         name: "3. polling",
