@@ -113,24 +113,18 @@ impl Scenario {
         }
     }
 
+    /// The mean time from submit to `times` (starts or ends).
+    fn mean_since_submit(&self, times: &[f64]) -> f64 {
+        let total: f64 = times.iter().zip(&self.arrivals).map(|(t, a)| t - a).sum();
+        total / times.len() as f64
+    }
+
     fn mean_wait(&self) -> f64 {
-        let total: f64 = self
-            .starts
-            .iter()
-            .zip(&self.arrivals)
-            .map(|(s, a)| s - a)
-            .sum();
-        total / self.starts.len() as f64
+        self.mean_since_submit(&self.starts)
     }
 
     fn mean_total(&self) -> f64 {
-        let total: f64 = self
-            .ends
-            .iter()
-            .zip(&self.arrivals)
-            .map(|(e, a)| e - a)
-            .sum();
-        total / self.ends.len() as f64
+        self.mean_since_submit(&self.ends)
     }
 }
 
