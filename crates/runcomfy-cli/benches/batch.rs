@@ -109,7 +109,7 @@ fn main() {
         if meets { "meets" } else { "MISSES one of" }
     );
     let scenario = format!("batch of {inputs}");
-    report(serde_json::json!([
+    runcomfy_emulator::fixtures::report_bench_rows(serde_json::json!([
         {
             "scenario": format!("{scenario}: wall time"),
             "unit": "s",
@@ -140,13 +140,6 @@ fn main() {
             "target": "< 64 MB",
             "pass": rss_mib < 64.0 * 1e6 / 1048576.0,
         },
-    ]));
-}
-
-/// Writes `rows` for `cargo xtask bench` when `RUNCOMFY_BENCH_JSON` names a file.
-fn report(rows: serde_json::Value) {
-    if let Some(path) = std::env::var_os("RUNCOMFY_BENCH_JSON") {
-        let body = serde_json::json!({ "rows": rows });
-        std::fs::write(path, serde_json::to_vec_pretty(&body).unwrap()).unwrap();
-    }
+    ]))
+    .unwrap();
 }

@@ -79,7 +79,7 @@ fn main() {
         }
     );
     let baseline = rows[0].1.0.as_secs_f64() * 1e3;
-    report(serde_json::Value::Array(
+    runcomfy_emulator::fixtures::report_bench_rows(serde_json::Value::Array(
         rows[1..]
             .iter()
             .map(|(name, (mean, _))| {
@@ -96,13 +96,6 @@ fn main() {
                 })
             })
             .collect(),
-    ));
-}
-
-/// Writes `rows` for `cargo xtask bench` when `RUNCOMFY_BENCH_JSON` names a file.
-fn report(rows: serde_json::Value) {
-    if let Some(path) = std::env::var_os("RUNCOMFY_BENCH_JSON") {
-        let body = serde_json::json!({ "rows": rows });
-        std::fs::write(path, serde_json::to_vec_pretty(&body).unwrap()).unwrap();
-    }
+    ))
+    .unwrap();
 }

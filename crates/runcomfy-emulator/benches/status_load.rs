@@ -183,7 +183,7 @@ fn main() {
         let verdict = if rps >= 20_000.0 && p99 < 5.0 { "meets" } else { "MISSES" };
         println!("\nstatus polls: {rps:.0}/s, p99 {p99:.2} ms: {verdict} the target (>= 20,000/s, p99 < 5 ms)");
         let floor_rps = floor.answers as f64 / floor.seconds;
-        report(serde_json::json!([
+        runcomfy_emulator::fixtures::report_bench_rows(serde_json::json!([
             {
                 "scenario": "emulator: status answers/s, 1,000 jobs in flight",
                 "unit": "answers/s",
@@ -204,16 +204,8 @@ fn main() {
                 "target": "< 5 ms",
                 "pass": p99 < 5.0,
             },
-        ]));
+        ])).unwrap();
     });
     let _ = child.kill();
     let _ = child.wait();
-}
-
-/// Writes `rows` for `cargo xtask bench` when `RUNCOMFY_BENCH_JSON` names a file.
-fn report(rows: serde_json::Value) {
-    if let Some(path) = std::env::var_os("RUNCOMFY_BENCH_JSON") {
-        let body = serde_json::json!({ "rows": rows });
-        std::fs::write(path, serde_json::to_vec_pretty(&body).unwrap()).unwrap();
-    }
 }

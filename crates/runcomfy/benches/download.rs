@@ -96,7 +96,7 @@ fn main() {
             if peak < 40.0 * 1e6 / 1048576.0 { "meets" } else { "MISSES" }
         );
         let size = format!("{} MiB", ours[0].0 / 1048576);
-        report(serde_json::json!([
+        runcomfy_emulator::fixtures::report_bench_rows(serde_json::json!([
             {
                 "scenario": format!("download {size}: throughput"),
                 "unit": "MiB/s",
@@ -117,14 +117,6 @@ fn main() {
                 "target": "< 40 MB",
                 "pass": peak < 40.0 * 1e6 / 1048576.0,
             },
-        ]));
+        ])).unwrap();
     });
-}
-
-/// Writes `rows` for `cargo xtask bench` when `RUNCOMFY_BENCH_JSON` names a file.
-fn report(rows: serde_json::Value) {
-    if let Some(path) = std::env::var_os("RUNCOMFY_BENCH_JSON") {
-        let body = serde_json::json!({ "rows": rows });
-        std::fs::write(path, serde_json::to_vec_pretty(&body).unwrap()).unwrap();
-    }
 }

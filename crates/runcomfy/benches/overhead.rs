@@ -123,7 +123,7 @@ fn main() {
         println!("| runcomfy `Client::run` (validation incl. media, retries, budget, typed) | {ours_us:.0} | {:.1} |", our_calls as f64 / n);
         let ratio = ours_us / bare_us;
         println!("\nratio {ratio:.3}×: {} the target (< 1.1×)", if ratio < 1.1 { "meets" } else { "MISSES" });
-        report(serde_json::json!([{
+        runcomfy_emulator::fixtures::report_bench_rows(serde_json::json!([{
             "scenario": "lifecycle overhead (run, zero job time)",
             "unit": "µs/job",
             "ours": ours_us,
@@ -132,14 +132,6 @@ fn main() {
             "ratio": ratio,
             "target": "< 1.1×",
             "pass": ratio < 1.1,
-        }]));
+        }])).unwrap();
     });
-}
-
-/// Writes `rows` for `cargo xtask bench` when `RUNCOMFY_BENCH_JSON` names a file.
-fn report(rows: serde_json::Value) {
-    if let Some(path) = std::env::var_os("RUNCOMFY_BENCH_JSON") {
-        let body = serde_json::json!({ "rows": rows });
-        std::fs::write(path, serde_json::to_vec_pretty(&body).unwrap()).unwrap();
-    }
 }

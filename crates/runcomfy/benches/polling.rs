@@ -270,13 +270,19 @@ impl FixedCurve {
 
 /// The verdicts of one scenario.
 struct Verdicts {
-    all_below: bool,
     /// Adaptive rows below the fixed curve, of how many.
     below: (usize, usize),
     fixed2_requests: f64,
     fixed2_lag: f64,
     adaptive_lag_at_fixed2: f64,
     ratio: f64,
+}
+
+impl Verdicts {
+    /// Every adaptive row below the fixed curve.
+    fn all_below(&self) -> bool {
+        self.below.0 == self.below.1
+    }
 }
 
 fn run_scenario(scenario: &Scenario, replays: usize, preseed: &[Duration]) -> (Vec<Row>, Verdicts) {
@@ -358,7 +364,6 @@ fn run_scenario(scenario: &Scenario, replays: usize, preseed: &[Duration]) -> (V
             .fold(f64::INFINITY, f64::min)
     };
     let verdicts = Verdicts {
-        all_below: below.0 == below.1,
         below,
         fixed2_requests: fixed2.0,
         fixed2_lag: fixed2.1,
@@ -392,7 +397,7 @@ fn print_scenario(scenario: &Scenario, rows: &[Row], verdicts: &Verdicts) {
     }
     println!(
         "\n- below the fixed-interval curve at every adaptive row: **{}**",
-        if verdicts.all_below { "PASS" } else { "FAIL" }
+        if verdicts.all_below() { "PASS" } else { "FAIL" }
     );
     println!(
         "- at fixed 2 s's {:.1} requests/job (lag {:.3} s) the adaptive curve's lag is {:.3} s: \
@@ -476,7 +481,7 @@ fn main() {
             "mean_wait_secs": scenario.mean_wait(),
             "mean_total_secs": scenario.mean_total(),
             "rows": rows.iter().map(Row::json).collect::<Vec<_>>(),
-            "below_fixed_curve": verdicts.all_below,
+            "below_fixed_curve": verdicts.all_below(),
             "fixed2_requests_per_job": verdicts.fixed2_requests,
             "fixed2_mean_lag_secs": verdicts.fixed2_lag,
             "adaptive_lag_at_fixed2_secs": verdicts.adaptive_lag_at_fixed2,
@@ -500,7 +505,7 @@ fn main() {
             "baseline_name": "adaptive points measured",
             "ratio": null,
             "target": "all",
-            "pass": verdicts.all_below,
+            "pass": verdicts.all_below(),
         }));
     }
     theory(mean_run);

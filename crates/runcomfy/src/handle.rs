@@ -300,16 +300,13 @@ impl<O: DeserializeOwned> RequestHandle<O> {
                     };
                     failures += 1;
                     tracing::warn!(request_id = %self.request_id, failures, error = %error, "status failed after its retries; the wait goes on");
-                    let mut delay = self
+                    let delay = self
                         .client
                         .inner
                         .poll
                         .next_delay(tracker.observation())
                         .max(asked);
-                    if let Some(deadline) = deadline {
-                        delay = delay.min(deadline.saturating_duration_since(Instant::now()));
-                    }
-                    tokio::time::sleep(delay).await;
+                    tokio::time::sleep(until(deadline, delay)).await;
                     continue;
                 }
                 Err(error) => return Err(error),
@@ -333,11 +330,8 @@ impl<O: DeserializeOwned> RequestHandle<O> {
                 }
                 _ => {}
             }
-            let mut delay = self.client.inner.poll.next_delay(tracker.observation());
-            if let Some(deadline) = deadline {
-                delay = delay.min(deadline.saturating_duration_since(Instant::now()));
-            }
-            tokio::time::sleep(delay).await;
+            let delay = self.client.inner.poll.next_delay(tracker.observation());
+            tokio::time::sleep(until(deadline, delay)).await;
         }
     }
 
@@ -433,6 +427,13 @@ pub(crate) fn result_state<O: DeserializeOwned>(
         }),
         other => Ok(ResultState::Pending(other)),
     }
+}
+
+/// `delay`, cut short to end at `deadline` if there is one.
+fn until(deadline: Option<Instant>, delay: Duration) -> Duration {
+    deadline.map_or(delay, |d| {
+        delay.min(d.saturating_duration_since(Instant::now()))
+    })
 }
 
 /// Whether a wait outlasts `error` from a status request (already retried

@@ -478,15 +478,7 @@ impl ModelStats {
     /// Records the run time (in progress to done) of a finished job.
     pub fn record(&self, model_id: &str, run_time: Duration) {
         let secs = run_time.as_secs_f64().max(1e-3);
-        let mut runs = self.runs.lock().unwrap_or_else(PoisonError::into_inner);
-        let model = match runs.get_mut(model_id) {
-            Some(model) => model,
-            None => runs.entry(model_id.to_owned()).or_default(),
-        };
-        if model.len() >= Self::KEEP {
-            model.pop_front();
-        }
-        model.push_back(secs.ln());
+        keep_recent(&self.runs, model_id, secs.ln());
     }
 
     /// The maximum-likelihood log-normal fit of the model's recent run times:
@@ -517,21 +509,13 @@ impl ModelStats {
     /// Records a queue wait: a job first seen at queue position `positions`
     /// (1 = next) started `waited` later.
     pub fn record_queue_wait(&self, model_id: &str, waited: Duration, positions: u64) {
-        if positions == 0 {
-            return;
+        if positions > 0 {
+            keep_recent(
+                &self.queue_waits,
+                model_id,
+                (waited.as_secs_f64(), positions),
+            );
         }
-        let mut waits = self
-            .queue_waits
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
-        let model = match waits.get_mut(model_id) {
-            Some(model) => model,
-            None => waits.entry(model_id.to_owned()).or_default(),
-        };
-        if model.len() >= Self::KEEP {
-            model.pop_front();
-        }
-        model.push_back((waited.as_secs_f64(), positions));
     }
 
     /// How long one queue position of the model takes to clear: the recent
@@ -548,6 +532,20 @@ impl ModelStats {
         });
         Duration::try_from_secs_f64(secs / positions.max(1) as f64).ok()
     }
+}
+
+/// Appends `value` to the model's recent values, keeping the last
+/// [`ModelStats::KEEP`].
+fn keep_recent<T>(map: &Mutex<HashMap<String, VecDeque<T>>>, model_id: &str, value: T) {
+    let mut map = map.lock().unwrap_or_else(PoisonError::into_inner);
+    let model = match map.get_mut(model_id) {
+        Some(model) => model,
+        None => map.entry(model_id.to_owned()).or_default(),
+    };
+    if model.len() >= ModelStats::KEEP {
+        model.pop_front();
+    }
+    model.push_back(value);
 }
 
 /// What one wait has seen, turned into the [`Observation`] its poll policy
