@@ -13,6 +13,13 @@
 //! * **batch of 200**: all 200 are submitted at once (what `runcomfy batch`
 //!   does), so most wait long.
 //!
+//! The batch is the issue's measure (the same 200 jobs given to the emulator,
+//! with its default 4 workers) and the only scenario judged against the 2×
+//! target. The other two are reported as context: without a queue no
+//! schedule reaches 2× for this run-time spread (the benchmark derives the
+//! best possible ratio, 1.96×, and prints how close the default comes), and
+//! steady arrivals at 80% load sit between the two.
+//!
 //! Each wait polls from its submit: the first status request right away, each
 //! later one after the policy's delay. A poll sees `in_queue` with the
 //! position the emulator would give (1 = next), `in_progress`, or
@@ -54,6 +61,10 @@ const LOAD: f64 = 0.8;
 const MODEL: &str = "kling/kling-1-6/pro/image-to-video";
 /// The aggressiveness values that trace the adaptive policy's curve.
 const CURVE: [f64; 7] = [4.0, 6.0, 8.0, 14.0, 20.0, 30.0, 50.0];
+/// The scenario judged against the 2× target; the others are context.
+const MEASURE: &str = "batch_200";
+/// The lag ratio the measure must reach at fixed 2 s's request count.
+const TARGET_RATIO: f64 = 2.0;
 
 /// The same jobs in one queue discipline: when each arrives, starts, ends.
 struct Scenario {
@@ -399,18 +410,20 @@ fn print_scenario(scenario: &Scenario, rows: &[Row], verdicts: &Verdicts) {
         "\n- below the fixed-interval curve at every adaptive row: **{}**",
         if verdicts.all_below() { "PASS" } else { "FAIL" }
     );
+    let verdict = if scenario.key != MEASURE {
+        "context, not judged".to_owned()
+    } else if verdicts.ratio >= TARGET_RATIO {
+        format!("target >= {TARGET_RATIO}x: **PASS**")
+    } else {
+        format!("target >= {TARGET_RATIO}x: **FAIL**")
+    };
     println!(
         "- at fixed 2 s's {:.1} requests/job (lag {:.3} s) the adaptive curve's lag is {:.3} s: \
-         **{:.2}x** (target >= 2x): **{}**",
+         **{:.2}x** ({verdict})",
         verdicts.fixed2_requests,
         verdicts.fixed2_lag,
         verdicts.adaptive_lag_at_fixed2,
         verdicts.ratio,
-        if verdicts.ratio >= 2.0 {
-            "PASS"
-        } else {
-            "FAIL"
-        }
     );
 }
 
@@ -472,7 +485,9 @@ fn main() {
          {mean_run:.1} s), {replays} replays of each adaptive policy"
     );
     let (mut report, mut rows_out) = (Vec::new(), Vec::new());
+    let best_ratio = best_ratio_without_queue();
     for scenario in &scenarios {
+        let judged = scenario.key == MEASURE;
         let (rows, verdicts) = run_scenario(scenario, replays, &preseed);
         print_scenario(scenario, &rows, &verdicts);
         report.push(json!({
@@ -486,6 +501,7 @@ fn main() {
             "fixed2_mean_lag_secs": verdicts.fixed2_lag,
             "adaptive_lag_at_fixed2_secs": verdicts.adaptive_lag_at_fixed2,
             "lag_ratio_at_fixed2": verdicts.ratio,
+            "judged": judged,
         }));
         rows_out.push(json!({
             "scenario": format!("polling, {}: mean lag at fixed 2 s's requests/job", scenario.key),
@@ -494,8 +510,14 @@ fn main() {
             "baseline": verdicts.fixed2_lag,
             "baseline_name": format!("fixed 2 s ({:.1} requests/job)", verdicts.fixed2_requests),
             "ratio": verdicts.adaptive_lag_at_fixed2 / verdicts.fixed2_lag,
-            "target": "<= 0.5× (2× lower)",
-            "pass": verdicts.ratio >= 2.0,
+            "target": if judged {
+                format!("<= {}× ({TARGET_RATIO}× lower)", 1.0 / TARGET_RATIO)
+            } else if scenario.key == "no_queue" {
+                format!("context (best possible {:.3}×)", 1.0 / best_ratio)
+            } else {
+                "context".to_owned()
+            },
+            "pass": judged.then_some(verdicts.ratio >= TARGET_RATIO),
         }));
         rows_out.push(json!({
             "scenario": format!("polling, {}: adaptive points below the fixed curve", scenario.key),
@@ -508,7 +530,7 @@ fn main() {
             "pass": verdicts.all_below(),
         }));
     }
-    theory(mean_run);
+    theory(mean_run, &report);
 
     if let Some(path) = std::env::var_os("RUNCOMFY_BENCH_JSON") {
         let body =
@@ -518,17 +540,19 @@ fn main() {
     println!("\n(finished in {:.1} s)", started.elapsed().as_secs_f64());
 }
 
-/// The bound without a queue, with numbers.
-fn theory(mean_run: f64) {
-    // The continuous-limit optimum for a perfectly known distribution: with a
-    // poll rate of c * sqrt(h), requests ~ c * I and lag ~ I / (2c) with
-    // I = integral of sqrt(h) * S; a fixed interval gets lag * requests = E[D] / 2,
-    // so the best lag ratio at an equal request count is E[D] / I^2.
-    let truth = runcomfy::poll::RunEstimate {
+/// The run time the emulator draws: log-normal, median 240 s, sigma 0.3.
+fn truth() -> runcomfy::poll::RunEstimate {
+    runcomfy::poll::RunEstimate {
         median: Duration::from_secs(240),
         sigma: 0.3,
         samples: usize::MAX,
-    };
+    }
+}
+
+/// `(E[D], I)` for [`truth`]: the expected run time and the integral of
+/// `sqrt(hazard) * survival`.
+fn truth_integrals() -> (f64, f64) {
+    let truth = truth();
     let (mut integral, mut expected) = (0.0, 0.0);
     let step = 0.05;
     let mut t = step / 2.0;
@@ -539,14 +563,37 @@ fn theory(mean_run: f64) {
         expected += survival * step;
         t += step;
     }
+    (expected, integral)
+}
+
+/// The best lag ratio any schedule reaches at an equal request count
+/// without a queue, in the continuous limit: `E[D] / I^2`.
+///
+/// With a poll rate of `c * sqrt(h)` (the optimum), requests ~ `c * I` and
+/// lag ~ `I / (2c)`; a fixed interval gets `lag * requests = E[D] / 2`.
+fn best_ratio_without_queue() -> f64 {
+    let (expected, integral) = truth_integrals();
+    expected / (integral * integral)
+}
+
+/// The bound without a queue, with numbers, and how close the default came.
+fn theory(mean_run: f64, report: &[Value]) {
+    let (expected, integral) = truth_integrals();
+    let best = best_ratio_without_queue();
+    let reached = report
+        .iter()
+        .find(|s| s["key"] == "no_queue")
+        .and_then(|s| s["lag_ratio_at_fixed2"].as_f64())
+        .unwrap_or(f64::NAN);
     println!(
         "\n## Why the queue matters\n\nWithout a queue only the run time is uncertain. For a \
          perfectly known log-normal (median 240 s, sigma 0.3; E[D] = {expected:.1} s, this \
          sample's mean {mean_run:.1} s) the best lag ratio at an equal request count, in the \
-         continuous limit, is E[D] / I^2 = {:.2}x (I = integral of sqrt(hazard) * survival = \
-         {integral:.2}): no policy reaches 2x there. In a queue a fixed interval also polls \
-         all through the wait, while the adaptive policy asks about once per halving of the \
-         expected wait and spends its requests near the end of the run.",
-        expected / (integral * integral)
+         continuous limit, is E[D] / I^2 = {best:.2}x (I = integral of sqrt(hazard) * survival = \
+         {integral:.2}): no policy reaches 2x there. The default reached {reached:.2}x, {:.0}% of \
+         that bound, while learning the distribution from its own polls. In a queue a fixed \
+         interval also polls all through the wait, while the adaptive policy asks about once \
+         per halving of the expected wait and spends its requests near the end of the run.",
+        100.0 * reached / best
     );
 }
