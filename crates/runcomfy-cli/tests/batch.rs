@@ -679,6 +679,32 @@ async fn a_kill_while_a_refused_submit_waits_to_retry_leaves_it_to_submit_not_un
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_submit_refused_with_503_and_retry_after_waits_as_asked() {
+    let emulator = emulator(EmulatorConfig::for_tests()).await;
+    let batch = Batch::new(&emulator, &inputs(1));
+    emulator.faults().push(
+        Target::Submit,
+        Fault::Unavailable {
+            retry_after_secs: 1,
+        },
+    );
+    let run = batch.run(&["--json"]).await;
+    assert_eq!(run.code, 0, "{}", run.explain());
+    assert_eq!(emulator.stats().submits(), 1);
+    let rejected = batch
+        .records()
+        .into_iter()
+        .find(|r| r["event"] == "rejected")
+        .expect("a rejected record");
+    assert!(
+        rejected["retry_in_ms"]
+            .as_u64()
+            .is_some_and(|ms| ms >= 1_000),
+        "the 503's Retry-After is the wait: {rejected}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_refused_submit_is_retried_in_the_same_run_with_an_intent_per_attempt() {
     let emulator = emulator(EmulatorConfig::for_tests()).await;
     let batch = Batch::new(&emulator, &inputs(1));

@@ -18,6 +18,12 @@ pub enum Fault {
     },
     /// An error status (500, 502, 503 or 504) with the error body.
     Status(u16),
+    /// 503 with `Retry-After` (seconds), as a service shedding load says
+    /// when to come back.
+    Unavailable {
+        /// The `Retry-After` value.
+        retry_after_secs: u64,
+    },
     /// The connection is closed before any answer.
     ResetBeforeAnswer,
     /// The request is carried out, then the connection is closed without an

@@ -338,19 +338,16 @@ async fn answer(shared: &Shared, request: Request<Incoming>) -> Result<Response<
     };
     let response = match fault {
         Some(Fault::ResetBeforeAnswer) => return Err(Reset),
-        Some(Fault::RateLimited { retry_after_secs }) => {
-            let mut response = Reply::error(
-                StatusCode::TOO_MANY_REQUESTS,
-                None,
-                "rate limited (injected fault)",
-                None,
-            )
-            .into_response();
-            response
-                .headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
-            response
-        }
+        Some(Fault::RateLimited { retry_after_secs }) => retry_later(
+            StatusCode::TOO_MANY_REQUESTS,
+            "rate limited (injected fault)",
+            retry_after_secs,
+        ),
+        Some(Fault::Unavailable { retry_after_secs }) => retry_later(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "service unavailable (injected fault)",
+            retry_after_secs,
+        ),
         Some(Fault::Status(code)) => {
             let status = StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
             let code = (code == 500).then_some(500001);
@@ -384,6 +381,15 @@ async fn answer(shared: &Shared, request: Request<Incoming>) -> Result<Response<
         return Ok(truncated(response).await);
     }
     Ok(response)
+}
+
+/// An error answer that asks the client to come back after `retry_after_secs`.
+fn retry_later(status: StatusCode, message: &str, retry_after_secs: u64) -> Response<Body> {
+    let mut response = Reply::error(status, None, message, None).into_response();
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
+    response
 }
 
 async fn route(shared: &Shared, request: Request<Incoming>) -> Response<Body> {

@@ -385,8 +385,8 @@ impl Client {
     /// [`Client::submit_checked_once`]: how long to wait before the next,
     /// by the same rule and retry policy as [`Client::submit_checked`]
     /// (`None`: it must not or need not be tried again). Only a 429, a 503
-    /// or a connection refused is retried; the wait honours `Retry-After`
-    /// of a 429 (a 503's is not kept in the error, so it backs off).
+    /// or a connection refused is retried; the wait honours the
+    /// `Retry-After` of a 429 or a 503 up to the cap.
     pub fn submit_retry_delay(&self, error: &Error, retry: u32) -> Option<Duration> {
         transport::submit_retry_delay(&self.inner.retry, error, retry)
     }

@@ -83,6 +83,8 @@ pub enum Error {
         status: u16,
         /// The service's message.
         message: String,
+        /// How long the service asked to wait (`Retry-After`), if it said.
+        retry_after: Option<Duration>,
     },
 
     /// The job finished without output; `error` is the service's error as given.

@@ -259,8 +259,13 @@ pub(crate) fn submit_retry_delay(
     retry: u32,
 ) -> Option<Duration> {
     let retry_after = match error {
-        Error::RateLimited { retry_after, .. } => *retry_after,
-        Error::ServiceUnavailable { status: 503, .. } | Error::Transport { .. } => None,
+        Error::RateLimited { retry_after, .. }
+        | Error::ServiceUnavailable {
+            status: 503,
+            retry_after,
+            ..
+        } => *retry_after,
+        Error::Transport { .. } => None,
         _ => return None,
     };
     if retry.saturating_add(1) >= policy.max_attempts {
@@ -346,6 +351,7 @@ pub(crate) fn classify(
             request_id,
             status: status.as_u16(),
             message,
+            retry_after,
         },
         _ => Error::UnexpectedResponse {
             request_id,
@@ -515,18 +521,29 @@ mod tests {
             request_id: None,
             retry_after: Some(Duration::from_secs(secs)),
         };
-        let unavailable = |status| Error::ServiceUnavailable {
+        let unavailable = |status, secs: Option<u64>| Error::ServiceUnavailable {
             request_id: None,
             status,
             message: String::new(),
+            retry_after: secs.map(Duration::from_secs),
         };
         assert_eq!(
             submit_retry_delay(&policy, &limited(7), 0),
             Some(Duration::from_secs(7))
         );
         assert!(
-            submit_retry_delay(&policy, &unavailable(503), 1)
+            submit_retry_delay(&policy, &unavailable(503, None), 1)
                 .is_some_and(|d| d <= policy.initial_backoff * 2)
+        );
+        assert_eq!(
+            submit_retry_delay(&policy, &unavailable(503, Some(9)), 0),
+            Some(Duration::from_secs(9)),
+            "a 503's Retry-After is honoured as a 429's"
+        );
+        assert_eq!(
+            submit_retry_delay(&policy, &unavailable(503, Some(61)), 0),
+            None,
+            "a 503's Retry-After beyond the cap ends the retries"
         );
         assert_eq!(
             submit_retry_delay(&policy, &limited(1), 2),
@@ -539,7 +556,7 @@ mod tests {
             "beyond the cap"
         );
         assert_eq!(
-            submit_retry_delay(&policy, &unavailable(500), 0),
+            submit_retry_delay(&policy, &unavailable(500, Some(1)), 0),
             None,
             "a 500 may hide an accepted job"
         );

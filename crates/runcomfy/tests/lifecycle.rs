@@ -288,6 +288,26 @@ async fn persistent_faults_end_in_the_right_typed_error_with_the_request_id() {
     assert!(
         matches!(error, Error::RateLimited { retry_after: Some(d), .. } if d == Duration::from_secs(3600))
     );
+    // A 503 that says when to come back is treated as a 429 that does.
+    emulator.faults().push(
+        Target::Status,
+        Fault::Unavailable {
+            retry_after_secs: 3600,
+        },
+    );
+    let error = job
+        .status()
+        .await
+        .expect_err("a 503's wait longer than the cap is not honoured");
+    assert!(
+        matches!(
+            error,
+            Error::ServiceUnavailable { status: 503, retry_after: Some(d), .. }
+                if d == Duration::from_secs(3600)
+        ),
+        "{error:?}"
+    );
+    assert_eq!(error.request_id(), Some(job.request_id()));
 }
 
 #[tokio::test]
