@@ -22,9 +22,14 @@
 //! again), an `intent` without `submitted` is an unknown outcome (a billed job
 //! may exist: not submitted again unless `--resubmit-unknown`), and the rest
 //! are submitted. A torn last record (a kill during a write) is dropped.
+//!
+//! A run holds an advisory lock on the journal from before its first submit
+//! to its end; a second run on the same journal, or one that finds the
+//! journal grown since it read it, stops with exit code 75 before sending
+//! anything.
 
 use std::collections::BTreeMap;
-use std::fs::OpenOptions;
+use std::fs::{OpenOptions, TryLockError};
 use std::io::{ErrorKind, IsTerminal as _, Write as _};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -409,6 +414,28 @@ impl Journal {
             .append(true)
             .open(path)
             .map_err(fail)?;
+        // Two runs on one journal would submit the same inputs twice: the
+        // lock (advisory, held until this run ends) keeps a second one out
+        // before it sends anything.
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(TryLockError::WouldBlock) => {
+                return Err(CliError::JournalBusy(format!(
+                    "another `runcomfy batch` is using the journal {}: nothing was sent; run again once it has finished",
+                    path.display()
+                )));
+            }
+            Err(TryLockError::Error(e)) => return Err(fail(e)),
+        }
+        // Journals only grow (or lose a torn tail, under this lock): a
+        // different length means another run wrote after this one read it.
+        let length = file.metadata().map_err(fail)?.len();
+        if length != loaded.length {
+            return Err(CliError::JournalBusy(format!(
+                "the journal {} changed while this run started (another run wrote to it): nothing was sent; run again",
+                path.display()
+            )));
+        }
         if loaded.keep < loaded.length {
             file.set_len(loaded.keep).map_err(fail)?;
         }
@@ -1300,5 +1327,44 @@ fn worst(mut outcomes: Vec<Outcome>, model_id: &str) -> Result<(), CliError> {
         }
         Some(cause) => Err(cause),
         None => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_journal_that_grew_after_it_was_read_is_not_taken_over() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("inputs.jsonl.journal");
+        let record = "{\"line\":1,\"event\":\"intent\",\"hash\":\"h\",\"model_id\":\"m\"}\n";
+        std::fs::write(&path, record).expect("write");
+        let loaded = read_journal(&path).expect("reads");
+        assert_eq!(loaded.length, record.len() as u64);
+        // Another run appends between this run's read and its lock.
+        std::fs::write(&path, format!("{record}{record}")).expect("append");
+        match Journal::open(&path, &loaded) {
+            Err(CliError::JournalBusy(message)) => {
+                assert!(
+                    message.contains("changed while this run started"),
+                    "{message}"
+                );
+            }
+            Err(other) => panic!("{other}"),
+            Ok(_) => panic!("a grown journal was taken over"),
+        }
+        // Read again, it is taken, and held: a second open is refused.
+        let loaded = read_journal(&path).expect("reads");
+        let held = Journal::open(&path, &loaded).expect("opens");
+        match Journal::open(&path, &loaded) {
+            Err(CliError::JournalBusy(message)) => {
+                assert!(message.contains("another `runcomfy batch`"), "{message}");
+            }
+            Err(other) => panic!("{other}"),
+            Ok(_) => panic!("one journal opened twice"),
+        }
+        drop(held);
+        assert!(Journal::open(&path, &loaded).is_ok(), "free again");
     }
 }

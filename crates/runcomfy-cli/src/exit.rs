@@ -14,7 +14,8 @@ pub(crate) const EXIT_CODES: &str = "Exit codes:
   66  an input file is missing or unreadable
   69  service unavailable after retries
   74  an output could not be written
-  75  temporary: deadline exceeded, still rate limited, or a submit's outcome is unknown
+  75  temporary: deadline exceeded, still rate limited, a submit's outcome is unknown,
+      or another batch run holds the journal
   77  missing or rejected token, or permission denied
   130 interrupted (Ctrl-C)";
 
@@ -36,6 +37,9 @@ pub(crate) enum CliError {
     Output(String),
     /// Ctrl-C.
     Interrupted,
+    /// Another run holds the batch's journal, or wrote to it while this one
+    /// started: nothing was sent, running again later is safe.
+    JournalBusy(String),
     /// A batch that did not fully succeed: the results and summary were
     /// written already; `code` is the worst outcome's exit code.
     Batch { code: u8, message: String },
@@ -58,6 +62,7 @@ impl CliError {
             Self::Invalid { .. } => 65,
             Self::Output(_) => 74,
             Self::Interrupted => 130,
+            Self::JournalBusy(_) => 75,
             Self::Batch { code, .. } => *code,
             Self::Client(error) => match error {
                 Error::JobFailed { .. } | Error::Cancelled { .. } | Error::NotFound { .. } => 1,
@@ -88,6 +93,7 @@ impl CliError {
             Self::Invalid { .. } => "invalid_input",
             Self::Output(_) => "output",
             Self::Interrupted => "interrupted",
+            Self::JournalBusy(_) => "journal_busy",
             Self::Batch { .. } => "batch",
             Self::Client(error) => match error {
                 Error::JobFailed { .. } => "job_failed",
@@ -120,9 +126,10 @@ impl CliError {
 impl std::fmt::Display for CliError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Self::Usage(message) | Self::Output(message) | Self::Batch { message, .. } => {
-                f.write_str(message)
-            }
+            Self::Usage(message)
+            | Self::Output(message)
+            | Self::JournalBusy(message)
+            | Self::Batch { message, .. } => f.write_str(message),
             Self::InputFile { path, reason } => write!(f, "{}: {reason}", path.display()),
             Self::Invalid { model_id, errors } => {
                 write!(

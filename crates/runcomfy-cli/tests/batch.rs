@@ -1,8 +1,9 @@
 //! `runcomfy batch` end to end: the built binary against an emulator in this
 //! process. Every input submitted exactly once (counted by the emulator)
 //! across `kill -9` and re-runs, invalid lines refused before anything is
-//! sent, unknown submit outcomes never resubmitted unless asked, exit codes,
-//! and the token never in any output or in the journal.
+//! sent, unknown submit outcomes never resubmitted unless asked, Ctrl-C (once:
+//! stop and resume by re-running; twice: exit at once), exit codes, and the
+//! token never in any output or in the journal.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -12,6 +13,7 @@ use std::time::{Duration, Instant};
 use runcomfy_emulator::fixtures::png_data_uri;
 use runcomfy_emulator::{Emulator, EmulatorConfig, Fault, Target};
 use serde_json::{Value, json};
+use tokio::io::{AsyncBufReadExt as _, BufReader};
 
 const KLING: &str = "kling/kling-1-6/pro/image-to-video";
 const TOKEN: &str = "test-token";
@@ -730,4 +732,194 @@ async fn a_refused_submit_is_retried_in_the_same_run_with_an_intent_per_attempt(
             "done"
         ]
     );
+}
+
+/// Sends SIGINT (Ctrl-C) to `child`.
+fn ctrl_c(child: &tokio::process::Child) {
+    let pid = child.id().expect("still running").to_string();
+    let sent = std::process::Command::new("kill")
+        .args(["-INT", &pid])
+        .status()
+        .expect("kill");
+    assert!(sent.success());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ctrl_c_stops_the_batch_and_a_rerun_waits_for_its_jobs_without_submitting_again() {
+    // Jobs of a few seconds (the emulator's minutes × 0.01).
+    let emulator = emulator(EmulatorConfig {
+        time_scale: 0.01,
+        ..EmulatorConfig::for_tests()
+    })
+    .await;
+    let batch = Batch::new(&emulator, &inputs(3));
+    let child = batch
+        .command(&["--json"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawns");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while count(&batch.events(), "submitted") < 3 {
+        assert!(Instant::now() < deadline, "the batch did not submit");
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    ctrl_c(&child);
+    let output = tokio::time::timeout(Duration::from_secs(10), child.wait_with_output())
+        .await
+        .expect("a batch with nothing under way stops at once")
+        .expect("exits");
+    let stopped = Outcome {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    };
+    assert_eq!(stopped.code, 130, "{}", stopped.explain());
+    assert!(
+        stopped.stderr.contains("re-run the same command to resume"),
+        "{}",
+        stopped.explain()
+    );
+    let counts = summary(&stopped.lines());
+    assert_eq!(
+        counts["interrupted"].as_u64().unwrap_or(0) + counts["succeeded"].as_u64().unwrap_or(0),
+        3,
+        "each job either finished or was left to the re-run: {}",
+        stopped.explain()
+    );
+    assert_eq!(emulator.stats().submits(), 3);
+
+    let rerun = batch.run(&["--json"]).await;
+    assert_eq!(rerun.code, 0, "{}", rerun.explain());
+    let results = results(&rerun.lines());
+    assert!(
+        (1..=3).all(|line| results[&line]["status"] == "succeeded"),
+        "{}",
+        rerun.explain()
+    );
+    assert_eq!(
+        emulator.stats().submits(),
+        3,
+        "the re-run waited for the jobs, it did not submit them again"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_ctrl_c_exits_at_once_and_leaves_the_submit_under_way_unknown() {
+    let emulator = emulator(EmulatorConfig::for_tests()).await;
+    let batch = Batch::new(&emulator, &inputs(1));
+    // The submit hangs for a minute: the first Ctrl-C waits for it.
+    emulator
+        .faults()
+        .push(Target::Submit, Fault::Slow(Duration::from_secs(60)));
+    let mut child = batch
+        .command(&[])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawns");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while batch.events().get(&1).is_none_or(|e| e != &["intent"]) {
+        assert!(
+            Instant::now() < deadline,
+            "the batch did not start its submit"
+        );
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    ctrl_c(&child);
+    let mut stderr = BufReader::new(child.stderr.take().expect("stderr")).lines();
+    let mut seen = String::new();
+    let first = tokio::time::timeout(Duration::from_secs(10), async {
+        while let Ok(Some(line)) = stderr.next_line().await {
+            seen.push_str(&line);
+            seen.push('\n');
+            if line.starts_with("interrupted") {
+                return true;
+            }
+        }
+        false
+    })
+    .await;
+    assert!(
+        matches!(first, Ok(true)),
+        "the first Ctrl-C is acknowledged:\n{seen}"
+    );
+    assert!(
+        child.try_wait().expect("try_wait").is_none(),
+        "the first Ctrl-C waits for the submit under way"
+    );
+    // Let the handler of the second Ctrl-C start listening.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    ctrl_c(&child);
+    let status = tokio::time::timeout(Duration::from_secs(5), child.wait())
+        .await
+        .expect("the second Ctrl-C exits at once, not after the submit")
+        .expect("exits");
+    assert_eq!(status.code(), Some(130), "{seen}");
+    assert_eq!(
+        batch.events()[&1],
+        ["intent"],
+        "the submit under way stays on record"
+    );
+
+    // The submit may still reach the service: the re-run does not guess.
+    let rerun = batch.run(&["--json"]).await;
+    assert_eq!(rerun.code, 75, "{}", rerun.explain());
+    assert_eq!(results(&rerun.lines())[&1]["status"], "unknown");
+    assert_eq!(emulator.stats().submits(), 0, "not submitted again");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_run_on_a_journal_in_use_stops_before_sending_anything() {
+    let emulator = emulator(EmulatorConfig::for_tests()).await;
+    let batch = Batch::new(&emulator, &inputs(2));
+    // The first run's first submit hangs for a minute, line 2 still to do.
+    emulator
+        .faults()
+        .push(Target::Submit, Fault::Slow(Duration::from_secs(60)));
+    let mut first = batch
+        .command(&["--concurrency", "1"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawns");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while batch.events().get(&1).is_none_or(|e| e != &["intent"]) {
+        assert!(Instant::now() < deadline, "the first run did not start");
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+
+    // Without the lock this run would submit line 2, and so would the first.
+    let second = batch.run(&["--json"]).await;
+    assert_eq!(second.code, 75, "{}", second.explain());
+    assert!(
+        second
+            .stderr
+            .contains("another `runcomfy batch` is using the journal"),
+        "{}",
+        second.explain()
+    );
+    let error: Value = serde_json::from_str(second.stdout.trim()).expect("JSON error");
+    assert_eq!(error["error"]["kind"], "journal_busy");
+    assert_eq!(error["error"]["exit_code"], 75);
+    assert_eq!(emulator.stats().submits(), 0, "the second run sent nothing");
+    assert_eq!(
+        batch.events().keys().copied().collect::<Vec<_>>(),
+        [1],
+        "and wrote nothing"
+    );
+
+    first.kill().await.expect("kill");
+    let _ = first.wait().await;
+    // Once the first run is gone, the journal is free.
+    let third = batch.run(&["--json"]).await;
+    assert_eq!(
+        third.code,
+        75,
+        "line 1's outcome is unknown: {}",
+        third.explain()
+    );
+    let lines = third.lines();
+    assert_eq!(results(&lines)[&1]["status"], "unknown");
+    assert_eq!(results(&lines)[&2]["status"], "succeeded");
 }

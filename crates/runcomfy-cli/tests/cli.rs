@@ -1,6 +1,7 @@
 //! The `runcomfy` binary end to end against an emulator: every input style,
 //! every exit code, `--json` output against its schema, progress on a pipe,
-//! Ctrl-C in both cancel outcomes, and the token never in any output.
+//! Ctrl-C in both cancel outcomes (and a second Ctrl-C exiting at once), and
+//! the token never in any output.
 
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
@@ -428,6 +429,16 @@ async fn progress_on_a_pipe_is_plain_lines() {
     });
 }
 
+/// Sends SIGINT (Ctrl-C) to `child`.
+fn send_sigint(child: &tokio::process::Child) {
+    let pid = child.id().expect("still running").to_string();
+    let sent = std::process::Command::new("kill")
+        .args(["-INT", &pid])
+        .status()
+        .expect("kill");
+    assert!(sent.success());
+}
+
 /// Starts `run`, waits until it has submitted, then sends SIGINT.
 async fn interrupt(base: &str, image: &str) -> Outcome {
     let mut child = command(Some(base), &["run", KLING, "--set", image])
@@ -443,12 +454,7 @@ async fn interrupt(base: &str, image: &str) -> Outcome {
         }
     }
     tokio::time::sleep(Duration::from_millis(300)).await;
-    let pid = child.id().expect("pid").to_string();
-    let sent = std::process::Command::new("kill")
-        .args(["-INT", &pid])
-        .status()
-        .expect("kill");
-    assert!(sent.success());
+    send_sigint(&child);
     while let Ok(Some(line)) = stderr.next_line().await {
         seen.push_str(&line);
         seen.push('\n');
@@ -616,4 +622,47 @@ fn final_screen(raw: &str) -> String {
         .filter(|line| !line.trim().is_empty())
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_ctrl_c_exits_at_once_while_the_cancel_is_under_way() {
+    let emulator = emulator(EmulatorConfig {
+        workers: 1,
+        time_scale: 1.0,
+        ..EmulatorConfig::for_tests()
+    })
+    .await;
+    // The cancel hangs for a minute: only a second Ctrl-C ends the wait for it.
+    emulator
+        .faults()
+        .push(Target::Cancel, Fault::Slow(Duration::from_secs(60)));
+    let image = format!("image_url=@{}", start_image());
+    let mut child = command(Some(&emulator.base_url()), &["run", KLING, "--set", &image])
+        .spawn()
+        .expect("spawn");
+    let mut stderr = BufReader::new(child.stderr.take().expect("stderr")).lines();
+    let mut seen = String::new();
+    let mut read_until = async |prefix: &str| {
+        while let Ok(Some(line)) = stderr.next_line().await {
+            seen.push_str(&line);
+            seen.push('\n');
+            if line.starts_with(prefix) {
+                return true;
+            }
+        }
+        false
+    };
+    assert!(read_until("submitted").await);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    send_sigint(&child);
+    assert!(read_until("interrupted: cancelling").await);
+    // Let the handler of the second Ctrl-C start listening.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    send_sigint(&child);
+    let status = tokio::time::timeout(Duration::from_secs(5), child.wait())
+        .await
+        .expect("the second Ctrl-C exits at once, not after the cancel")
+        .expect("exits");
+    assert_eq!(status.code(), Some(130), "{seen}");
+    assert_eq!(emulator.stats().submits(), 1);
 }
