@@ -39,12 +39,43 @@ impl Outcome {
 }
 
 /// The JSON documents of an output: one per result line, the summary, and
-/// with `--json` after a failure, the (pretty) error document.
+/// with `--json` after a failure, the (pretty) error document; each checked
+/// against its schema in `schemas/cli/`.
 fn json_lines(text: &str) -> Vec<Value> {
-    serde_json::Deserializer::from_str(text)
+    let documents: Vec<Value> = serde_json::Deserializer::from_str(text)
         .into_iter::<Value>()
         .map(|v| v.unwrap_or_else(|e| panic!("not JSON ({e}): {text}")))
-        .collect()
+        .collect();
+    for document in &documents {
+        let is_error = document.get("line").is_none() && document.get("summary").is_none();
+        check_schema(
+            if is_error {
+                "error-output.json"
+            } else {
+                "batch-output.json"
+            },
+            document,
+        );
+    }
+    documents
+}
+
+/// Checks `document` against `schemas/cli/<schema_file>`.
+fn check_schema(schema_file: &str, document: &Value) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../schemas/cli")
+        .join(schema_file);
+    let schema: Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).expect("schema")).expect("JSON");
+    let validator = jsonschema::validator_for(&schema).expect("compiles");
+    let errors: Vec<String> = validator
+        .iter_errors(document)
+        .map(|e| e.to_string())
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "{document} breaks {schema_file}: {errors:?}"
+    );
 }
 
 /// A batch in a temporary directory.
