@@ -64,7 +64,6 @@ fn main() {
         .find(|a| !a.starts_with("--"))
         .and_then(|a| a.parse().ok())
         .unwrap_or(300);
-    // The emulator on its own runtime and threads.
     // The emulator on its own runtime and thread.
     let emulator = Emulator::start_in_background(EmulatorConfig {
         time_scale: 0.0,
