@@ -318,6 +318,8 @@ pub(crate) struct Api {
     pub(crate) faults: Arc<crate::faults::FaultInjector>,
     /// Output files.
     pub(crate) files: media::Files,
+    /// Decoded start images, the still pictures of the output videos.
+    pub(crate) start_images: crate::start::StartImages,
     /// Counts of what happened.
     pub(crate) stats: crate::Stats,
 }
@@ -470,6 +472,13 @@ impl Api {
             .and_then(Value::as_str)
             .is_some_and(|p| p.contains("emulator:fail"));
         let fails = marked || self.faults.job_fails();
+        // The output shows the start image when the emulator can read it.
+        let start = match input.get("image_url").and_then(Value::as_str) {
+            Some(reference) if validator.media_rules_of("/image_url").is_some() => {
+                self.start_images.frame(reference).await
+            }
+            _ => None,
+        };
         let id = uuid::Uuid::new_v4().simple().to_string();
         let tag = InputTag {
             sha256: media::hex(
@@ -479,6 +488,7 @@ impl Api {
                 .get("prompt")
                 .and_then(Value::as_str)
                 .map(str::to_owned),
+            start,
         };
         if let Err(full) = self
             .queue
@@ -645,13 +655,17 @@ impl Api {
                 });
                 if matches!(job.state, JobState::Succeeded { .. }) {
                     let url = format!("{}/files/{id}/output.mp4", self.origin);
-                    entry["output"] = match self.files.get(&id, job.video_secs) {
-                        Ok(file) => {
-                            let (size, sha256) = file.digest();
-                            json!({"url": url, "size": size, "sha256": sha256})
-                        }
-                        Err(error) => json!({"url": url, "error": error.to_string()}),
-                    };
+                    entry["output"] =
+                        match self
+                            .files
+                            .get(&id, job.video_secs, job.input.start.as_deref())
+                        {
+                            Ok(file) => {
+                                let (size, sha256) = file.digest();
+                                json!({"url": url, "size": size, "sha256": sha256})
+                            }
+                            Err(error) => json!({"url": url, "error": error.to_string()}),
+                        };
                 }
                 entry
             })
@@ -663,11 +677,14 @@ impl Api {
     }
 
     fn file(&self, id: &str, head_only: bool, headers: &HeaderMap) -> Reply {
-        let video_secs = match self.queue.get(id) {
-            Some((job, _)) if matches!(job.state, JobState::Succeeded { .. }) => job.video_secs,
+        let job = match self.queue.get(id) {
+            Some((job, _)) if matches!(job.state, JobState::Succeeded { .. }) => job,
             _ => return Reply::error(StatusCode::NOT_FOUND, None, "no such file", None),
         };
-        match self.files.get(id, video_secs) {
+        match self
+            .files
+            .get(id, job.video_secs, job.input.start.as_deref())
+        {
             Ok(bytes) => {
                 self.stats.downloaded();
                 Reply::File(media::FileReply::new(

@@ -79,6 +79,8 @@ pub(crate) struct InputTag {
     pub(crate) sha256: String,
     /// The prompt, when there is one.
     pub(crate) prompt: Option<String>,
+    /// The decoded start image, the output's picture (`None`: the pattern).
+    pub(crate) start: Option<std::sync::Arc<crate::video::Frame>>,
 }
 
 /// Why a job cannot be admitted.

@@ -29,6 +29,7 @@ pub mod fixtures;
 mod jobs;
 mod media;
 mod server;
+mod start;
 pub mod video;
 
 pub use args::EmulatorArgs;

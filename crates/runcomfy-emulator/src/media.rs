@@ -1,6 +1,7 @@
-//! The output files: one MP4 per succeeded job, rendered on demand from a
-//! seed derived from the request id (so every download of a job is
-//! byte-identical and a resumed download fits), with HEAD and `Range`.
+//! The output files: one MP4 per succeeded job, rendered on demand from its
+//! start image, or from a seed derived from the request id when the image
+//! cannot be read (either way every download of a job is byte-identical and
+//! a resumed download fits), with HEAD and `Range`.
 
 use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
@@ -42,8 +43,14 @@ impl Files {
         }
     }
 
-    /// The MP4 of a job.
-    pub(crate) fn get(&self, id: &str, video_secs: u32) -> Result<OutputFile, VideoError> {
+    /// The MP4 of a job: its start image when there is one (the video takes
+    /// its size), else a pattern seeded by the id.
+    pub(crate) fn get(
+        &self,
+        id: &str,
+        video_secs: u32,
+        start: Option<&Frame>,
+    ) -> Result<OutputFile, VideoError> {
         let cached = self
             .cache
             .lock()
@@ -52,13 +59,25 @@ impl Files {
         let head = match cached {
             Some(head) => head,
             None => {
-                let mut hasher = DefaultHasher::new();
-                id.hash(&mut hasher);
-                let spec = VideoSpec::new(video_secs);
-                let mut bytes = render_mp4(
-                    &spec,
-                    &Frame::pattern(spec.width, spec.height, hasher.finish()),
-                )?;
+                let mut bytes = match start {
+                    Some(frame) => render_mp4(
+                        &VideoSpec {
+                            width: frame.width(),
+                            height: frame.height(),
+                            ..VideoSpec::new(video_secs)
+                        },
+                        frame,
+                    )?,
+                    None => {
+                        let mut hasher = DefaultHasher::new();
+                        id.hash(&mut hasher);
+                        let spec = VideoSpec::new(video_secs);
+                        render_mp4(
+                            &spec,
+                            &Frame::pattern(spec.width, spec.height, hasher.finish()),
+                        )?
+                    }
+                };
                 if self.padding > 0 {
                     // A top-level `free` box: size (u32, header included), type.
                     bytes.extend((self.padding as u32).to_be_bytes());

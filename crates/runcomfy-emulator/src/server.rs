@@ -180,6 +180,7 @@ impl Emulator {
             fingerprint_key: std::collections::hash_map::RandomState::new(),
             faults: faults.clone(),
             files: Files::new(config.output_padding),
+            start_images: crate::start::StartImages::default(),
             stats: stats.clone(),
         });
         let shared = Arc::new(Shared {

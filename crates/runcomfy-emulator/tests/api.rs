@@ -869,3 +869,134 @@ async fn the_admin_listing_shows_every_job_with_its_input_and_served_video() {
     assert!(lost_job["request_id"].is_string(), "{lost_job}");
     assert!(emulator.contract_violations().is_empty());
 }
+
+/// A PNG whose left half is red and right half blue.
+fn red_blue_png(width: u32, height: u32) -> Vec<u8> {
+    let image = image::RgbImage::from_fn(width, height, |x, _| {
+        image::Rgb(if x < width / 2 {
+            [255, 0, 0]
+        } else {
+            [0, 0, 255]
+        })
+    });
+    let mut bytes = Vec::new();
+    image
+        .write_to(
+            &mut std::io::Cursor::new(&mut bytes),
+            image::ImageFormat::Png,
+        )
+        .expect("encodes");
+    bytes
+}
+
+/// The first frame of an MP4, decoded by ffmpeg: `(width, height, rgb24)`.
+fn first_frame(mp4: &[u8]) -> (u64, u64, Vec<u8>) {
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = dir.path().join("output.mp4");
+    std::fs::write(&path, mp4).expect("write");
+    let probe = std::process::Command::new("ffprobe")
+        .args([
+            "-v",
+            "error",
+            "-show_entries",
+            "stream=width,height",
+            "-of",
+            "json",
+        ])
+        .arg(&path)
+        .output()
+        .expect("ffprobe is installed (.ci/run installs ffmpeg)");
+    let streams: Value = serde_json::from_slice(&probe.stdout).expect("json");
+    let size = |key: &str| streams["streams"][0][key].as_u64().expect("size");
+    let frame = std::process::Command::new("ffmpeg")
+        .args(["-v", "error", "-i"])
+        .arg(&path)
+        .args(["-frames:v", "1", "-f", "rawvideo", "-pix_fmt", "rgb24", "-"])
+        .output()
+        .expect("ffmpeg is installed (.ci/run installs it)");
+    assert!(
+        frame.status.success(),
+        "{}",
+        String::from_utf8_lossy(&frame.stderr)
+    );
+    (size("width"), size("height"), frame.stdout)
+}
+
+async fn video_of(emulator: &Emulator, body: &Value) -> Vec<u8> {
+    let (status, submitted) = submit(emulator, body).await;
+    assert_eq!(status, StatusCode::OK, "{submitted}");
+    let id = submitted["request_id"].as_str().expect("id");
+    wait_for(emulator, id, "completed").await;
+    let result = call(
+        "GET",
+        &format!("{}/requests/{id}/result", emulator.base_url()),
+        Some(TOKEN),
+        None,
+    )
+    .await
+    .2;
+    http()
+        .get(result["output"]["video"].as_str().expect("url"))
+        .send()
+        .await
+        .expect("get")
+        .bytes()
+        .await
+        .expect("bytes")
+        .to_vec()
+}
+
+#[tokio::test]
+async fn the_video_shows_the_start_image_at_its_aspect_ratio() {
+    use base64::Engine as _;
+    // A portrait image on a loopback server, a landscape one as a data: URI.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let address = listener.local_addr().expect("address");
+    let portrait = red_blue_png(480, 640);
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let image = portrait.clone();
+            tokio::spawn(async move {
+                use tokio::io::{AsyncReadExt, AsyncWriteExt};
+                let mut request = [0u8; 2048];
+                let _ = socket.read(&mut request).await;
+                let head = format!(
+                    "HTTP/1.1 200 OK\r\nContent-Type: image/png\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                    image.len()
+                );
+                let _ = socket.write_all(head.as_bytes()).await;
+                let _ = socket.write_all(&image).await;
+            });
+        }
+    });
+    let emulator = start(EmulatorConfig::for_tests()).await;
+    let landscape = format!(
+        "data:image/png;base64,{}",
+        base64::engine::general_purpose::STANDARD.encode(red_blue_png(640, 480))
+    );
+    for (image_url, size) in [
+        (landscape, (320, 240)),
+        (format!("http://{address}/start.png"), (240, 320)),
+    ] {
+        let mp4 = video_of(&emulator, &json!({ "image_url": image_url })).await;
+        let (width, height, rgb) = first_frame(&mp4);
+        assert_eq!((width, height), size, "the image's aspect ratio");
+        let pixel = |x: u64, y: u64| {
+            let at = ((y * width + x) * 3) as usize;
+            [rgb[at], rgb[at + 1], rgb[at + 2]]
+        };
+        let near =
+            |got: [u8; 3], want: [u8; 3]| got.iter().zip(want).all(|(g, w)| g.abs_diff(w) <= 24);
+        let (left, right) = (
+            pixel(width / 4, height / 2),
+            pixel(3 * width / 4, height / 2),
+        );
+        assert!(near(left, [255, 0, 0]), "left half red: {left:?}");
+        assert!(near(right, [0, 0, 255]), "right half blue: {right:?}");
+    }
+    // An image read from its header only (not decodable) gets the pattern.
+    let mp4 = video_of(&emulator, &input()).await;
+    assert_eq!(first_frame(&mp4).0, 320);
+}

@@ -240,6 +240,16 @@ impl DataUri {
         }
     }
 
+    /// The payload's bytes, when it decodes to at most `max_bytes` (`None`
+    /// beyond that, or when it is not valid base64).
+    pub fn decode(&self, max_bytes: u64) -> Option<Vec<u8>> {
+        if self.decoded_len() > max_bytes {
+            return None;
+        }
+        let len = usize::try_from(self.decoded_len()).ok()?;
+        self.decode_prefix(len).ok()
+    }
+
     /// Decodes at most `max_bytes` bytes from the start of the payload.
     fn decode_prefix(&self, max_bytes: usize) -> Result<Vec<u8>, MediaError> {
         if !self.base64 {
@@ -934,6 +944,15 @@ fn status_text(status: u16) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_data_uri_decodes_whole_within_its_cap() {
+        let uri = super::DataUri::parse("data:text/plain;base64,aGVsbG8=").expect("parses");
+        assert_eq!(uri.decode(5).as_deref(), Some(&b"hello"[..]));
+        assert_eq!(uri.decode(4), None, "longer than the cap");
+        let percent = super::DataUri::parse("data:,a%20b").expect("parses");
+        assert_eq!(percent.decode(10).as_deref(), Some(&b"a b"[..]));
+    }
+
     #[test]
     fn loopback_hosts_are_this_machine_only() {
         for url in [

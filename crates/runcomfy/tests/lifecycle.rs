@@ -708,16 +708,15 @@ async fn a_checked_input_is_submitted_without_checking_its_media_again() {
         1,
         "the check reads the image once"
     );
+    // The service (emulator) reads it too, for its own rules and to render
+    // the video; only the difference between the two submits is the client's.
     client.submit_checked(&checked).await.expect("submitted");
-    assert_eq!(
-        fetches.load(Ordering::SeqCst),
-        2,
-        "only the service (emulator) reads it again"
-    );
+    let by_service = fetches.load(Ordering::SeqCst) - 1;
+    assert!(by_service >= 1, "the service reads the image");
     client.submit_json(model, &input).await.expect("submitted");
     assert_eq!(
-        fetches.load(Ordering::SeqCst),
-        4,
-        "submit_json checks, then the service reads"
+        fetches.load(Ordering::SeqCst) - 1 - by_service,
+        by_service + 1,
+        "submit_json checks once more; submit_checked did not"
     );
 }
