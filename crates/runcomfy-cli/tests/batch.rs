@@ -15,6 +15,9 @@ use runcomfy_emulator::{Emulator, EmulatorConfig, Fault, Target};
 use serde_json::{Value, json};
 use tokio::io::{AsyncBufReadExt as _, BufReader};
 
+mod common;
+use common::{check_schema, send_sigint};
+
 const KLING: &str = "kling/kling-1-6/pro/image-to-video";
 const TOKEN: &str = "test-token";
 
@@ -58,24 +61,6 @@ fn json_lines(text: &str) -> Vec<Value> {
         );
     }
     documents
-}
-
-/// Checks `document` against `schemas/cli/<schema_file>`.
-fn check_schema(schema_file: &str, document: &Value) {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../schemas/cli")
-        .join(schema_file);
-    let schema: Value =
-        serde_json::from_str(&std::fs::read_to_string(&path).expect("schema")).expect("JSON");
-    let validator = jsonschema::validator_for(&schema).expect("compiles");
-    let errors: Vec<String> = validator
-        .iter_errors(document)
-        .map(|e| e.to_string())
-        .collect();
-    assert!(
-        errors.is_empty(),
-        "{document} breaks {schema_file}: {errors:?}"
-    );
 }
 
 /// A batch in a temporary directory.
@@ -765,16 +750,6 @@ async fn a_refused_submit_is_retried_in_the_same_run_with_an_intent_per_attempt(
     );
 }
 
-/// Sends SIGINT (Ctrl-C) to `child`.
-fn ctrl_c(child: &tokio::process::Child) {
-    let pid = child.id().expect("still running").to_string();
-    let sent = std::process::Command::new("kill")
-        .args(["-INT", &pid])
-        .status()
-        .expect("kill");
-    assert!(sent.success());
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ctrl_c_stops_the_batch_and_a_rerun_waits_for_its_jobs_without_submitting_again() {
     // Jobs of a few seconds (the emulator's minutes × 0.01).
@@ -795,7 +770,7 @@ async fn ctrl_c_stops_the_batch_and_a_rerun_waits_for_its_jobs_without_submittin
         assert!(Instant::now() < deadline, "the batch did not submit");
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
-    ctrl_c(&child);
+    send_sigint(&child);
     let output = tokio::time::timeout(Duration::from_secs(10), child.wait_with_output())
         .await
         .expect("a batch with nothing under way stops at once")
@@ -857,7 +832,7 @@ async fn a_second_ctrl_c_exits_at_once_and_leaves_the_submit_under_way_unknown()
         );
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
-    ctrl_c(&child);
+    send_sigint(&child);
     let mut stderr = BufReader::new(child.stderr.take().expect("stderr")).lines();
     let mut seen = String::new();
     let first = tokio::time::timeout(Duration::from_secs(10), async {
@@ -881,7 +856,7 @@ async fn a_second_ctrl_c_exits_at_once_and_leaves_the_submit_under_way_unknown()
     );
     // Let the handler of the second Ctrl-C start listening.
     tokio::time::sleep(Duration::from_millis(300)).await;
-    ctrl_c(&child);
+    send_sigint(&child);
     let status = tokio::time::timeout(Duration::from_secs(5), child.wait())
         .await
         .expect("the second Ctrl-C exits at once, not after the submit")

@@ -11,6 +11,9 @@ use runcomfy_emulator::{Emulator, EmulatorConfig, Fault, FaultRates, Target};
 use serde_json::Value;
 use tokio::io::{AsyncBufReadExt as _, AsyncWriteExt as _, BufReader};
 
+mod common;
+use common::{check_schema, send_sigint};
+
 const KLING: &str = "kling/kling-1-6/pro/image-to-video";
 const TOKEN: &str = "tok-SECRET-cli-77";
 
@@ -72,22 +75,6 @@ async fn finish(mut command: tokio::process::Command) -> Outcome {
 
 async fn runcomfy(base: Option<&str>, args: &[&str]) -> Outcome {
     finish(command(base, args)).await
-}
-
-fn check_schema(schema_file: &str, document: &Value) {
-    let schema: Value = serde_json::from_str(
-        &std::fs::read_to_string(root().join("schemas/cli").join(schema_file)).expect("schema"),
-    )
-    .expect("json");
-    let validator = jsonschema::validator_for(&schema).expect("compiles");
-    let errors: Vec<String> = validator
-        .iter_errors(document)
-        .map(|e| e.to_string())
-        .collect();
-    assert!(
-        errors.is_empty(),
-        "{document} breaks {schema_file}: {errors:?}"
-    );
 }
 
 fn assert_mp4(path: &str) {
@@ -427,16 +414,6 @@ async fn progress_on_a_pipe_is_plain_lines() {
             format!("stderr:\n{}stdout:\n{}", outcome.stderr, outcome.stdout)
         )
     });
-}
-
-/// Sends SIGINT (Ctrl-C) to `child`.
-fn send_sigint(child: &tokio::process::Child) {
-    let pid = child.id().expect("still running").to_string();
-    let sent = std::process::Command::new("kill")
-        .args(["-INT", &pid])
-        .status()
-        .expect("kill");
-    assert!(sent.success());
 }
 
 /// Starts `run`, waits until it has submitted, then sends SIGINT.

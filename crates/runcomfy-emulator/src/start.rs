@@ -10,7 +10,7 @@
 
 use std::collections::HashMap;
 use std::io::Cursor;
-use std::sync::{Arc, Mutex, PoisonError, Weak};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError, Weak};
 use std::time::Duration;
 
 use runcomfy_validate::media::DataUri;
@@ -32,13 +32,16 @@ const SWEEP_AT: usize = 1024;
 #[derive(Debug, Default)]
 pub(crate) struct StartImages {
     frames: Mutex<HashMap<[u8; 32], Weak<Frame>>>,
+    /// The client for loopback fetches, built on first use (`None`: it
+    /// could not be built).
+    http: OnceLock<Option<reqwest::Client>>,
 }
 
 impl StartImages {
     /// The frame of the image `reference` points to, or `None` when it
     /// cannot be fetched from here or decoded.
     pub(crate) async fn frame(&self, reference: &str) -> Option<Arc<Frame>> {
-        let bytes = fetch(reference).await?;
+        let bytes = self.fetch(reference).await?;
         let mut key = [0u8; 32];
         key.copy_from_slice(ring::digest::digest(&ring::digest::SHA256, &bytes).as_ref());
         if let Some(frame) = self.cached(&key) {
@@ -61,28 +64,38 @@ impl StartImages {
         let frames = self.frames.lock().unwrap_or_else(PoisonError::into_inner);
         frames.get(key).and_then(Weak::upgrade)
     }
+
+    /// The image's bytes: a `data:` URI decoded, or a loopback URL fetched.
+    async fn fetch(&self, reference: &str) -> Option<Vec<u8>> {
+        if reference
+            .get(..5)
+            .is_some_and(|scheme| scheme.eq_ignore_ascii_case("data:"))
+        {
+            return DataUri::parse(reference).ok()?.decode(MAX_IMAGE_BYTES);
+        }
+        let url = url::Url::parse(reference).ok()?;
+        if !matches!(url.scheme(), "http" | "https")
+            || !runcomfy_validate::media::is_loopback_host(&url)
+        {
+            return None;
+        }
+        let client = self
+            .http
+            .get_or_init(|| {
+                reqwest::Client::builder()
+                    .timeout(FETCH_TIMEOUT)
+                    .redirect(reqwest::redirect::Policy::none())
+                    .no_proxy()
+                    .build()
+                    .ok()
+            })
+            .as_ref()?;
+        read_capped(client.get(url).send().await.ok()?).await
+    }
 }
 
-/// The image's bytes: a `data:` URI decoded, or a loopback URL fetched.
-async fn fetch(reference: &str) -> Option<Vec<u8>> {
-    if reference
-        .get(..5)
-        .is_some_and(|scheme| scheme.eq_ignore_ascii_case("data:"))
-    {
-        return DataUri::parse(reference).ok()?.decode(MAX_IMAGE_BYTES);
-    }
-    let url = url::Url::parse(reference).ok()?;
-    if !matches!(url.scheme(), "http" | "https")
-        || !runcomfy_validate::media::is_loopback_host(&url)
-    {
-        return None;
-    }
-    let client = reqwest::Client::builder()
-        .timeout(FETCH_TIMEOUT)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .ok()?;
-    let mut response = client.get(url).send().await.ok()?;
+/// A successful answer's body, when it is at most [`MAX_IMAGE_BYTES`].
+async fn read_capped(mut response: reqwest::Response) -> Option<Vec<u8>> {
     if !response.status().is_success()
         || response
             .content_length()

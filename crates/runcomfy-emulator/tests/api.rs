@@ -165,27 +165,7 @@ async fn the_served_video_is_an_mp4_of_the_requested_duration_even_padded() {
     .await;
     let mut body = input();
     body["duration"] = json!(10);
-    let id = submit(&emulator, &body).await.1["request_id"]
-        .as_str()
-        .expect("id")
-        .to_owned();
-    wait_for(&emulator, &id, "completed").await;
-    let result = call(
-        "GET",
-        &format!("{}/requests/{id}/result", emulator.base_url()),
-        Some(TOKEN),
-        None,
-    )
-    .await
-    .2;
-    let bytes = http()
-        .get(result["output"]["video"].as_str().expect("url"))
-        .send()
-        .await
-        .expect("get")
-        .bytes()
-        .await
-        .expect("bytes");
+    let bytes = video_of(&emulator, &body).await;
     let free = bytes.len() - padding as usize;
     assert_eq!(
         &bytes[free..free + 8],
@@ -449,20 +429,24 @@ async fn invalid_input_gets_one_detail_entry_per_failing_field() {
     assert_eq!(emulator.stats().submits(), 0, "nothing invalid was queued");
 }
 
-#[tokio::test]
-async fn images_on_loopback_are_fetched_like_the_service_fetches_urls() {
+/// A loopback HTTP server that answers every request with the PNG `image`
+/// picks for the request's text; returns its address.
+async fn serve_images(
+    image: impl Fn(&str) -> Vec<u8> + Send + Sync + 'static,
+) -> std::net::SocketAddr {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
     let address = listener.local_addr().expect("address");
+    let image = std::sync::Arc::new(image);
     tokio::spawn(async move {
         while let Ok((mut socket, _)) = listener.accept().await {
+            let image = image.clone();
             tokio::spawn(async move {
                 use tokio::io::{AsyncReadExt, AsyncWriteExt};
                 let mut request = [0u8; 2048];
                 let n = socket.read(&mut request).await.unwrap_or(0);
-                let wide = String::from_utf8_lossy(&request[..n]).contains("/wide.png");
-                let image = if wide { png(2000, 400) } else { png(800, 600) };
+                let image = image(&String::from_utf8_lossy(&request[..n]));
                 let head = format!(
                     "HTTP/1.1 200 OK\r\nContent-Type: image/png\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
                     image.len()
@@ -472,6 +456,19 @@ async fn images_on_loopback_are_fetched_like_the_service_fetches_urls() {
             });
         }
     });
+    address
+}
+
+#[tokio::test]
+async fn images_on_loopback_are_fetched_like_the_service_fetches_urls() {
+    let address = serve_images(|request| {
+        if request.contains("/wide.png") {
+            png(2000, 400)
+        } else {
+            png(800, 600)
+        }
+    })
+    .await;
     let emulator = start(EmulatorConfig::for_tests()).await;
     let (status, body) = submit(
         &emulator,
@@ -950,27 +947,8 @@ async fn video_of(emulator: &Emulator, body: &Value) -> Vec<u8> {
 async fn the_video_shows_the_start_image_at_its_aspect_ratio() {
     use base64::Engine as _;
     // A portrait image on a loopback server, a landscape one as a data: URI.
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let address = listener.local_addr().expect("address");
     let portrait = red_blue_png(480, 640);
-    tokio::spawn(async move {
-        while let Ok((mut socket, _)) = listener.accept().await {
-            let image = portrait.clone();
-            tokio::spawn(async move {
-                use tokio::io::{AsyncReadExt, AsyncWriteExt};
-                let mut request = [0u8; 2048];
-                let _ = socket.read(&mut request).await;
-                let head = format!(
-                    "HTTP/1.1 200 OK\r\nContent-Type: image/png\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-                    image.len()
-                );
-                let _ = socket.write_all(head.as_bytes()).await;
-                let _ = socket.write_all(&image).await;
-            });
-        }
-    });
+    let address = serve_images(move |_| portrait.clone()).await;
     let emulator = start(EmulatorConfig::for_tests()).await;
     let landscape = format!(
         "data:image/png;base64,{}",
