@@ -13,10 +13,9 @@ use std::time::{Duration, Instant};
 use runcomfy_emulator::fixtures::png_data_uri;
 use runcomfy_emulator::{Emulator, EmulatorConfig, Fault, Target};
 use serde_json::{Value, json};
-use tokio::io::{AsyncBufReadExt as _, BufReader};
 
 mod common;
-use common::{check_schema, send_sigint};
+use common::{Stderr, check_schema, send_sigint};
 
 const KLING: &str = "kling/kling-1-6/pro/image-to-video";
 const TOKEN: &str = "test-token";
@@ -310,6 +309,25 @@ fn count(events: &BTreeMap<u64, Vec<String>>, event: &str) -> usize {
         .values()
         .filter(|e| e.iter().any(|x| x == event))
         .count()
+}
+
+/// Waits (up to 20 s, else fails with `what`) until the journal's events
+/// satisfy `ready`.
+async fn wait_for_events(
+    batch: &Batch,
+    what: &str,
+    ready: impl Fn(&BTreeMap<u64, Vec<String>>) -> bool,
+) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !ready(&batch.events()) {
+        assert!(Instant::now() < deadline, "{what}");
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+}
+
+/// Line 1 has its intent journaled and nothing after it: its submit is under way.
+fn only_intent_of_1(events: &BTreeMap<u64, Vec<String>>) -> bool {
+    events.get(&1).is_some_and(|e| e == &["intent"])
 }
 
 /// Starts the batch and kills it (SIGKILL) once `ready` holds at a settled
@@ -765,11 +783,10 @@ async fn ctrl_c_stops_the_batch_and_a_rerun_waits_for_its_jobs_without_submittin
         .stderr(Stdio::piped())
         .spawn()
         .expect("spawns");
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while count(&batch.events(), "submitted") < 3 {
-        assert!(Instant::now() < deadline, "the batch did not submit");
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
+    wait_for_events(&batch, "the batch did not submit", |events| {
+        count(events, "submitted") >= 3
+    })
+    .await;
     send_sigint(&child);
     let output = tokio::time::timeout(Duration::from_secs(10), child.wait_with_output())
         .await
@@ -824,31 +841,19 @@ async fn a_second_ctrl_c_exits_at_once_and_leaves_the_submit_under_way_unknown()
         .stderr(Stdio::piped())
         .spawn()
         .expect("spawns");
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while batch.events().get(&1).is_none_or(|e| e != &["intent"]) {
-        assert!(
-            Instant::now() < deadline,
-            "the batch did not start its submit"
-        );
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
-    send_sigint(&child);
-    let mut stderr = BufReader::new(child.stderr.take().expect("stderr")).lines();
-    let mut seen = String::new();
-    let first = tokio::time::timeout(Duration::from_secs(10), async {
-        while let Ok(Some(line)) = stderr.next_line().await {
-            seen.push_str(&line);
-            seen.push('\n');
-            if line.starts_with("interrupted") {
-                return true;
-            }
-        }
-        false
-    })
+    wait_for_events(
+        &batch,
+        "the batch did not start its submit",
+        only_intent_of_1,
+    )
     .await;
+    send_sigint(&child);
+    let mut stderr = Stderr::of(&mut child);
+    let first = tokio::time::timeout(Duration::from_secs(10), stderr.until("interrupted")).await;
     assert!(
         matches!(first, Ok(true)),
-        "the first Ctrl-C is acknowledged:\n{seen}"
+        "the first Ctrl-C is acknowledged:\n{}",
+        stderr.seen
     );
     assert!(
         child.try_wait().expect("try_wait").is_none(),
@@ -861,7 +866,7 @@ async fn a_second_ctrl_c_exits_at_once_and_leaves_the_submit_under_way_unknown()
         .await
         .expect("the second Ctrl-C exits at once, not after the submit")
         .expect("exits");
-    assert_eq!(status.code(), Some(130), "{seen}");
+    assert_eq!(status.code(), Some(130), "{}", stderr.seen);
     assert_eq!(
         batch.events()[&1],
         ["intent"],
@@ -889,11 +894,7 @@ async fn a_second_run_on_a_journal_in_use_stops_before_sending_anything() {
         .stderr(Stdio::null())
         .spawn()
         .expect("spawns");
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while batch.events().get(&1).is_none_or(|e| e != &["intent"]) {
-        assert!(Instant::now() < deadline, "the first run did not start");
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
+    wait_for_events(&batch, "the first run did not start", only_intent_of_1).await;
 
     // Without the lock this run would submit line 2, and so would the first.
     let second = batch.run(&["--json"]).await;

@@ -9,10 +9,10 @@ use std::time::Duration;
 
 use runcomfy_emulator::{Emulator, EmulatorConfig, Fault, FaultRates, Target};
 use serde_json::Value;
-use tokio::io::{AsyncBufReadExt as _, AsyncWriteExt as _, BufReader};
+use tokio::io::AsyncWriteExt as _;
 
 mod common;
-use common::{check_schema, send_sigint};
+use common::{Stderr, check_schema, send_sigint};
 
 const KLING: &str = "kling/kling-1-6/pro/image-to-video";
 const TOKEN: &str = "tok-SECRET-cli-77";
@@ -421,26 +421,17 @@ async fn interrupt(base: &str, image: &str) -> Outcome {
     let mut child = command(Some(base), &["run", KLING, "--set", image])
         .spawn()
         .expect("spawn");
-    let mut stderr = BufReader::new(child.stderr.take().expect("stderr")).lines();
-    let mut seen = String::new();
-    while let Ok(Some(line)) = stderr.next_line().await {
-        seen.push_str(&line);
-        seen.push('\n');
-        if line.starts_with("submitted") {
-            break;
-        }
-    }
+    let mut stderr = Stderr::of(&mut child);
+    stderr.until("submitted").await;
     tokio::time::sleep(Duration::from_millis(300)).await;
     send_sigint(&child);
-    while let Ok(Some(line)) = stderr.next_line().await {
-        seen.push_str(&line);
-        seen.push('\n');
-    }
+    // Every line matches the empty prefix: read to the end.
+    while stderr.until("").await {}
     let status = child.wait().await.expect("exits");
     Outcome {
         code: status.code().unwrap_or(-1),
         stdout: String::new(),
-        stderr: seen,
+        stderr: stderr.seen,
     }
 }
 
@@ -617,22 +608,11 @@ async fn a_second_ctrl_c_exits_at_once_while_the_cancel_is_under_way() {
     let mut child = command(Some(&emulator.base_url()), &["run", KLING, "--set", &image])
         .spawn()
         .expect("spawn");
-    let mut stderr = BufReader::new(child.stderr.take().expect("stderr")).lines();
-    let mut seen = String::new();
-    let mut read_until = async |prefix: &str| {
-        while let Ok(Some(line)) = stderr.next_line().await {
-            seen.push_str(&line);
-            seen.push('\n');
-            if line.starts_with(prefix) {
-                return true;
-            }
-        }
-        false
-    };
-    assert!(read_until("submitted").await);
+    let mut stderr = Stderr::of(&mut child);
+    assert!(stderr.until("submitted").await);
     tokio::time::sleep(Duration::from_millis(300)).await;
     send_sigint(&child);
-    assert!(read_until("interrupted: cancelling").await);
+    assert!(stderr.until("interrupted: cancelling").await);
     // Let the handler of the second Ctrl-C start listening.
     tokio::time::sleep(Duration::from_millis(300)).await;
     send_sigint(&child);
@@ -640,6 +620,6 @@ async fn a_second_ctrl_c_exits_at_once_while_the_cancel_is_under_way() {
         .await
         .expect("the second Ctrl-C exits at once, not after the cancel")
         .expect("exits");
-    assert_eq!(status.code(), Some(130), "{seen}");
+    assert_eq!(status.code(), Some(130), "{}", stderr.seen);
     assert_eq!(emulator.stats().submits(), 1);
 }
