@@ -808,23 +808,6 @@ fn error_text(error: &Value) -> Option<String> {
     }
 }
 
-/// Whether a failed submit certainly created no job (so it may be sent again).
-fn certainly_not_accepted(error: &Error) -> bool {
-    matches!(
-        error,
-        Error::InvalidInput { .. }
-            | Error::MissingToken
-            | Error::Authentication { .. }
-            | Error::Permission { .. }
-            | Error::NotFound { .. }
-            | Error::InsufficientBalance { .. }
-            | Error::RateLimited { .. }
-            | Error::ServiceUnavailable { .. }
-            | Error::Transport { .. }
-            | Error::Configuration(_)
-    )
-}
-
 /// What every job shares.
 struct Job<'a> {
     context: &'a Context,
@@ -883,7 +866,7 @@ impl Job<'_> {
                         })?;
                         handle
                     }
-                    Err(error) if certainly_not_accepted(&error) => {
+                    Err(error) if error.submit_outcome().is_refused() => {
                         let text = error.to_string();
                         self.journal
                             .append(json!({"line": line, "event": "rejected", "error": text}))

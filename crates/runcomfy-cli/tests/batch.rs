@@ -543,6 +543,39 @@ async fn an_unknown_submit_outcome_is_never_resubmitted_unless_asked() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_submit_answered_500_is_an_unknown_outcome_and_a_rerun_does_not_send_it_again() {
+    let emulator = emulator(EmulatorConfig::for_tests()).await;
+    let batch = Batch::new(&emulator, &inputs(2));
+    // The service created the job, then failed its answer: the 500 does not
+    // prove a refusal, so the line must not be sent again.
+    emulator
+        .faults()
+        .push(Target::Submit, Fault::StatusAfterProcessing(500));
+
+    let first = batch.run(&["--concurrency", "1", "--json"]).await;
+    assert_eq!(first.code, 75, "{}", first.explain());
+    let lines = first.lines();
+    assert_eq!(
+        results(&lines)[&1]["status"],
+        "unknown",
+        "{}",
+        first.explain()
+    );
+    assert_eq!(results(&lines)[&2]["status"], "succeeded");
+    assert_eq!(emulator.stats().submits(), 2, "the 500 hid an accepted job");
+    assert_eq!(batch.events()[&1], ["intent", "unknown"]);
+
+    let second = batch.run(&["--json"]).await;
+    assert_eq!(second.code, 75, "{}", second.explain());
+    assert_eq!(results(&second.lines())[&1]["status"], "unknown");
+    assert_eq!(
+        emulator.stats().submits(),
+        2,
+        "a re-run never pays twice for a job the service accepted"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_failed_job_exits_1_and_results_go_to_a_file_without_the_token() {
     let emulator = emulator(EmulatorConfig::for_tests()).await;
     let mut lines = inputs(4);

@@ -29,6 +29,10 @@ pub enum Fault {
     /// The request is carried out, then the connection is closed without an
     /// answer: for a submit, the job exists but the client cannot know.
     ResetAfterProcessing,
+    /// The request is carried out, then answered with this error status
+    /// (500, 502, 503 or 504) and the error body: for a submit, the job
+    /// exists although the answer says it failed.
+    StatusAfterProcessing(u16),
     /// The answer comes after this delay.
     Slow(Duration),
     /// HTTP 200 with a body that is not JSON.

@@ -349,10 +349,10 @@ async fn answer(shared: &Shared, request: Request<Incoming>) -> Result<Response<
             "service unavailable (injected fault)",
             retry_after_secs,
         ),
-        Some(Fault::Status(code)) => {
-            let status = StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-            let code = (code == 500).then_some(500001);
-            Reply::error(status, code, format!("{status} (injected fault)"), None).into_response()
+        Some(Fault::Status(code)) => injected_status(code),
+        Some(Fault::StatusAfterProcessing(code)) => {
+            let _ = route(shared, request).await;
+            injected_status(code)
         }
         Some(Fault::MalformedJson) => return Ok(json_text(r#"{"request_id": "#)),
         Some(Fault::ErrorIn200) => {
@@ -382,6 +382,13 @@ async fn answer(shared: &Shared, request: Request<Incoming>) -> Result<Response<
         return Ok(truncated(response).await);
     }
     Ok(response)
+}
+
+/// The error answer of an injected status fault.
+fn injected_status(code: u16) -> Response<Body> {
+    let status = StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let code = (code == 500).then_some(500001);
+    Reply::error(status, code, format!("{status} (injected fault)"), None).into_response()
 }
 
 /// An error answer that asks the client to come back after `retry_after_secs`.

@@ -290,7 +290,7 @@ impl<O: DeserializeOwned> RequestHandle<O> {
             let status = match self.status_until(deadline).await {
                 Ok(status) => status,
                 Err(error)
-                    if deadline.is_some_and(|d| Instant::now() >= d) && is_transient(&error) =>
+                    if deadline.is_some_and(|d| Instant::now() >= d) && error.is_transient() =>
                 {
                     return Err(self.deadline_exceeded(started, last));
                 }
@@ -437,24 +437,13 @@ fn until(deadline: Option<Instant>, delay: Duration) -> Duration {
 }
 
 /// Whether a wait outlasts `error` from a status request (already retried
-/// by the transport), and the least time to wait before asking again.
+/// by the transport), and the least time to wait before asking again: any
+/// transient error, except a 429 asking for a wait beyond the cap; a 503's
+/// `Retry-After` is honoured up to the cap.
 fn outlasting_wait(error: &Error, retry: &RetryPolicy) -> Option<Duration> {
-    match error {
-        Error::Transport { .. } | Error::ServiceUnavailable { .. } => Some(Duration::ZERO),
-        Error::UnexpectedResponse { status, .. } if (200..300).contains(status) => {
-            Some(Duration::ZERO)
-        }
-        Error::RateLimited { retry_after, .. } => match retry_after {
-            Some(asked) if *asked > retry.max_retry_after => None,
-            asked => Some(asked.unwrap_or_default()),
-        },
-        _ => None,
+    match (error, error.retry_after()) {
+        (_, _) if !error.is_transient() => None,
+        (Error::RateLimited { .. }, Some(asked)) if asked > retry.max_retry_after => None,
+        (_, asked) => Some(asked.unwrap_or_default().min(retry.max_retry_after)),
     }
-}
-
-fn is_transient(error: &Error) -> bool {
-    matches!(
-        error,
-        Error::Transport { .. } | Error::ServiceUnavailable { .. } | Error::RateLimited { .. }
-    )
 }

@@ -42,6 +42,7 @@ mod client;
 pub mod download;
 mod error;
 mod handle;
+mod outcome;
 pub mod poll;
 mod transport;
 
@@ -49,6 +50,7 @@ pub use client::{CheckedInput, Client, ClientBuilder, DEFAULT_BASE_URL};
 pub use download::{DownloadOptions, DownloadedFile};
 pub use error::{Error, Result};
 pub use handle::{JobOutput, RequestHandle, ResultState, Status};
+pub use outcome::SubmitOutcome;
 pub use runcomfy_types::{CancelOutcome, ModelInput, QueueStatus, ResultStatus, models};
 pub use runcomfy_validate::FieldError;
 pub use transport::RetryPolicy;

@@ -14,6 +14,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::error::Error;
+use crate::outcome::SubmitOutcome;
 use crate::poll::{RequestBudget, full_jitter};
 
 /// How failed calls are retried.
@@ -174,61 +175,31 @@ where
     let mut retry = 0u32;
     loop {
         budget.acquire().await;
-        let outcome = attempt().await;
-        let (error, retryable, retry_after) = match outcome {
+        let (error, retry_after) = match attempt().await {
             Attempt::Ok(value) => return Ok(value),
             Attempt::Answer {
                 status,
                 retry_after,
                 body,
-            } => {
-                let error = classify(status, &body, retry_after, model_id, request_id);
-                let retryable = match call {
-                    // A 2xx whose body is not the contract's (malformed, cut)
-                    // is transient for a call that is safe to repeat.
-                    Call::Idempotent => {
-                        is_retryable_status(status, &error)
-                            || (status.is_success()
-                                && matches!(error, Error::UnexpectedResponse { .. }))
-                    }
-                    // The service said no before queuing anything.
-                    Call::Submit => matches!(
-                        status,
-                        StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE
-                    ),
-                };
-                let error = match (call, status) {
-                    // A gateway that timed out or failed may hide an accepted job.
-                    (Call::Submit, StatusCode::BAD_GATEWAY | StatusCode::GATEWAY_TIMEOUT) => {
-                        Error::OutcomeUnknown {
-                            model_id: model_id.to_owned(),
-                            reason: format!("the gateway answered HTTP {status}"),
-                        }
-                    }
-                    _ => error,
-                };
-                (error, retryable, retry_after)
-            }
-            Attempt::NoAnswer(source) => {
-                // Refused before sending: the service cannot have seen it.
-                let unsent = source.is_connect();
-                match call {
-                    Call::Submit if !unsent => {
-                        return Err(Error::OutcomeUnknown {
-                            model_id: model_id.to_owned(),
-                            reason: short_reason(&source),
-                        });
-                    }
-                    _ => (
-                        Error::Transport {
-                            request_id: request_id.map(str::to_owned),
-                            source,
-                        },
-                        true,
-                        None,
-                    ),
-                }
-            }
+            } => (
+                classify(status, &body, retry_after, model_id, request_id),
+                retry_after,
+            ),
+            Attempt::NoAnswer(source) => (
+                Error::Transport {
+                    request_id: request_id.map(str::to_owned),
+                    source,
+                },
+                None,
+            ),
+        };
+        let retryable = match call {
+            Call::Idempotent => error.is_transient(),
+            Call::Submit => match error.submit_outcome() {
+                SubmitOutcome::RefusedForNow { .. } => true,
+                SubmitOutcome::Refused => false,
+                SubmitOutcome::Unknown => return Err(outcome_unknown(error, model_id)),
+            },
         };
         retry += 1;
         if !retryable || retry >= policy.max_attempts {
@@ -239,7 +210,11 @@ where
             Some(asked) => asked.max(policy.backoff(retry - 1)),
             None => policy.backoff(retry - 1),
         };
-        if deadline.is_some_and(|deadline| Instant::now() + delay >= deadline) {
+        if deadline.is_some_and(|deadline| {
+            Instant::now()
+                .checked_add(delay)
+                .is_none_or(|at| at >= deadline)
+        }) {
             return Err(error);
         }
         tracing::debug!(retry, delay_ms = delay.as_millis() as u64, request_id, error = %error, "retrying");
@@ -258,15 +233,8 @@ pub(crate) fn submit_retry_delay(
     error: &Error,
     retry: u32,
 ) -> Option<Duration> {
-    let retry_after = match error {
-        Error::RateLimited { retry_after, .. }
-        | Error::ServiceUnavailable {
-            status: 503,
-            retry_after,
-            ..
-        } => *retry_after,
-        Error::Transport { .. } => None,
-        _ => return None,
+    let SubmitOutcome::RefusedForNow { retry_after } = error.submit_outcome() else {
+        return None;
     };
     if retry.saturating_add(1) >= policy.max_attempts {
         return None;
@@ -276,18 +244,6 @@ pub(crate) fn submit_retry_delay(
         Some(asked) => Some(asked.max(policy.backoff(retry))),
         None => Some(policy.backoff(retry)),
     }
-}
-
-fn is_retryable_status(status: StatusCode, error: &Error) -> bool {
-    matches!(
-        status,
-        StatusCode::REQUEST_TIMEOUT
-            | StatusCode::TOO_MANY_REQUESTS
-            | StatusCode::INTERNAL_SERVER_ERROR
-            | StatusCode::BAD_GATEWAY
-            | StatusCode::SERVICE_UNAVAILABLE
-            | StatusCode::GATEWAY_TIMEOUT
-    ) || matches!(error, Error::ServiceUnavailable { .. })
 }
 
 fn retry_after(headers: &HeaderMap) -> Option<Duration> {
@@ -304,6 +260,40 @@ fn short_reason(error: &reqwest::Error) -> String {
     }
     // The URL in a reqwest error carries no token (credentials are headers).
     reason
+}
+
+/// A submit error whose outcome is unknown, said as such: the job may exist.
+fn outcome_unknown(error: Error, model_id: &str) -> Error {
+    let reason = match error {
+        Error::OutcomeUnknown { .. } => return error,
+        Error::Transport { source, .. } => short_reason(&source),
+        Error::ServiceUnavailable {
+            status: status @ (502 | 504),
+            ..
+        } => format!("the gateway answered HTTP {}", status_text(status)),
+        Error::ServiceUnavailable {
+            status, message, ..
+        } => format!(
+            "the service answered HTTP {}: {message}",
+            status_text(status)
+        ),
+        Error::UnexpectedResponse {
+            status, excerpt, ..
+        } => format!(
+            "the service answered HTTP {} with a body that is not a submit answer: {excerpt}",
+            status_text(status)
+        ),
+        other => other.to_string(),
+    };
+    Error::OutcomeUnknown {
+        model_id: model_id.to_owned(),
+        reason,
+    }
+}
+
+/// `502 Bad Gateway`, or the bare number for a status without a name.
+fn status_text(status: u16) -> String {
+    StatusCode::from_u16(status).map_or_else(|_| status.to_string(), |s| s.to_string())
 }
 
 /// Turns an answer that is not the expected one into an error, by HTTP

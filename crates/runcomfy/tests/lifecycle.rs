@@ -9,6 +9,7 @@ use runcomfy::models::kling_1_6_pro_image_to_video::{Input, Output};
 use runcomfy::poll::{FixedInterval, RequestBudget};
 use runcomfy::{
     CancelOutcome, Client, Error, QueueStatus, RequestHandle, ResultState, RetryPolicy,
+    SubmitOutcome,
 };
 use runcomfy_emulator::{Emulator, EmulatorConfig, Fault, Target};
 use serde_json::json;
@@ -328,10 +329,13 @@ async fn a_submit_is_retried_only_when_it_certainly_was_not_accepted() {
     assert_eq!(emulator.stats().submits(), 1);
 
     emulator.faults().push(Target::Submit, Fault::Status(500));
-    assert!(matches!(
-        client.submit(&input()).await,
-        Err(Error::ServiceUnavailable { status: 500, .. })
-    ));
+    assert!(
+        matches!(
+            client.submit(&input()).await,
+            Err(Error::OutcomeUnknown { .. })
+        ),
+        "a 500 may hide an accepted job"
+    );
     emulator.faults().push(Target::Submit, Fault::Status(502));
     assert!(
         matches!(
@@ -364,11 +368,27 @@ async fn a_submit_is_retried_only_when_it_certainly_was_not_accepted() {
     assert!(
         matches!(
             client.submit(&input()).await,
-            Err(Error::ServiceUnavailable { status: 200, .. })
+            Err(Error::OutcomeUnknown { .. })
         ),
-        "an HTTP 200 with error_code is an error"
+        "an HTTP 200 with an internal error_code is an error that may hide a job"
     );
     assert_eq!(emulator.stats().submits(), 2);
+
+    emulator
+        .faults()
+        .push(Target::Submit, Fault::StatusAfterProcessing(500));
+    match client.submit(&input()).await {
+        Err(error @ Error::OutcomeUnknown { .. }) => {
+            assert_eq!(error.submit_outcome(), SubmitOutcome::Unknown);
+            assert!(error.to_string().contains("HTTP 500"), "{error}");
+        }
+        other => panic!("expected an unknown outcome, got {other:?}"),
+    }
+    assert_eq!(
+        emulator.stats().submits(),
+        3,
+        "the job the 500 hid exists, and was not submitted again"
+    );
 }
 
 #[tokio::test]
