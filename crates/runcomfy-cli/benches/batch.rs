@@ -109,7 +109,7 @@ fn main() {
         if meets { "meets" } else { "MISSES one of" }
     );
     let scenario = format!("batch of {inputs}");
-    runcomfy_emulator::fixtures::report_bench_rows(serde_json::json!([
+    runcomfy_testkit::bench::report_rows(serde_json::json!([
         {
             "scenario": format!("{scenario}: wall time"),
             "unit": "s",

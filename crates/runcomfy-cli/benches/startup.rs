@@ -79,7 +79,7 @@ fn main() {
         }
     );
     let baseline = rows[0].1.0.as_secs_f64() * 1e3;
-    runcomfy_emulator::fixtures::report_bench_rows(serde_json::Value::Array(
+    runcomfy_testkit::bench::report_rows(serde_json::Value::Array(
         rows[1..]
             .iter()
             .map(|(name, (mean, _))| {

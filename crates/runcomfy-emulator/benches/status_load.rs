@@ -183,7 +183,7 @@ fn main() {
         let verdict = if rps >= 20_000.0 && p99 < 5.0 { "meets" } else { "MISSES" };
         println!("\nstatus polls: {rps:.0}/s, p99 {p99:.2} ms: {verdict} the target (>= 20,000/s, p99 < 5 ms)");
         let floor_rps = floor.answers as f64 / floor.seconds;
-        runcomfy_emulator::fixtures::report_bench_rows(serde_json::json!([
+        runcomfy_testkit::bench::report_rows(serde_json::json!([
             {
                 "scenario": "emulator: status answers/s, 1,000 jobs in flight",
                 "unit": "answers/s",

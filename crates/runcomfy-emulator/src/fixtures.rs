@@ -1,6 +1,5 @@
 //! Inputs for tests against the emulator: images whose header says a size,
-//! which is all the media rules (and the emulator) read; and the one way the
-//! workspace's benchmarks report their rows.
+//! which is all the media rules (and the emulator) read.
 
 use base64::Engine as _;
 
@@ -21,19 +20,6 @@ pub fn png_data_uri(width: u32, height: u32) -> String {
         "data:image/png;base64,{}",
         base64::engine::general_purpose::STANDARD.encode(png_header(width, height))
     )
-}
-
-/// Writes a benchmark's rows for `cargo xtask bench` (`{"rows": rows}`) to
-/// the file named by `RUNCOMFY_BENCH_JSON`, when it is set. The benchmarks
-/// of the workspace share it.
-pub fn report_bench_rows(rows: serde_json::Value) -> std::io::Result<()> {
-    match std::env::var_os("RUNCOMFY_BENCH_JSON") {
-        Some(path) => std::fs::write(
-            path,
-            serde_json::to_vec_pretty(&serde_json::json!({ "rows": rows }))?,
-        ),
-        None => Ok(()),
-    }
 }
 
 #[cfg(test)]

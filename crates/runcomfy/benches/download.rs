@@ -96,7 +96,7 @@ fn main() {
             if peak < 40.0 * 1e6 / 1048576.0 { "meets" } else { "MISSES" }
         );
         let size = format!("{} MiB", ours[0].0 / 1048576);
-        runcomfy_emulator::fixtures::report_bench_rows(serde_json::json!([
+        runcomfy_testkit::bench::report_rows(serde_json::json!([
             {
                 "scenario": format!("download {size}: throughput"),
                 "unit": "MiB/s",

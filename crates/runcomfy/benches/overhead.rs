@@ -122,7 +122,7 @@ fn main() {
         println!("| runcomfy `Client::run` (validation incl. media, retries, budget, typed) | {ours_us:.0} | {:.1} |", our_calls as f64 / n);
         let ratio = ours_us / bare_us;
         println!("\nratio {ratio:.3}×: {} the target (< 1.1×)", if ratio < 1.1 { "meets" } else { "MISSES" });
-        runcomfy_emulator::fixtures::report_bench_rows(serde_json::json!([{
+        runcomfy_testkit::bench::report_rows(serde_json::json!([{
             "scenario": "lifecycle overhead (run, zero job time)",
             "unit": "µs/job",
             "ours": ours_us,

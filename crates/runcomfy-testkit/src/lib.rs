@@ -1,0 +1,5 @@
+//! What the workspace's tests and benchmarks share, so that no crate's public
+//! API carries test or benchmark plumbing. Dev-only: only `[dev-dependencies]`
+//! name this crate.
+
+pub mod bench;
