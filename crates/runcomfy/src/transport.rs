@@ -6,6 +6,7 @@
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
+use rand::Rng as _;
 use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, RETRY_AFTER};
 use runcomfy_api::types::ErrorBody;
@@ -15,7 +16,7 @@ use serde_json::Value;
 
 use crate::error::Error;
 use crate::outcome::SubmitOutcome;
-use crate::poll::{RequestBudget, full_jitter};
+use crate::poll::RequestBudget;
 
 /// How failed calls are retried.
 #[derive(Debug, Clone, PartialEq)]
@@ -244,6 +245,14 @@ pub(crate) fn submit_retry_delay(
         Some(asked) => Some(asked.max(policy.backoff(retry))),
         None => Some(policy.backoff(retry)),
     }
+}
+
+/// A uniformly random duration in `[0, d]` ("full jitter").
+fn full_jitter(d: Duration) -> Duration {
+    let fraction: f64 = rand::rng().random_range(0.0..=1.0);
+    Duration::try_from_secs_f64(d.as_secs_f64() * fraction)
+        .unwrap_or(d)
+        .min(d)
 }
 
 fn retry_after(headers: &HeaderMap) -> Option<Duration> {
@@ -555,6 +564,16 @@ mod tests {
             reason: "reset".into(),
         };
         assert_eq!(submit_retry_delay(&policy, &unknown, 0), None);
+    }
+
+    #[test]
+    fn full_jitter_stays_in_range() {
+        let d = Duration::from_secs(3);
+        for _ in 0..1000 {
+            assert!(full_jitter(d) <= d);
+        }
+        assert_eq!(full_jitter(Duration::ZERO), Duration::ZERO);
+        assert!(full_jitter(Duration::MAX) <= Duration::MAX);
     }
 
     #[test]

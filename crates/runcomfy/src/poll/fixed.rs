@@ -1,0 +1,31 @@
+//! [`FixedInterval`]: the same delay between every two status requests.
+
+use std::time::Duration;
+
+use crate::poll::{Observation, PollPolicy};
+
+/// A fixed interval between status requests (what most clients do).
+#[derive(Debug, Clone, Copy)]
+pub struct FixedInterval(pub Duration);
+
+impl PollPolicy for FixedInterval {
+    fn next_delay(&self, _observation: &Observation) -> Duration {
+        self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use runcomfy_types::QueueStatus;
+
+    use super::*;
+
+    #[test]
+    fn fixed_interval_returns_its_value() {
+        let policy = FixedInterval(Duration::from_millis(1500));
+        for polls in [1, 5, 100] {
+            let seen = policy.next_delay(&Observation::sample(QueueStatus::InProgress, polls, 3.0));
+            assert_eq!(seen, Duration::from_millis(1500));
+        }
+    }
+}
