@@ -968,11 +968,11 @@ impl Job<'_> {
         line: usize,
         handle: &RequestHandle<Value>,
     ) -> Result<(JobOutput<Value>, Vec<String>), Error> {
-        let deadline = self
-            .args
-            .timeout
-            .map(|secs| Instant::now() + Duration::from_secs(secs));
-        let output = handle.wait(deadline).await?;
+        let mut waiting = handle.wait();
+        if let Some(secs) = self.args.timeout {
+            waiting = waiting.timeout(Duration::from_secs(secs));
+        }
+        let output = waiting.await?;
         let files = download(
             handle,
             &output,

@@ -13,8 +13,7 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use clap::{CommandFactory as _, Parser, Subcommand};
-use futures::StreamExt as _;
-use runcomfy::{Client, JobOutput, QueueStatus, RequestHandle, ResultState, Status};
+use runcomfy::{Client, JobOutput, JobResult, JobStatus, QueueStatus, RequestHandle};
 use runcomfy_emulator::{Emulator, EmulatorArgs, EmulatorConfig};
 use serde_json::{Value, json};
 
@@ -436,11 +435,8 @@ async fn finish(
     handle: &RequestHandle<Value>,
     wait: &WaitArgs,
 ) -> Result<(), CliError> {
-    let deadline = wait
-        .timeout
-        .map(|secs| Instant::now() + Duration::from_secs(secs));
     let output = tokio::select! {
-        output = wait_with_progress(context, handle, deadline) => output?,
+        output = wait_with_progress(context, handle, wait.timeout) => output?,
         _ = tokio::signal::ctrl_c() => return Err(interrupted(context, handle).await),
     };
     let files = if wait.no_download {
@@ -468,47 +464,21 @@ async fn finish(
     Ok(())
 }
 
+/// The library's wait, with the progress display fed by its status callback;
+/// `--timeout` ends it with the time actually waited and the last status.
 async fn wait_with_progress(
     context: &Context,
     handle: &RequestHandle<Value>,
-    deadline: Option<Instant>,
+    timeout: Option<u64>,
 ) -> Result<JobOutput<Value>, CliError> {
     let progress = Progress::new(context);
-    let mut updates = std::pin::pin!(handle.updates());
-    loop {
-        let next = match deadline {
-            Some(deadline) => {
-                match tokio::time::timeout_at(deadline.into(), updates.next()).await {
-                    Ok(next) => next,
-                    Err(_) => {
-                        progress.finish();
-                        // The client reports the deadline with the request id and last state.
-                        return Err(handle
-                            .wait(Some(deadline))
-                            .await
-                            .err()
-                            .map_or(CliError::Interrupted, CliError::from));
-                    }
-                }
-            }
-            None => updates.next().await,
-        };
-        match next {
-            Some(Ok(status)) => {
-                progress.show(&status);
-                if status.is_terminal() {
-                    break;
-                }
-            }
-            Some(Err(error)) => {
-                progress.finish();
-                return Err(error.into());
-            }
-            None => break,
-        }
+    let mut waiting = handle.wait().on_status(|status| progress.show(status));
+    if let Some(secs) = timeout {
+        waiting = waiting.timeout(Duration::from_secs(secs));
     }
+    let output = waiting.await;
     progress.finish();
-    Ok(handle.wait(deadline).await?)
+    Ok(output?)
 }
 
 /// First Ctrl-C: cancel the job and say how to resume; a second: exit at once.
@@ -534,11 +504,11 @@ async fn interrupted(context: &Context, handle: &RequestHandle<Value>) -> CliErr
 async fn result(context: &Context, request_id: &str) -> Result<(), CliError> {
     let handle = context.client.resume(request_id);
     match handle.result().await? {
-        ResultState::Succeeded(output) => {
+        JobResult::Succeeded(output) => {
             let document = json!({"request_id": output.request_id, "status": "succeeded", "output": output.raw_output, "created_at": output.created_at, "finished_at": output.finished_at});
             context.print(&document, || output.file_urls().join("\n"));
         }
-        ResultState::Pending(status) => {
+        JobResult::Pending(status) => {
             context.print(&json!({"request_id": request_id, "status": status}), || {
                 format!("{request_id}: {status} (not finished)")
             });
@@ -547,12 +517,12 @@ async fn result(context: &Context, request_id: &str) -> Result<(), CliError> {
     Ok(())
 }
 
-fn status_json(status: &Status) -> Value {
-    json!({"request_id": status.request_id, "status": status.status, "queue_position": status.queue_position, "instance_id": status.instance_id})
+fn status_json(status: &JobStatus) -> Value {
+    json!({"request_id": status.request_id, "status": status.state, "queue_position": status.queue_position, "instance_id": status.instance_id})
 }
 
-fn status_line(status: &Status) -> String {
-    match (&status.status, status.queue_position) {
+fn status_line(status: &JobStatus) -> String {
+    match (&status.state, status.queue_position) {
         (QueueStatus::InQueue, Some(position)) => {
             format!("{}: in_queue, position {position}", status.request_id)
         }
@@ -582,8 +552,8 @@ impl Progress {
         }
     }
 
-    pub(crate) fn show(&self, status: &Status) {
-        let state = match (&status.status, status.queue_position) {
+    pub(crate) fn show(&self, status: &JobStatus) {
+        let state = match (&status.state, status.queue_position) {
             (QueueStatus::InQueue, Some(position)) => format!("in queue, position {position}"),
             (QueueStatus::InProgress, _) => "in progress".to_owned(),
             (other, _) => other.to_string(),

@@ -292,6 +292,41 @@ async fn every_exit_code_means_what_the_help_says() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_deadline_says_how_long_it_waited_and_the_last_status_seen() {
+    // Jobs take minutes: the two-second timeout ends the wait while it runs.
+    let slow = emulator(EmulatorConfig {
+        time_scale: 1.0,
+        ..EmulatorConfig::for_tests()
+    })
+    .await;
+    let image = format!("image_url=@{}", start_image());
+    let outcome = runcomfy(
+        Some(&slow.base_url()),
+        &["--json", "run", KLING, "--set", &image, "--timeout", "2"],
+    )
+    .await;
+    assert_eq!(outcome.code, 75, "{}", outcome.stderr);
+    let document = outcome.json();
+    check_schema("error-output.json", &document);
+    let message = document["error"]["message"].as_str().expect("message");
+    assert_eq!(document["error"]["kind"], "deadline_exceeded", "{message}");
+    let waited = message
+        .split_once("after ")
+        .and_then(|(_, rest)| rest.split_once("s waiting"))
+        .and_then(|(secs, _)| secs.parse::<f64>().ok())
+        .unwrap_or_else(|| panic!("no time waited in seconds: {message}"));
+    assert!(
+        (1.9..10.0).contains(&waited),
+        "waited {waited} s: {message}"
+    );
+    assert!(
+        message.contains("(last status: in_queue)")
+            || message.contains("(last status: in_progress)"),
+        "{message}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn unavailable_slow_and_rejected_services_map_to_69_75_and_77() {
     let broken = emulator(EmulatorConfig {
         faults: FaultRates {

@@ -56,7 +56,7 @@ fn main() {
         let image = runcomfy_emulator::fixtures::png_data_uri(1280, 720);
         let input: Input = Input::builder().image_url(image).try_into().unwrap();
         let job = client.submit(&input).await.unwrap();
-        let output = job.wait(None).await.unwrap();
+        let output = job.wait().await.unwrap();
         let url = output.file_urls().remove(0);
 
         let curl = |target: std::path::PathBuf| {

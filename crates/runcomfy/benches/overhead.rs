@@ -90,7 +90,7 @@ fn main() {
         let body = serde_json::to_value(&input).unwrap();
         // Warm up connections and caches.
         for _ in 0..20 {
-            client.run(&input, None).await.unwrap();
+            client.run(&input).await.unwrap();
             bare(&http, &base, &body).await;
         }
         let (mut ours, mut theirs, mut our_calls, mut bare_calls) = (Duration::ZERO, Duration::ZERO, 0, 0);
@@ -100,7 +100,7 @@ fn main() {
             let before = stats.requests();
             let started = Instant::now();
             for _ in 0..10 {
-                client.run(&input, None).await.unwrap();
+                client.run(&input).await.unwrap();
             }
             ours += started.elapsed();
             our_calls += stats.requests() - before;

@@ -45,10 +45,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         job.request_id()
     );
     let started = Instant::now();
-    let mut updates = std::pin::pin!(job.updates());
+    let mut updates = job.updates();
     while let Some(status) = updates.next().await {
         let status = status?;
-        match (&status.status, status.queue_position) {
+        match (&status.state, status.queue_position) {
             (QueueStatus::InQueue, Some(position)) => {
                 println!("{:>6.1?}  in queue, position {position}", started.elapsed())
             }
@@ -56,7 +56,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
     }
     let output = job
-        .wait(Some(Instant::now() + Duration::from_secs(60)))
+        .wait()
+        .deadline(Instant::now() + Duration::from_secs(60))
         .await?;
     for file in job.download(&output, std::path::Path::new(&out)).await? {
         println!("saved {} ({} bytes)", file.path.display(), file.bytes);

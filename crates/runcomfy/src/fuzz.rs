@@ -14,8 +14,8 @@ use runcomfy_api::types::{CancelResponse, ResultResponse, StatusResponse, Submit
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
+use crate::answers::{JobResult, JobStatus, result_of, status_of};
 use crate::error::{Error, Result};
-use crate::handle::{ResultState, Status, result_state, status_of};
 use crate::poll::RequestBudget;
 use crate::transport::{self, Attempt, Call, RetryPolicy};
 
@@ -87,7 +87,7 @@ where
 }
 
 /// The status endpoint (`200` expected), as `RequestHandle::status` sees it.
-pub async fn status(answer: &Answer) -> Result<Status> {
+pub async fn status(answer: &Answer) -> Result<JobStatus> {
     let decoded: StatusResponse = once(Call::Idempotent, || async {
         Attempt::from_generated(answer.generated(200).await).await
     })
@@ -97,12 +97,12 @@ pub async fn status(answer: &Answer) -> Result<Status> {
 
 /// The result endpoint (`200` expected), as `RequestHandle::result` sees it,
 /// with the output typed as `O` (a model's `Output`, or `Value`).
-pub async fn result<O: DeserializeOwned>(answer: &Answer) -> Result<ResultState<O>> {
+pub async fn result<O: DeserializeOwned>(answer: &Answer) -> Result<JobResult<O>> {
     let decoded: ResultResponse = once(Call::Idempotent, || async {
         Attempt::from_generated(answer.generated(200).await).await
     })
     .await?;
-    result_state(REQUEST_ID, decoded)
+    result_of(REQUEST_ID, decoded)
 }
 
 /// The cancel endpoint (`202` expected), as `RequestHandle::cancel` sees it.
@@ -135,10 +135,10 @@ pub fn classify(answer: &Answer) -> Error {
 }
 
 /// Every output file URL of a succeeded result (`JobOutput::file_urls`).
-pub fn file_urls(state: &ResultState<Value>) -> Vec<String> {
+pub fn file_urls(state: &JobResult<Value>) -> Vec<String> {
     match state {
-        ResultState::Succeeded(output) => output.file_urls(),
-        ResultState::Pending(_) => Vec::new(),
+        JobResult::Succeeded(output) => output.file_urls(),
+        JobResult::Pending(_) => Vec::new(),
     }
 }
 
@@ -163,7 +163,7 @@ mod tests {
         ))
         .await
         .expect("an unknown status is kept");
-        assert_eq!(ok.status, QueueStatus::Other("paused".into()));
+        assert_eq!(ok.state, QueueStatus::Other("paused".into()));
         assert!(matches!(
             status(&answer(401, r#"{"error_code":401001}"#)).await,
             Err(Error::Authentication { .. })
@@ -181,7 +181,7 @@ mod tests {
         }
         assert!(matches!(
             result::<Value>(&answer(200, r#"{"request_id":"r","status":"in_queue"}"#)).await,
-            Ok(ResultState::Pending(ResultStatus::InQueue))
+            Ok(JobResult::Pending(ResultStatus::InQueue))
         ));
         assert!(matches!(
             result::<Value>(&answer(

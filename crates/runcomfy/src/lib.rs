@@ -15,8 +15,12 @@
 //!     .try_into()?;
 //! let job = client.submit(&input).await?; // validated first, media rules included
 //! println!("submitted {}", job.request_id()); // keep it: client.resume(id) picks it up again
-//! let output = job.wait(Some(std::time::Instant::now() + Duration::from_secs(1800))).await?;
-//! let files = job.download(&output, std::path::Path::new("out")).await?;
+//! let output = job
+//!     .wait()
+//!     .timeout(Duration::from_secs(1800))
+//!     .on_status(|status| eprintln!("{}", status.state))
+//!     .await?;
+//! let files = job.download(&output, "out").await?;
 //! # let _ = files;
 //! # Ok(())
 //! # }
@@ -35,22 +39,34 @@
 //!   error or log); plain `http` is refused except for loopback; downloads
 //!   never carry credentials; reqwest drops them on redirects to other hosts.
 
+#[cfg(any(test, feature = "fuzzing"))]
 #[doc(hidden)]
 #[path = "fuzz.rs"]
 pub mod __fuzz;
+mod answers;
+mod builder;
+mod checks;
 mod client;
 pub mod download;
 mod error;
 mod handle;
 mod outcome;
 pub mod poll;
+mod session;
 mod transport;
+mod updates;
+mod wait;
 
-pub use client::{CheckedInput, Client, ClientBuilder, DEFAULT_BASE_URL};
+pub use answers::{JobOutput, JobResult, JobStatus};
+pub use builder::{ClientBuilder, DEFAULT_BASE_URL};
+pub use checks::CheckedInput;
+pub use client::Client;
 pub use download::{DownloadOptions, DownloadedFile};
 pub use error::{Error, Result};
-pub use handle::{JobOutput, RequestHandle, ResultState, Status};
+pub use handle::RequestHandle;
 pub use outcome::SubmitOutcome;
 pub use runcomfy_types::{CancelOutcome, ModelInput, QueueStatus, ResultStatus, models};
 pub use runcomfy_validate::FieldError;
 pub use transport::RetryPolicy;
+pub use updates::StatusUpdates;
+pub use wait::Wait;

@@ -7,10 +7,7 @@ use std::time::{Duration, Instant};
 
 use runcomfy::models::kling_1_6_pro_image_to_video::{Input, Output};
 use runcomfy::poll::{FixedInterval, RequestBudget};
-use runcomfy::{
-    CancelOutcome, Client, Error, QueueStatus, RequestHandle, ResultState, RetryPolicy,
-    SubmitOutcome,
-};
+use runcomfy::{CancelOutcome, Client, Error, JobResult, QueueStatus, RetryPolicy, SubmitOutcome};
 use runcomfy_emulator::{Emulator, EmulatorConfig, Fault, Target};
 use serde_json::json;
 
@@ -58,7 +55,7 @@ async fn a_typed_job_runs_from_submit_to_downloaded_video() {
     let job = client.submit(&input()).await.expect("submitted");
     assert_eq!(job.request_id().len(), 32);
     assert!(job.status_url().is_some_and(|u| u.ends_with("/status")));
-    let output = job.wait(None).await.expect("finished");
+    let output = job.wait().await.expect("finished");
     let typed: &Output = &output.output;
     let video = typed.video.as_deref().expect("video url");
     assert_eq!(output.file_urls(), vec![video.to_owned()]);
@@ -75,7 +72,8 @@ async fn a_typed_job_runs_from_submit_to_downloaded_video() {
 async fn run_submits_waits_and_returns_the_typed_output() {
     let emulator = emulator().await;
     let output = client(&emulator)
-        .run(&input(), Some(Duration::from_secs(20)))
+        .run(&input())
+        .timeout(Duration::from_secs(20))
         .await
         .expect("ran");
     assert!(output.output.video.is_some());
@@ -141,7 +139,7 @@ async fn json_inputs_to_known_and_unknown_models() {
         .await
         .expect("ok");
     assert!(
-        job.wait(None)
+        job.wait()
             .await
             .expect("done")
             .raw_output
@@ -185,7 +183,7 @@ async fn status_and_result_faults_are_retried_until_they_succeed() {
     assert_eq!(faults.pending(), 0);
     faults.push(Target::Result, Fault::MalformedJson);
     faults.push(Target::Result, Fault::Status(503));
-    let output = job.wait(None).await.expect("done despite faults");
+    let output = job.wait().await.expect("done despite faults");
     assert!(output.output.video.is_some());
     assert_eq!(faults.pending(), 0);
 }
@@ -211,17 +209,17 @@ async fn a_wait_outlasts_status_requests_that_fail_after_their_retries() {
             emulator.faults().push(Target::Status, fault);
         }
     }
-    let output = job.wait(None).await.expect("the wait outlasted the faults");
+    let output = job.wait().await.expect("the wait outlasted the faults");
     assert!(output.output.video.is_some());
     assert_eq!(emulator.faults().pending(), 0);
 
     // One failed request more than a wait outlasts ends it, with the error.
     let job = client.submit(&input()).await.expect("submitted");
-    let calls = RequestHandle::<Output>::WAIT_FAILURES + 1;
+    let calls = runcomfy::Wait::<Output>::DEFAULT_TOLERATED_FAILURES + 1;
     for _ in 0..attempts * calls {
         emulator.faults().push(Target::Status, Fault::Status(500));
     }
-    let error = job.wait(None).await.expect_err("too many failures");
+    let error = job.wait().await.expect_err("too many failures");
     assert!(
         matches!(error, Error::ServiceUnavailable { .. }),
         "{error:?}"
@@ -237,10 +235,7 @@ async fn a_wait_outlasts_status_requests_that_fail_after_their_retries() {
             retry_after_secs: 3600,
         },
     );
-    let error = job
-        .wait(None)
-        .await
-        .expect_err("Retry-After beyond the cap");
+    let error = job.wait().await.expect_err("Retry-After beyond the cap");
     assert!(matches!(error, Error::RateLimited { .. }), "{error:?}");
 }
 
@@ -418,7 +413,7 @@ async fn a_job_that_fails_is_a_typed_failure_with_the_services_error() {
     let emulator = emulator().await;
     emulator.faults().push(Target::Submit, Fault::JobFails);
     let job = client(&emulator).submit(&input()).await.expect("submitted");
-    match job.wait(None).await {
+    match job.wait().await {
         Err(Error::JobFailed { request_id, error }) => {
             assert_eq!(request_id, job.request_id());
             assert_eq!(error["error_code"], 500001);
@@ -440,24 +435,21 @@ async fn cancel_answers_cancelled_for_queued_and_not_cancellable_for_running_job
     let running = client.submit(&input()).await.expect("first");
     let queued = client.submit(&input()).await.expect("second");
     let deadline = Instant::now() + Duration::from_secs(5);
-    while running.status().await.expect("status").status != QueueStatus::InProgress
+    while running.status().await.expect("status").state != QueueStatus::InProgress
         && Instant::now() < deadline
     {
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
     let position = queued.status().await.expect("status");
     assert_eq!(
-        (position.status, position.queue_position),
+        (position.state, position.queue_position),
         (QueueStatus::InQueue, Some(1))
     );
     assert_eq!(
         queued.cancel().await.expect("cancel"),
         CancelOutcome::Cancelled
     );
-    assert!(matches!(
-        queued.wait(None).await,
-        Err(Error::Cancelled { .. })
-    ));
+    assert!(matches!(queued.wait().await, Err(Error::Cancelled { .. })));
     assert_eq!(
         running.cancel().await.expect("cancel"),
         CancelOutcome::NotCancellable
@@ -475,13 +467,13 @@ async fn a_handle_rebuilt_from_the_request_id_resumes_the_wait() {
         .to_owned();
     // A new client, as after a restart.
     let resumed = client(&emulator).resume_typed::<Input>(id.clone());
-    let output = resumed.wait(None).await.expect("finished");
+    let output = resumed.wait().await.expect("finished");
     assert_eq!(output.request_id, id);
     assert!(output.output.video.is_some());
     let untyped = client(&emulator).resume(id);
     assert!(matches!(
         untyped.result().await.expect("result"),
-        ResultState::Succeeded(_)
+        JobResult::Succeeded(_)
     ));
 }
 
@@ -496,7 +488,8 @@ async fn a_deadline_ends_the_wait_but_not_the_job() {
     let job = client(&emulator).submit(&input()).await.expect("submitted");
     let started = Instant::now();
     match job
-        .wait(Some(Instant::now() + Duration::from_millis(150)))
+        .wait()
+        .deadline(Instant::now() + Duration::from_millis(150))
         .await
     {
         Err(Error::DeadlineExceeded {
@@ -536,7 +529,7 @@ async fn progress_updates_report_each_change_and_end_when_done() {
         .iter()
         .map(|u| {
             u.as_ref()
-                .map(|s| (s.status.clone(), s.queue_position))
+                .map(|s| (s.state.clone(), s.queue_position))
                 .expect("status")
         })
         .collect();
@@ -553,6 +546,67 @@ async fn progress_updates_report_each_change_and_end_when_done() {
         states.len() >= 2,
         "the second job is seen queued or running before it completes: {states:?}"
     );
+}
+
+#[tokio::test]
+async fn a_wait_reports_each_status_change_to_its_callback_and_ends_with_the_output() {
+    let emulator = Emulator::start(EmulatorConfig {
+        workers: 1,
+        ..EmulatorConfig::for_tests()
+    })
+    .await
+    .expect("emulator");
+    let client = client(&emulator);
+    let _first = client.submit(&input()).await.expect("first");
+    let job = client.submit(&input()).await.expect("second");
+    let mut seen: Vec<(QueueStatus, Option<u64>)> = Vec::new();
+    let output = job
+        .wait()
+        .on_status(|status| seen.push((status.state.clone(), status.queue_position)))
+        .await
+        .expect("finished");
+    assert_eq!(output.request_id, job.request_id());
+    assert_eq!(seen.last().map(|s| &s.0), Some(&QueueStatus::Completed));
+    assert!(
+        seen.windows(2).all(|w| w[0] != w[1]),
+        "changes only: {seen:?}"
+    );
+    assert!(seen.len() >= 2, "seen queued or running first: {seen:?}");
+}
+
+#[tokio::test]
+async fn a_timeout_too_large_for_an_instant_means_no_limit() {
+    let emulator = emulator().await;
+    let output = client(&emulator)
+        .run(&input())
+        .timeout(Duration::MAX)
+        .await
+        .expect("no panic, no limit");
+    assert!(output.file_urls()[0].ends_with(".mp4"));
+}
+
+#[tokio::test]
+async fn a_wait_that_tolerates_no_failed_poll_ends_at_the_first() {
+    let emulator = emulator().await;
+    let client = Client::builder()
+        .token(TOKEN)
+        .base_url(emulator.base_url())
+        .retry_policy(RetryPolicy::none())
+        .poll_policy(FixedInterval(Duration::from_millis(10)))
+        .request_budget(Arc::new(RequestBudget::unlimited()))
+        .build()
+        .expect("client");
+    let job = client.submit(&input()).await.expect("submitted");
+    emulator.faults().push(Target::Status, Fault::Status(503));
+    match job.wait().tolerate_failed_polls(0).await {
+        Err(Error::ServiceUnavailable { status: 503, .. }) => {}
+        other => panic!("{other:?}"),
+    }
+    emulator.faults().push(Target::Status, Fault::Status(503));
+    job.wait()
+        .tolerate_failed_polls(1)
+        .await
+        .expect("one failure waited out");
 }
 
 #[tokio::test]

@@ -66,7 +66,7 @@ async fn the_token_never_appears_in_debug_errors_or_logs() {
     let mut seen = vec![format!("{client:?}")];
     let job = client.submit(&input()).await.expect("submitted");
     emulator.faults().push(Target::Status, Fault::Status(503));
-    let output = job.wait(None).await.expect("done");
+    let output = job.wait().await.expect("done");
     seen.push(format!("{job:?} {output:?}"));
     for _ in 0..6 {
         emulator

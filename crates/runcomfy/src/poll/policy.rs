@@ -24,13 +24,13 @@ pub struct Observation {
     /// from its estimated start: halfway between the last poll that saw it
     /// queued and the first that saw it in progress (from that first poll
     /// when it was never seen queued). When it is `None` while in progress,
-    /// [`AdaptivePolicy`] uses `waited`.
+    /// [`AdaptivePolicy`](crate::poll::AdaptivePolicy) uses `waited`.
     pub in_progress_for: Option<Duration>,
     /// The model's run time learned from earlier jobs of this process
-    /// (see [`ModelStats::estimate`]).
+    /// (see [`ModelStats::estimate`](crate::poll::ModelStats::estimate)).
     pub estimate: Option<RunEstimate>,
     /// How long one queue position of this model takes to clear, learned
-    /// from earlier waits of this process (see [`ModelStats::queue_step`]).
+    /// from earlier waits of this process (see [`ModelStats::queue_step`](crate::poll::ModelStats::queue_step)).
     pub queue_step: Option<Duration>,
 }
 
