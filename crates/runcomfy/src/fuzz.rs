@@ -125,7 +125,7 @@ pub async fn submit(answer: &Answer) -> Result<SubmitResponse> {
 
 /// An error answer's classification alone (by status and `error_code`).
 pub fn classify(answer: &Answer) -> Error {
-    transport::classify(
+    transport::classify::classify(
         StatusCode::from_u16(answer.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
         &answer.body,
         None,

@@ -101,7 +101,7 @@ mod tests {
     use reqwest::StatusCode;
 
     use super::*;
-    use crate::transport::classify;
+    use crate::transport::classify::classify;
 
     /// Every error code of the contract, one unknown code, and none.
     const CODES: [Option<u64>; 10] = [
