@@ -4,35 +4,12 @@
 //! process with other tests.
 
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
-use runcomfy::models::kling_1_6_pro_image_to_video::Input;
-use runcomfy::poll::{FixedInterval, RequestBudget};
-use runcomfy::{Client, RetryPolicy};
+use runcomfy::Client;
 use runcomfy_emulator::{Emulator, EmulatorConfig, Fault, Target};
 
-const TOKEN: &str = "tok-SECRET-4f2a9c";
-
-fn input() -> Input {
-    Input::builder()
-        .image_url(runcomfy_emulator::fixtures::png_data_uri(1280, 720))
-        .try_into()
-        .expect("input")
-}
-
-fn client(emulator: &Emulator) -> Client {
-    Client::builder()
-        .token(TOKEN)
-        .base_url(emulator.base_url())
-        .retry_policy(RetryPolicy {
-            initial_backoff: Duration::from_millis(5),
-            ..RetryPolicy::default()
-        })
-        .poll_policy(FixedInterval(Duration::from_millis(10)))
-        .request_budget(Arc::new(RequestBudget::unlimited()))
-        .build()
-        .expect("client")
-}
+mod common;
+use common::{TOKEN, client, input};
 
 #[tokio::test]
 async fn the_token_never_appears_in_debug_errors_or_logs() {

@@ -1,0 +1,147 @@
+//! Credentials: typed auth errors, a missing token caught before sending,
+//! plain http refused but for loopback, no token on a redirect elsewhere.
+
+use std::sync::Arc;
+
+use runcomfy::{Client, Error};
+use runcomfy_emulator::{Emulator, EmulatorConfig};
+use serde_json::json;
+
+use crate::common::{TOKEN, client, fast_retries, input};
+
+#[tokio::test]
+async fn auth_errors_are_typed_and_a_missing_token_is_caught_before_sending() {
+    let emulator = Emulator::start(EmulatorConfig {
+        tokens: Some(vec![TOKEN.into()]),
+        ..EmulatorConfig::for_tests()
+    })
+    .await
+    .expect("emulator");
+    let anonymous = Client::builder()
+        .base_url(emulator.base_url())
+        .build()
+        .expect("client");
+    assert!(matches!(
+        anonymous.submit(&input()).await,
+        Err(Error::MissingToken)
+    ));
+    assert_eq!(emulator.stats().requests(), 0);
+    let wrong = Client::builder()
+        .base_url(emulator.base_url())
+        .token("not-the-token")
+        .retry_policy(fast_retries())
+        .build()
+        .expect("client");
+    assert!(matches!(
+        wrong.submit(&input()).await,
+        Err(Error::Authentication { .. })
+    ));
+    let job = client(&emulator).submit(&input()).await.expect("submitted");
+    let other = Client::builder()
+        .base_url(emulator.base_url())
+        .token("not-the-token")
+        .build()
+        .expect("client");
+    let error = other
+        .resume(job.request_id())
+        .status()
+        .await
+        .expect_err("401");
+    assert_eq!(error.request_id(), Some(job.request_id()));
+    let error = client(&emulator)
+        .resume("0123456789abcdef")
+        .status()
+        .await
+        .expect_err("unknown");
+    assert!(matches!(error, Error::NotFound { .. }), "{error:?}");
+}
+
+#[test]
+fn plain_http_is_refused_except_for_loopback() {
+    let error = Client::builder()
+        .base_url("http://model-api.example.com/v1")
+        .build()
+        .expect_err("refused");
+    assert!(
+        error.to_string().contains("plain http is refused"),
+        "{error}"
+    );
+    assert!(
+        Client::builder()
+            .base_url("http://127.0.0.1:8080/v1")
+            .build()
+            .is_ok()
+    );
+    assert!(
+        Client::builder()
+            .base_url("http://localhost:8080/v1")
+            .build()
+            .is_ok()
+    );
+    assert!(
+        Client::builder()
+            .base_url("https://model-api.runcomfy.net/v1")
+            .build()
+            .is_ok()
+    );
+    assert!(
+        Client::builder()
+            .base_url("https://user:pw@model-api.runcomfy.net/v1")
+            .build()
+            .is_err()
+    );
+}
+
+#[tokio::test]
+async fn a_redirect_to_another_host_does_not_carry_the_token() {
+    use axum::routing::get;
+    use std::sync::Mutex;
+    let seen: Arc<Mutex<Vec<Option<String>>>> = Arc::default();
+    let target = {
+        let seen = seen.clone();
+        let app = axum::Router::new().route(
+            "/v1/requests/{id}/status",
+            get(move |headers: axum::http::HeaderMap| async move {
+                seen.lock().expect("lock").push(
+                    headers
+                        .get("authorization")
+                        .map(|v| v.to_str().unwrap_or("").to_owned()),
+                );
+                axum::Json(json!({"request_id": "r1", "status": "in_queue", "queue_position": 3}))
+            }),
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let address = listener.local_addr().expect("address");
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        address
+    };
+    let redirector = {
+        let app = axum::Router::new().fallback(move |uri: axum::http::Uri| async move {
+            axum::response::Redirect::temporary(&format!("http://{target}{uri}"))
+        });
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let address = listener.local_addr().expect("address");
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        address
+    };
+    let client = Client::builder()
+        .token(TOKEN)
+        .base_url(format!("http://{redirector}/v1"))
+        .build()
+        .expect("client");
+    let status = client
+        .resume("r1")
+        .status()
+        .await
+        .expect("followed the redirect");
+    assert_eq!(status.queue_position, Some(3));
+    assert_eq!(
+        *seen.lock().expect("lock"),
+        vec![None],
+        "the other host got no Authorization header"
+    );
+}

@@ -1,0 +1,108 @@
+//! The one way to wait: progress as a stream or a callback, timeouts of any
+//! size, and the failed polls a wait tolerates.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use runcomfy::poll::{FixedInterval, RequestBudget};
+use runcomfy::{Client, Error, QueueStatus, RetryPolicy};
+use runcomfy_emulator::{Emulator, EmulatorConfig, Fault, Target};
+
+use crate::common::{TOKEN, client, emulator, input};
+
+#[tokio::test]
+async fn progress_updates_report_each_change_and_end_when_done() {
+    use futures::StreamExt as _;
+    let emulator = Emulator::start(EmulatorConfig {
+        workers: 1,
+        ..EmulatorConfig::for_tests()
+    })
+    .await
+    .expect("emulator");
+    let client = client(&emulator);
+    let _first = client.submit(&input()).await.expect("first");
+    let job = client.submit(&input()).await.expect("second");
+    let updates: Vec<_> = job.updates().collect().await;
+    let states: Vec<(QueueStatus, Option<u64>)> = updates
+        .iter()
+        .map(|u| {
+            u.as_ref()
+                .map(|s| (s.state.clone(), s.queue_position))
+                .expect("status")
+        })
+        .collect();
+    assert_eq!(
+        states.last().map(|s| &s.0),
+        Some(&QueueStatus::Completed),
+        "{states:?}"
+    );
+    assert!(
+        states.windows(2).all(|w| w[0] != w[1]),
+        "only changes are reported: {states:?}"
+    );
+    assert!(
+        states.len() >= 2,
+        "the second job is seen queued or running before it completes: {states:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_wait_reports_each_status_change_to_its_callback_and_ends_with_the_output() {
+    let emulator = Emulator::start(EmulatorConfig {
+        workers: 1,
+        ..EmulatorConfig::for_tests()
+    })
+    .await
+    .expect("emulator");
+    let client = client(&emulator);
+    let _first = client.submit(&input()).await.expect("first");
+    let job = client.submit(&input()).await.expect("second");
+    let mut seen: Vec<(QueueStatus, Option<u64>)> = Vec::new();
+    let output = job
+        .wait()
+        .on_status(|status| seen.push((status.state.clone(), status.queue_position)))
+        .await
+        .expect("finished");
+    assert_eq!(output.request_id, job.request_id());
+    assert_eq!(seen.last().map(|s| &s.0), Some(&QueueStatus::Completed));
+    assert!(
+        seen.windows(2).all(|w| w[0] != w[1]),
+        "changes only: {seen:?}"
+    );
+    assert!(seen.len() >= 2, "seen queued or running first: {seen:?}");
+}
+
+#[tokio::test]
+async fn a_timeout_too_large_for_an_instant_means_no_limit() {
+    let emulator = emulator().await;
+    let output = client(&emulator)
+        .run(&input())
+        .timeout(Duration::MAX)
+        .await
+        .expect("no panic, no limit");
+    assert!(output.file_urls()[0].ends_with(".mp4"));
+}
+
+#[tokio::test]
+async fn a_wait_that_tolerates_no_failed_poll_ends_at_the_first() {
+    let emulator = emulator().await;
+    let client = Client::builder()
+        .token(TOKEN)
+        .base_url(emulator.base_url())
+        .retry_policy(RetryPolicy::none())
+        .poll_policy(FixedInterval(Duration::from_millis(10)))
+        .request_budget(Arc::new(RequestBudget::unlimited()))
+        .build()
+        .expect("client");
+    let job = client.submit(&input()).await.expect("submitted");
+    emulator.faults().push(Target::Status, Fault::Status(503));
+    match job.wait().tolerate_failed_polls(0).await {
+        Err(Error::ServiceUnavailable { status: 503, .. }) => {}
+        other => panic!("{other:?}"),
+    }
+    emulator.faults().push(Target::Status, Fault::Status(503));
+    job.wait()
+        .tolerate_failed_polls(1)
+        .await
+        .expect("one failure waited out");
+}
