@@ -56,6 +56,7 @@ mod session;
 mod transport;
 mod updates;
 mod wait;
+mod watch;
 
 pub use answers::{JobOutput, JobResult, JobStatus};
 pub use builder::{ClientBuilder, DEFAULT_BASE_URL};

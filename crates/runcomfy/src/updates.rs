@@ -3,7 +3,6 @@
 
 use std::pin::Pin;
 use std::task::{Context, Poll};
-use std::time::Instant;
 
 use futures::Stream;
 use futures::stream::BoxStream;
@@ -11,7 +10,7 @@ use futures::stream::BoxStream;
 use crate::answers::JobStatus;
 use crate::error::Result;
 use crate::handle::RequestHandle;
-use crate::poll::PollTracker;
+use crate::watch::Watch;
 
 /// Status changes of one request, polled with the client's policy and
 /// budget: one item whenever the state or the queue position changes; the
@@ -38,9 +37,7 @@ impl Stream for StatusUpdates {
 /// What the stream carries from one item to the next.
 struct Polling {
     handle: RequestHandle<()>,
-    tracker: PollTracker,
-    started: Instant,
-    last: Option<JobStatus>,
+    watch: Watch,
     done: bool,
 }
 
@@ -52,8 +49,8 @@ impl Polling {
         }
         let session = self.handle.session().clone();
         loop {
-            if self.tracker.observation().polls > 0 {
-                tokio::time::sleep(session.poll.next_delay(self.tracker.observation())).await;
+            if self.watch.observation().polls > 0 {
+                tokio::time::sleep(session.poll.next_delay(self.watch.observation())).await;
             }
             let status = match self.handle.status().await {
                 Ok(status) => status,
@@ -62,18 +59,8 @@ impl Polling {
                     return Some((Err(error), self));
                 }
             };
-            self.tracker.observe(
-                &status.state,
-                status.queue_position,
-                self.started.elapsed(),
-                session.stats,
-            );
-            let changed = self.last.as_ref().is_none_or(|last| {
-                last.state != status.state || last.queue_position != status.queue_position
-            });
-            if changed {
+            if self.watch.seen(&status, session.stats) {
                 self.done = status.is_terminal();
-                self.last = Some(status.clone());
                 return Some((Ok(status), self));
             }
         }
@@ -87,12 +74,10 @@ impl<O> RequestHandle<O> {
     /// needs: `Send`, `Unpin` and `'static`.
     pub fn updates(&self) -> StatusUpdates {
         let handle = self.retyped::<()>();
-        let tracker = PollTracker::new(handle.model(), handle.session().stats);
+        let watch = Watch::new(handle.model(), handle.session().stats);
         let polling = Polling {
             handle,
-            tracker,
-            started: Instant::now(),
-            last: None,
+            watch,
             done: false,
         };
         StatusUpdates {

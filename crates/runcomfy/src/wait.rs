@@ -13,8 +13,8 @@ use serde::de::DeserializeOwned;
 use crate::answers::{JobOutput, JobResult, JobStatus};
 use crate::error::{Error, Result};
 use crate::handle::RequestHandle;
-use crate::poll::PollTracker;
 use crate::transport::RetryPolicy;
+use crate::watch::Watch;
 
 /// A progress callback: called with each status answer whose state or queue
 /// position differs from the one before.
@@ -152,13 +152,10 @@ impl<'a, O: DeserializeOwned + Send + 'a> IntoFuture for Wait<'a, O> {
                     &submitted
                 }
             };
-            let tracker = PollTracker::new(handle.model(), handle.session().stats);
             Waiting {
                 handle,
                 deadline,
-                started,
-                tracker,
-                last: None,
+                watch: Watch::new(handle.model(), handle.session().stats),
                 tolerated_failures: self.tolerated_failures,
                 on_status: self.on_status.map(Mutex::new),
             }
@@ -181,9 +178,7 @@ impl<O> RequestHandle<O> {
 struct Waiting<'a, O> {
     handle: &'a RequestHandle<O>,
     deadline: Option<Instant>,
-    started: Instant,
-    tracker: PollTracker,
-    last: Option<JobStatus>,
+    watch: Watch,
     tolerated_failures: u32,
     /// In a mutex so that the wait's future is `Send` for any `Send`
     /// callback (the future holds `&Waiting` across awaits).
@@ -231,21 +226,11 @@ impl<O: DeserializeOwned> Waiting<'_, O> {
     /// Takes in a status answer: the tracker learns, the callback hears of a
     /// change.
     fn seen(&mut self, status: &JobStatus) {
-        let session = self.handle.session();
-        self.tracker.observe(
-            &status.state,
-            status.queue_position,
-            self.started.elapsed(),
-            session.stats,
-        );
-        let changed = self.last.as_ref().is_none_or(|last| {
-            last.state != status.state || last.queue_position != status.queue_position
-        });
+        let changed = self.watch.seen(status, self.handle.session().stats);
         if changed && let Some(on_status) = &self.on_status {
             let mut on_status = on_status.lock().unwrap_or_else(PoisonError::into_inner);
             on_status(status);
         }
-        self.last = Some(status.clone());
     }
 
     /// Sleeps the policy's delay (at least `least`), cut short at the deadline.
@@ -254,14 +239,14 @@ impl<O: DeserializeOwned> Waiting<'_, O> {
             .handle
             .session()
             .poll
-            .next_delay(self.tracker.observation())
+            .next_delay(self.watch.observation())
             .max(least);
         tokio::time::sleep(until(self.deadline, delay)).await;
     }
 
     /// The status said `completed`: the result says how.
     async fn finished(&self) -> Result<JobOutput<O>> {
-        self.tracker.finished(self.handle.session().stats);
+        self.watch.finished(self.handle.session().stats);
         // The two endpoints may disagree for a moment; give the result a few tries.
         for attempt in 0..5u32 {
             match self.handle.result_until(self.deadline).await? {
@@ -290,11 +275,11 @@ impl<O: DeserializeOwned> Waiting<'_, O> {
     /// seen (`last_status` when the result said more).
     fn deadline_exceeded(&self, last_status: Option<String>) -> Error {
         let last_status = last_status
-            .or_else(|| self.last.as_ref().map(|s| s.state.to_string()))
+            .or_else(|| self.watch.last().map(|s| s.state.to_string()))
             .unwrap_or_else(|| "not polled yet".to_owned());
         Error::DeadlineExceeded {
             request_id: self.handle.request_id().to_owned(),
-            waited: self.started.elapsed(),
+            waited: self.watch.elapsed(),
             last_status,
         }
     }

@@ -4,15 +4,16 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use runcomfy::models::kling_1_6_pro_image_to_video::Output;
 use runcomfy::poll::{FixedInterval, RequestBudget};
-use runcomfy::{Client, Error, QueueStatus, RetryPolicy};
+use runcomfy::{Client, Error, QueueStatus, RequestHandle, RetryPolicy};
 use runcomfy_emulator::{Emulator, EmulatorConfig, Fault, Target};
 
 use crate::common::{TOKEN, client, emulator, input};
 
-#[tokio::test]
-async fn progress_updates_report_each_change_and_end_when_done() {
-    use futures::StreamExt as _;
+/// The second of two jobs on an emulator with one worker (so that it is
+/// seen queued, then running, then completed), with the emulator that runs it.
+async fn a_second_job_on_one_worker() -> (Emulator, Client, RequestHandle<Output>) {
     let emulator = Emulator::start(EmulatorConfig {
         workers: 1,
         ..EmulatorConfig::for_tests()
@@ -22,15 +23,12 @@ async fn progress_updates_report_each_change_and_end_when_done() {
     let client = client(&emulator);
     let _first = client.submit(&input()).await.expect("first");
     let job = client.submit(&input()).await.expect("second");
-    let updates: Vec<_> = job.updates().collect().await;
-    let states: Vec<(QueueStatus, Option<u64>)> = updates
-        .iter()
-        .map(|u| {
-            u.as_ref()
-                .map(|s| (s.state.clone(), s.queue_position))
-                .expect("status")
-        })
-        .collect();
+    (emulator, client, job)
+}
+
+/// The states a progress report saw: it ends completed, reports changes
+/// only, and saw the job before it completed.
+fn assert_changes_until_completed(states: &[(QueueStatus, Option<u64>)]) {
     assert_eq!(
         states.last().map(|s| &s.0),
         Some(&QueueStatus::Completed),
@@ -47,16 +45,24 @@ async fn progress_updates_report_each_change_and_end_when_done() {
 }
 
 #[tokio::test]
+async fn progress_updates_report_each_change_and_end_when_done() {
+    use futures::StreamExt as _;
+    let (_emulator, _client, job) = a_second_job_on_one_worker().await;
+    let updates: Vec<_> = job.updates().collect().await;
+    let states: Vec<(QueueStatus, Option<u64>)> = updates
+        .iter()
+        .map(|u| {
+            u.as_ref()
+                .map(|s| (s.state.clone(), s.queue_position))
+                .expect("status")
+        })
+        .collect();
+    assert_changes_until_completed(&states);
+}
+
+#[tokio::test]
 async fn a_wait_reports_each_status_change_to_its_callback_and_ends_with_the_output() {
-    let emulator = Emulator::start(EmulatorConfig {
-        workers: 1,
-        ..EmulatorConfig::for_tests()
-    })
-    .await
-    .expect("emulator");
-    let client = client(&emulator);
-    let _first = client.submit(&input()).await.expect("first");
-    let job = client.submit(&input()).await.expect("second");
+    let (_emulator, _client, job) = a_second_job_on_one_worker().await;
     let mut seen: Vec<(QueueStatus, Option<u64>)> = Vec::new();
     let output = job
         .wait()
@@ -64,12 +70,7 @@ async fn a_wait_reports_each_status_change_to_its_callback_and_ends_with_the_out
         .await
         .expect("finished");
     assert_eq!(output.request_id, job.request_id());
-    assert_eq!(seen.last().map(|s| &s.0), Some(&QueueStatus::Completed));
-    assert!(
-        seen.windows(2).all(|w| w[0] != w[1]),
-        "changes only: {seen:?}"
-    );
-    assert!(seen.len() >= 2, "seen queued or running first: {seen:?}");
+    assert_changes_until_completed(&seen);
 }
 
 #[tokio::test]
