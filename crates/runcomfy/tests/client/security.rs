@@ -73,6 +73,16 @@ fn plain_http_is_refused_except_for_loopback() {
     assert!(!builds("https://user:pw@model-api.runcomfy.net/v1"));
 }
 
+/// Serves `app` on an ephemeral loopback port.
+async fn serve(app: axum::Router) -> std::net::SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let address = listener.local_addr().expect("address");
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    address
+}
+
 #[tokio::test]
 async fn a_redirect_to_another_host_does_not_carry_the_token() {
     use axum::routing::get;
@@ -91,23 +101,13 @@ async fn a_redirect_to_another_host_does_not_carry_the_token() {
                 axum::Json(json!({"request_id": "r1", "status": "in_queue", "queue_position": 3}))
             }),
         );
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
-        let address = listener.local_addr().expect("address");
-        tokio::spawn(async move { axum::serve(listener, app).await });
-        address
+        serve(app).await
     };
     let redirector = {
         let app = axum::Router::new().fallback(move |uri: axum::http::Uri| async move {
             axum::response::Redirect::temporary(&format!("http://{target}{uri}"))
         });
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
-        let address = listener.local_addr().expect("address");
-        tokio::spawn(async move { axum::serve(listener, app).await });
-        address
+        serve(app).await
     };
     let client = Client::builder()
         .token(TOKEN)
