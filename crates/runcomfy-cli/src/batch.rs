@@ -825,7 +825,7 @@ impl Job<'_> {
         let line = input.number;
         let client = &self.context.client;
         let handle = match resume {
-            Some(request_id) => client.resume(request_id),
+            Some(request_id) => client.resume(request_id)?,
             None => {
                 if *self.stopped.borrow() {
                     return Ok(Outcome::new(line, Kind::Interrupted));

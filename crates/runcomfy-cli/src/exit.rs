@@ -9,7 +9,7 @@ use runcomfy::{Error, FieldError};
 pub(crate) const EXIT_CODES: &str = "Exit codes:
   0   success
   1   the job failed or was cancelled (or the request does not exist)
-  64  usage error
+  64  usage error (including a request id that cannot be one)
   65  invalid input (every error is listed; nothing was sent)
   66  an input file is missing or unreadable
   69  service unavailable after retries
@@ -74,7 +74,7 @@ impl CliError {
                 | Error::RateLimited { .. }
                 | Error::OutcomeUnknown { .. } => 75,
                 Error::Download { .. } | Error::Io { .. } => 74,
-                Error::Configuration(_) => 64,
+                Error::Configuration(_) | Error::InvalidRequestId { .. } => 64,
                 Error::InvalidInput { .. } => 65,
                 _ => 1,
             },
@@ -109,6 +109,7 @@ impl CliError {
                 Error::DeadlineExceeded { .. } => "deadline_exceeded",
                 Error::RateLimited { .. } => "rate_limited",
                 Error::OutcomeUnknown { .. } => "outcome_unknown",
+                Error::InvalidRequestId { .. } => "invalid_request_id",
                 Error::Download { .. } | Error::Io { .. } => "download",
                 _ => "error",
             },

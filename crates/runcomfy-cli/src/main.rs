@@ -304,17 +304,17 @@ async fn dispatch(cli: Cli) -> Result<(), CliError> {
             wait,
         } => run(&context, &model_id, &input, &wait).await,
         Command::Wait { request_id, wait } => {
-            let handle = context.client.resume(request_id);
+            let handle = context.client.resume(request_id)?;
             finish(&context, &handle, &wait).await
         }
         Command::Status { request_id } => {
-            let status = context.client.resume(request_id).status().await?;
+            let status = context.client.resume(request_id)?.status().await?;
             context.print(&status_json(&status), || status_line(&status));
             Ok(())
         }
         Command::Result { request_id } => result(&context, &request_id).await,
         Command::Cancel { request_id } => {
-            let outcome = context.client.resume(request_id.clone()).cancel().await?;
+            let outcome = context.client.resume(request_id.clone())?.cancel().await?;
             context.print(&json!({"request_id": request_id, "outcome": outcome}), || match outcome {
                 runcomfy::CancelOutcome::Cancelled => format!("cancelled {request_id}: it will never run"),
                 _ => format!("{request_id} is not cancellable ({outcome}): it runs to completion and is billed"),
@@ -502,7 +502,7 @@ async fn interrupted(context: &Context, handle: &RequestHandle<Value>) -> CliErr
 }
 
 async fn result(context: &Context, request_id: &str) -> Result<(), CliError> {
-    let handle = context.client.resume(request_id);
+    let handle = context.client.resume(request_id)?;
     match handle.result().await? {
         JobResult::Succeeded(output) => {
             let document = json!({"request_id": output.request_id, "status": "succeeded", "output": output.raw_output, "created_at": output.created_at, "finished_at": output.finished_at});

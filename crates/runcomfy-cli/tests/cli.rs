@@ -292,6 +292,31 @@ async fn every_exit_code_means_what_the_help_says() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_request_id_that_cannot_be_one_is_refused_before_any_request() {
+    let emulator = emulator(EmulatorConfig::for_tests()).await;
+    let base = emulator.base_url();
+    for command in ["status", "result", "cancel", "wait"] {
+        for id in ["../x", "a/b", "", &"x".repeat(129)] {
+            let outcome = runcomfy(Some(&base), &["--json", command, id]).await;
+            assert_eq!(outcome.code, 64, "{command} {id:?}: {}", outcome.stderr);
+            let document = outcome.json();
+            check_schema("error-output.json", &document);
+            assert_eq!(document["error"]["kind"], "invalid_request_id");
+            assert!(
+                outcome.stderr.contains("a request id is 1 to 128 letters"),
+                "{}",
+                outcome.stderr
+            );
+        }
+    }
+    assert_eq!(
+        emulator.stats().requests(),
+        0,
+        "nothing reached the service"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_deadline_says_how_long_it_waited_and_the_last_status_seen() {
     // Jobs take minutes: the two-second timeout ends the wait while it runs.
     let slow = emulator(EmulatorConfig {

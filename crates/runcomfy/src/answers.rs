@@ -47,19 +47,43 @@ pub struct JobOutput<O> {
 }
 
 impl<O> JobOutput<O> {
-    /// Every output file URL (`image`, `video`, `images`, `videos`), in that order.
+    /// Every output file URL, once each: those under the keys the provider
+    /// documents first (`image`, `video`, `audio`, `images`, `videos`,
+    /// `audios`, in that order), then every other `http(s)` string found
+    /// anywhere in the output, in the order the service wrote them (as the
+    /// provider's own CLI downloads them).
     pub fn file_urls(&self) -> Vec<String> {
+        const KNOWN: [&str; 6] = ["image", "video", "audio", "images", "videos", "audios"];
         let mut urls = Vec::new();
-        for key in ["image", "video", "images", "videos"] {
-            match self.raw_output.get(key) {
-                Some(Value::String(url)) => urls.push(url.clone()),
-                Some(Value::Array(items)) => {
-                    urls.extend(items.iter().filter_map(Value::as_str).map(str::to_owned))
-                }
-                _ => {}
+        for key in KNOWN {
+            if let Some(value) = self.raw_output.get(key) {
+                collect_urls(value, &mut urls);
+            }
+        }
+        for (key, value) in &self.raw_output {
+            if !KNOWN.contains(&key.as_str()) {
+                collect_urls(value, &mut urls);
             }
         }
         urls
+    }
+}
+
+/// Appends every `http(s)` URL in `value` (strings, arrays and objects at
+/// any depth) that `urls` does not hold yet.
+fn collect_urls(value: &Value, urls: &mut Vec<String>) {
+    match value {
+        Value::String(text) => {
+            let lower = text.get(..8).unwrap_or(text).to_ascii_lowercase();
+            if (lower.starts_with("https://") || lower.starts_with("http://"))
+                && !urls.contains(text)
+            {
+                urls.push(text.clone());
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|item| collect_urls(item, urls)),
+        Value::Object(fields) => fields.values().for_each(|field| collect_urls(field, urls)),
+        _ => {}
     }
 }
 
@@ -89,7 +113,7 @@ pub(crate) fn result_of<O: DeserializeOwned>(
     answer: ResultResponse,
 ) -> Result<JobResult<O>> {
     match answer.status {
-        ResultStatus::Succeeded => {
+        status if status.is_success() => {
             let output =
                 serde_json::from_value(Value::Object(answer.output.clone())).map_err(|e| {
                     Error::UnexpectedResponse {

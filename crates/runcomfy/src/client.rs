@@ -14,6 +14,7 @@ use serde_json::Value;
 use crate::checks::{CheckedInput, Checks};
 use crate::error::{Error, Result};
 use crate::handle::RequestHandle;
+use crate::request_id;
 use crate::session::Session;
 use crate::transport::{self, Attempt, Call, RetryPolicy};
 use crate::wait::Wait;
@@ -177,6 +178,16 @@ impl Client {
             },
         )
         .await?;
+        // The job exists, but its id cannot go into a URL: it cannot be
+        // followed, and must not be submitted again.
+        if let Err(invalid) = request_id::check(&submitted.request_id) {
+            return Err(Error::OutcomeUnknown {
+                model_id: model_id.to_owned(),
+                reason: format!(
+                    "the service accepted the submit but answered with an unusable request id: {invalid}"
+                ),
+            });
+        }
         tracing::info!(request_id = %submitted.request_id, model_id, "submitted");
         Ok(RequestHandle::from_submit(
             session.clone(),
@@ -186,17 +197,31 @@ impl Client {
     }
 
     /// A handle to a request submitted earlier (by this process or another),
-    /// from its id alone: resume waiting after a restart.
-    pub fn resume(&self, request_id: impl Into<String>) -> RequestHandle<Value> {
-        RequestHandle::resume(self.session.clone(), None, request_id.into())
+    /// from its id alone: resume waiting after a restart. An id that cannot
+    /// be one ([`Error::InvalidRequestId`]) is refused before any request.
+    pub fn resume(&self, request_id: impl Into<String>) -> Result<RequestHandle<Value>> {
+        let request_id = request_id.into();
+        request_id::check(&request_id)?;
+        Ok(RequestHandle::resume(
+            self.session.clone(),
+            None,
+            request_id,
+        ))
     }
 
-    /// A typed handle to a request of model `I` submitted earlier.
+    /// A typed handle to a request of model `I` submitted earlier (the id
+    /// checked as by [`Client::resume`]).
     pub fn resume_typed<I: ModelInput>(
         &self,
         request_id: impl Into<String>,
-    ) -> RequestHandle<I::Output> {
-        RequestHandle::resume(self.session.clone(), Some(I::SPEC.id), request_id.into())
+    ) -> Result<RequestHandle<I::Output>> {
+        let request_id = request_id.into();
+        request_id::check(&request_id)?;
+        Ok(RequestHandle::resume(
+            self.session.clone(),
+            Some(I::SPEC.id),
+            request_id,
+        ))
     }
 
     /// Submits (validated first), waits and returns the result: a [`Wait`]

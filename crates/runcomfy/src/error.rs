@@ -45,7 +45,11 @@ pub enum Error {
     },
 
     /// The request id or model does not exist, or expired (404001, 400001).
-    #[error("not found{}: {message}", id_suffix(request_id))]
+    #[error(
+        "not found{}: {message}{}",
+        id_suffix(request_id),
+        expiry_hint(request_id)
+    )]
     NotFound {
         /// The request, if the call was about one.
         request_id: Option<String>,
@@ -53,8 +57,12 @@ pub enum Error {
         message: String,
     },
 
-    /// The account cannot pay for the job (402, error_code 400002).
-    #[error("insufficient balance{}: {message}", id_suffix(request_id))]
+    /// The account cannot pay for the job (402, error_code 400002). Never
+    /// retried.
+    #[error(
+        "insufficient balance{}: {message}; the account cannot pay for this job: add funds, then submit again (a balance error is never retried)",
+        id_suffix(request_id)
+    )]
     InsufficientBalance {
         /// The request, if the call was about one.
         request_id: Option<String>,
@@ -88,7 +96,7 @@ pub enum Error {
     },
 
     /// The job finished without output; `error` is the service's error as given.
-    #[error("job {request_id} failed: {error}")]
+    #[error("job {request_id} failed: {}", crate::words::service_message(error))]
     JobFailed {
         /// The request.
         request_id: String,
@@ -173,6 +181,18 @@ pub enum Error {
         source: std::io::Error,
     },
 
+    /// A request id that cannot be one (it must be 1 to 128 letters, digits,
+    /// `_` or `-`); nothing was sent.
+    #[error(
+        "invalid request id {shown}: {reason}; a request id is 1 to 128 letters, digits, `_` or `-`"
+    )]
+    InvalidRequestId {
+        /// The id as given, escaped and cut short.
+        shown: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+
     /// The client is configured in a way that cannot work (a bad base URL,
     /// plain http to a host other than loopback).
     #[error("configuration: {0}")]
@@ -198,6 +218,7 @@ impl Error {
             Self::InvalidInput { .. }
             | Self::MissingToken
             | Self::OutcomeUnknown { .. }
+            | Self::InvalidRequestId { .. }
             | Self::Io { .. }
             | Self::Configuration(_) => None,
         }
@@ -209,6 +230,15 @@ fn id_suffix(request_id: &Option<String>) -> String {
         .as_deref()
         .map(|id| format!(" (request {id})"))
         .unwrap_or_default()
+}
+
+/// What a missing request may mean.
+fn expiry_hint(request_id: &Option<String>) -> &'static str {
+    if request_id.is_some() {
+        "; a request id is not found when it is mistyped, was deleted, or has expired (the service keeps requests and their outputs for a limited time)"
+    } else {
+        ""
+    }
 }
 
 fn retry_suffix(retry_after: &Option<Duration>) -> String {

@@ -54,6 +54,7 @@ impl Error {
             | Self::Permission { .. }
             | Self::NotFound { .. }
             | Self::InsufficientBalance { .. }
+            | Self::InvalidRequestId { .. }
             | Self::Configuration(_) => SubmitOutcome::Refused,
             Self::RateLimited { retry_after, .. }
             | Self::ServiceUnavailable {

@@ -211,15 +211,17 @@ impl<O: DeserializeOwned> Waiting<'_, O> {
             };
             failures = 0;
             self.seen(&status);
-            match status.state {
-                QueueStatus::Completed => return self.finished().await,
-                QueueStatus::Cancelled => {
-                    return Err(Error::Cancelled {
-                        request_id: self.handle.request_id().to_owned(),
-                    });
-                }
-                _ => self.sleep_at_least(Duration::ZERO).await,
+            // Succeeded or failed: the result says how (a failure's error
+            // is there); cancelled (either spelling) needs no result.
+            if status.state.is_finished() {
+                return self.finished().await;
             }
+            if status.state == QueueStatus::Cancelled {
+                return Err(Error::Cancelled {
+                    request_id: self.handle.request_id().to_owned(),
+                });
+            }
+            self.sleep_at_least(Duration::ZERO).await;
         }
     }
 
@@ -244,7 +246,7 @@ impl<O: DeserializeOwned> Waiting<'_, O> {
         tokio::time::sleep(until(self.deadline, delay)).await;
     }
 
-    /// The status said `completed`: the result says how.
+    /// The status said the job finished: the result says how.
     async fn finished(&self) -> Result<JobOutput<O>> {
         self.watch.finished(self.handle.session().stats);
         // The two endpoints may disagree for a moment; give the result a few tries.

@@ -248,7 +248,7 @@ impl PollPolicy for AdaptivePolicy {
                 self.finish(secs, Self::JITTER)
             }
             // Terminal: the caller stops; should it ask anyway, ask soon.
-            (QueueStatus::Completed | QueueStatus::Cancelled, _) => self.min(),
+            (status, _) if status.is_terminal() => self.min(),
             _ => {
                 // Knowing nothing, keep the lag a small share of the time
                 // waited: at most 2 s, or 1/50 of the wait once that is longer.

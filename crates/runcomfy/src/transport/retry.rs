@@ -1,7 +1,7 @@
 //! How failed calls are retried: [`RetryPolicy`], its backoff with full
 //! jitter, and the wait before a caller's own submit retry.
 
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use rand::Rng as _;
 use reqwest::header::{HeaderMap, RETRY_AFTER};
@@ -82,7 +82,15 @@ fn full_jitter(d: Duration) -> Duration {
 
 pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     let value = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
-    value.parse::<u64>().ok().map(Duration::from_secs)
+    if let Ok(secs) = value.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    // An HTTP date: the wait is until then (none if it has passed).
+    let at = httpdate::parse_http_date(value).ok()?;
+    Some(
+        at.duration_since(SystemTime::now())
+            .unwrap_or(Duration::ZERO),
+    )
 }
 
 #[cfg(test)]
@@ -153,6 +161,26 @@ mod tests {
         }
         assert_eq!(full_jitter(Duration::ZERO), Duration::ZERO);
         assert!(full_jitter(Duration::MAX) <= Duration::MAX);
+    }
+
+    #[test]
+    fn retry_after_is_read_as_an_http_date_too() {
+        let mut headers = HeaderMap::new();
+        let in_a_minute = SystemTime::now() + Duration::from_secs(60);
+        let date = httpdate::fmt_http_date(in_a_minute);
+        headers.insert(RETRY_AFTER, date.parse().expect("value"));
+        let wait = retry_after(&headers).expect("a date is read");
+        assert!(
+            (Duration::from_secs(58)..=Duration::from_secs(60)).contains(&wait),
+            "{wait:?}"
+        );
+        headers.insert(
+            RETRY_AFTER,
+            "Wed, 21 Oct 2015 07:28:00 GMT".parse().expect("value"),
+        );
+        assert_eq!(retry_after(&headers), Some(Duration::ZERO), "a past date");
+        headers.insert(RETRY_AFTER, "soon".parse().expect("value"));
+        assert_eq!(retry_after(&headers), None);
     }
 
     #[test]

@@ -137,11 +137,13 @@ async fn a_handle_rebuilt_from_the_request_id_resumes_the_wait() {
         .request_id()
         .to_owned();
     // A new client, as after a restart.
-    let resumed = client(&emulator).resume_typed::<Input>(id.clone());
+    let resumed = client(&emulator)
+        .resume_typed::<Input>(id.clone())
+        .expect("a valid id");
     let output = resumed.wait().await.expect("finished");
     assert_eq!(output.request_id, id);
     assert!(output.output.video.is_some());
-    let untyped = client(&emulator).resume(id);
+    let untyped = client(&emulator).resume(id).expect("a valid id");
     assert!(matches!(
         untyped.result().await.expect("result"),
         JobResult::Succeeded(_)

@@ -44,12 +44,14 @@ async fn auth_errors_are_typed_and_a_missing_token_is_caught_before_sending() {
         .expect("client");
     let error = other
         .resume(job.request_id())
+        .expect("a valid id")
         .status()
         .await
         .expect_err("401");
     assert_eq!(error.request_id(), Some(job.request_id()));
     let error = client(&emulator)
         .resume("0123456789abcdef")
+        .expect("a valid id")
         .status()
         .await
         .expect_err("unknown");
@@ -116,6 +118,7 @@ async fn a_redirect_to_another_host_does_not_carry_the_token() {
         .expect("client");
     let status = client
         .resume("r1")
+        .expect("a valid id")
         .status()
         .await
         .expect("followed the redirect");
