@@ -14,6 +14,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
+use rand::rngs::StdRng;
+use rand::{Rng as _, SeedableRng as _};
 use serde_json::{Value, json};
 
 mod driver;
@@ -156,31 +158,6 @@ pub const FAULT_FLAGS: &[&str] = &[
     "--fail-rate",
 ];
 
-/// SplitMix64: small, seeded, and the same on every platform and version.
-#[derive(Debug, Clone)]
-pub struct Rng(u64);
-
-impl Rng {
-    /// A generator from a seed.
-    pub fn new(seed: u64) -> Self {
-        Self(seed)
-    }
-
-    /// The next 64 random bits.
-    pub fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in `[0, 1)`.
-    pub fn unit(&mut self) -> f64 {
-        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
-    }
-}
-
 /// When one SIGKILL lands.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Kill {
@@ -196,16 +173,16 @@ pub struct Kill {
 /// jitter so that a kill can land anywhere (validating, between an intent
 /// and its answer, mid-download, mid-write).
 pub fn kill_plan(seed: u64, jobs: usize, kills: usize) -> Vec<Kill> {
-    let mut rng = Rng::new(seed ^ 0x6b69_6c6c);
+    let mut rng = StdRng::seed_from_u64(seed ^ 0x6b69_6c6c);
     let mut points: Vec<usize> = (0..kills)
-        .map(|_| (rng.unit() * 0.85 * jobs as f64) as usize)
+        .map(|_| (rng.random::<f64>() * 0.85 * jobs as f64) as usize)
         .collect();
     points.sort_unstable();
     points
         .into_iter()
         .map(|after_final| Kill {
             after_final,
-            jitter_ms: (rng.unit() * 400.0) as u64,
+            jitter_ms: (rng.random::<f64>() * 400.0) as u64,
         })
         .collect()
 }
@@ -291,13 +268,7 @@ impl Digest {
     pub fn of(bytes: &[u8]) -> Self {
         Self {
             size: bytes.len() as u64,
-            sha256: ring::digest::digest(&ring::digest::SHA256, bytes)
-                .as_ref()
-                .iter()
-                .fold(String::new(), |mut text, byte| {
-                    let _ = write!(text, "{byte:02x}");
-                    text
-                }),
+            sha256: hex::encode(ring::digest::digest(&ring::digest::SHA256, bytes)),
         }
     }
 }
