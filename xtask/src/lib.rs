@@ -15,6 +15,7 @@ pub mod bench;
 pub mod chaos;
 pub mod codegen;
 pub mod error;
+pub mod files;
 pub mod lint;
 pub mod models;
 pub mod openapi;

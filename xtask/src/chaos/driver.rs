@@ -8,7 +8,6 @@ use std::time::Instant;
 
 use super::classify::classify;
 use super::evidence::{CliRecord, parse_results};
-use super::files::{read_text, write};
 use super::gather;
 use super::http;
 use super::inputs::input_line;
@@ -17,6 +16,7 @@ use super::options::Options;
 use super::plan::{Kill, kill_plan};
 use super::processes::{RunInfo, build, run_batch, start_emulator};
 use super::report::Report;
+use crate::files::{read_text, write};
 
 /// Runs after the kills that may be needed to finish every input (a run
 /// ends with `error` lines when a job's retries ran out; a re-run resumes).

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 use super::evidence::{CliRecord, Digest, Evidence, parse_listing, parse_results};
-use super::files::{read_text, walk};
+use crate::files::{read_text, walk};
 
 /// The evidence of `inputs` inputs after `last` runs in `work`; `listing`
 /// is the emulator's `GET /_emulator/jobs`.

@@ -16,7 +16,6 @@
 mod classify;
 mod driver;
 mod evidence;
-mod files;
 mod gather;
 mod http;
 mod inputs;

@@ -7,11 +7,11 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use super::files::{create, read_text};
 use super::inputs::MODEL_ID;
 use super::journal::JournalWatch;
 use super::options::Options;
 use super::plan::Kill;
+use crate::files::{create, read_text};
 
 /// No single run may take longer.
 const RUN_LIMIT: Duration = Duration::from_secs(900);
