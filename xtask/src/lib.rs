@@ -3,7 +3,8 @@
 //! when any of it is stale. `cargo xtask bench` runs every performance
 //! scenario side by side with its baseline and prints one table.
 //! `cargo xtask chaos` runs a batch against the emulator with every fault
-//! injected and the CLI killed (see [`chaos`]).
+//! injected and the CLI killed (see [`chaos`]). `cargo xtask tidy` checks
+//! the tree's house rules (see [`tidy`]).
 //!
 //! The generator depends only on `runcomfy-validate` (to compile each schema
 //! with the real validator), never on a crate that contains generated code,
@@ -15,11 +16,13 @@ pub mod bench;
 pub mod chaos;
 pub mod codegen;
 pub mod error;
+pub mod files;
 pub mod lint;
 pub mod models;
 pub mod openapi;
 pub mod plot;
 pub mod rust;
+pub mod tidy;
 
 pub use codegen::{GeneratedFile, Stale, check, generate, regenerate, write};
 pub use error::CodegenError;

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use crate::error::CodegenError;
 
@@ -82,72 +82,66 @@ fn walk(file: &Path, schema: &Value, pointer: &str) -> Result<(), CodegenError> 
     };
     for (key, value) in object {
         let here = format!("{pointer}/{}", key.replace('~', "~0").replace('/', "~1"));
-        if key == "$ref" {
-            return Err(CodegenError::at(
-                file,
-                here,
-                "`$ref` is not supported in model schemas: write the schema inline",
-            ));
-        }
-        if !KEYWORDS.contains(&key.as_str()) {
-            return Err(CodegenError::at(
-                file,
-                here,
-                format!(
-                    "unsupported keyword `{key}`; supported: {}",
-                    KEYWORDS.join(", ")
-                ),
-            ));
+        if let Some(reason) = keyword_problem(object, key, value) {
+            return Err(CodegenError::at(file, here, reason));
         }
         match key.as_str() {
-            "type" => match value.as_str() {
-                Some(t) if TYPES.contains(&t) => {}
-                _ => {
-                    return Err(CodegenError::at(
-                        file,
-                        here,
-                        format!(
-                            "`type` must be one of {} (one type, not a list)",
-                            TYPES.join(", ")
-                        ),
-                    ));
-                }
-            },
-            "properties" => {
-                let Some(properties) = value.as_object() else {
-                    return Err(CodegenError::at(
-                        file,
-                        here,
-                        "`properties` must be an object",
-                    ));
-                };
-                for (name, property) in properties {
-                    if name.is_empty()
-                        || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-                    {
-                        return Err(CodegenError::at(
-                            file,
-                            format!("{here}/{name}"),
-                            "property names are made of ASCII letters, digits and `_`",
-                        ));
-                    }
-                    walk(file, property, &format!("{here}/{name}"))?;
-                }
-            }
+            "properties" => walk_properties(file, value, &here)?,
             "items" => walk(file, value, &here)?,
             "additionalProperties" if value.is_object() => walk(file, value, &here)?,
-            "validations" if object.get("type").and_then(Value::as_str) != Some("string") => {
-                return Err(CodegenError::at(
-                    file,
-                    here,
-                    "`validations` applies to string (URL) fields only",
-                ));
-            }
             _ => {}
         }
     }
-    // A sample value is an example; a default on a required field would be
-    // sent by builders as if the user had chosen it.
+    required_without_default(file, object, pointer)
+}
+
+/// What is wrong with one keyword of a schema object, if anything.
+fn keyword_problem(object: &Map<String, Value>, key: &str, value: &Value) -> Option<String> {
+    if key == "$ref" {
+        return Some("`$ref` is not supported in model schemas: write the schema inline".into());
+    }
+    if !KEYWORDS.contains(&key) {
+        return Some(format!(
+            "unsupported keyword `{key}`; supported: {}",
+            KEYWORDS.join(", ")
+        ));
+    }
+    match key {
+        "type" if !value.as_str().is_some_and(|t| TYPES.contains(&t)) => Some(format!(
+            "`type` must be one of {} (one type, not a list)",
+            TYPES.join(", ")
+        )),
+        "properties" if !value.is_object() => Some("`properties` must be an object".into()),
+        "validations" if object.get("type").and_then(Value::as_str) != Some("string") => {
+            Some("`validations` applies to string (URL) fields only".into())
+        }
+        _ => None,
+    }
+}
+
+/// Each property's name, then its schema.
+fn walk_properties(file: &Path, properties: &Value, here: &str) -> Result<(), CodegenError> {
+    for (name, property) in properties.as_object().into_iter().flatten() {
+        let at = format!("{here}/{name}");
+        if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            return Err(CodegenError::at(
+                file,
+                at,
+                "property names are made of ASCII letters, digits and `_`",
+            ));
+        }
+        walk(file, property, &at)?;
+    }
+    Ok(())
+}
+
+/// A sample value is an example; a default on a required field would be
+/// sent by builders as if the user had chosen it.
+fn required_without_default(
+    file: &Path,
+    object: &Map<String, Value>,
+    pointer: &str,
+) -> Result<(), CodegenError> {
     let required = object
         .get("required")
         .and_then(Value::as_array)

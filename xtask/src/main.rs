@@ -7,6 +7,7 @@ use std::process::ExitCode;
 const USAGE: &str = "usage: cargo xtask codegen [--check]
        cargo xtask bench [--quick] [--publish]
        cargo xtask chaos [--jobs N] [--seed N] [--kills N] [--concurrency N] [--time-scale X] [--fault-rate P] [--slow-ms MS] [--debug]
+       cargo xtask tidy
 
   codegen          regenerate schemas/openapi.json and the generated Rust code from schemas/
   codegen --check  regenerate in memory; fail with a diff if a checked-in file is stale
@@ -18,7 +19,10 @@ const USAGE: &str = "usage: cargo xtask codegen [--check]
                    fault kind at 10%, killed with SIGKILL 3 times at seeded random moments and
                    restarted on the same journal; checks on the emulator's side that no input
                    was lost or submitted twice and that every download is byte-identical;
-                   --debug uses dev-profile binaries";
+                   --debug uses dev-profile binaries
+  tidy             check the tree: files within 600 lines, functions within 80, a `//!` line
+                   first in every module, every module in ARCHITECTURE.md's code map, no two
+                   files of a crate importing each other; prints each violation, exit 1 if any";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -28,6 +32,7 @@ fn main() -> ExitCode {
         ["codegen", "--check"] => codegen(true),
         ["bench", flags @ ..] => bench(flags),
         ["chaos", rest @ ..] => chaos(rest),
+        ["tidy"] => tidy(),
         ["help" | "--help" | "-h"] => {
             println!("{USAGE}");
             ExitCode::SUCCESS
@@ -98,6 +103,36 @@ fn chaos(args: &[&str]) -> ExitCode {
         "error: chaos run short of its target (seed {}): {}",
         options.seed,
         failures.join("; ")
+    );
+    ExitCode::FAILURE
+}
+
+fn tidy() -> ExitCode {
+    let violations = match xtask::tidy::check(&xtask::repository_root()) {
+        Ok(violations) => violations,
+        Err(error) => {
+            eprintln!("error: cannot read the tree: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    for violation in &violations {
+        println!("{violation}");
+    }
+    if violations.is_empty() {
+        println!("tidy: no violations");
+        return ExitCode::SUCCESS;
+    }
+    let counts: Vec<String> = xtask::tidy::Rule::ALL
+        .iter()
+        .map(|rule| {
+            let count = violations.iter().filter(|v| v.rule == *rule).count();
+            format!("{} {count}", rule.name())
+        })
+        .collect();
+    println!(
+        "tidy: {} violations ({})",
+        violations.len(),
+        counts.join(", ")
     );
     ExitCode::FAILURE
 }

@@ -1,0 +1,34 @@
+//! Files as the tasks use them: read, created, written and walked, each
+//! error naming the path.
+
+use std::path::Path;
+
+/// Every file under `dir`, recursively.
+pub fn walk(dir: &Path, found: &mut dyn FnMut(&Path)) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            walk(&path, found);
+        } else {
+            found(&path);
+        }
+    }
+}
+
+/// The file's text; empty when it cannot be read (a log its process never wrote).
+pub fn read_text(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_default()
+}
+
+/// Creates (or truncates) the file.
+pub fn create(path: &Path) -> Result<std::fs::File, String> {
+    std::fs::File::create(path).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// Writes the whole file.
+pub fn write(path: &Path, bytes: impl AsRef<[u8]>) -> Result<(), String> {
+    std::fs::write(path, bytes).map_err(|e| format!("{}: {e}", path.display()))
+}
