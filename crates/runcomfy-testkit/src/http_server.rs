@@ -348,6 +348,10 @@ mod tests {
         String::from_utf8_lossy(&answer).into_owned()
     }
 
+    fn request_line(request: &Request) -> (usize, &str, &str) {
+        (request.index(), request.method(), request.target())
+    }
+
     fn get(target: &str, headers: &str) -> String {
         format!("GET {target} HTTP/1.1\r\nHost: x\r\n{headers}\r\n")
     }
@@ -369,23 +373,9 @@ mod tests {
         exchange(&server, "HEAD /second HTTP/1.1\r\nX-Token: t\r\n\r\n").await;
         let requests = server.requests();
         assert_eq!(requests.len(), 2);
-        assert_eq!(
-            (
-                requests[0].index(),
-                requests[0].method(),
-                requests[0].target()
-            ),
-            (0, "GET", "/first")
-        );
+        assert_eq!(request_line(&requests[0]), (0, "GET", "/first"));
         assert_eq!(requests[0].header("RANGE"), Some("bytes=2-4"));
-        assert_eq!(
-            (
-                requests[1].index(),
-                requests[1].method(),
-                requests[1].target()
-            ),
-            (1, "HEAD", "/second")
-        );
+        assert_eq!(request_line(&requests[1]), (1, "HEAD", "/second"));
         assert_eq!(requests[1].header("x-token"), Some("t"));
         assert_eq!(requests[1].header("range"), None);
         assert!(requests[1].head().ends_with("\r\n\r\n"));
