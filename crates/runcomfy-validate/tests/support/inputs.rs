@@ -121,9 +121,6 @@ fn text(min: usize, max: usize) -> impl Strategy<Value = String> {
     proptest::collection::vec(text_char(), min..=max).prop_map(|chars| chars.into_iter().collect())
 }
 
-/// A 1x1 PNG header, for `data:` URIs that are images.
-const PNG_B64: &str = "iVBORw0KGgoAAAANSUhEUgAAAUAAAAFACAYAAAA=";
-
 /// URLs the service can fetch (valid under `format: uri` and the
 /// provider's `validations` keyword without I/O).
 fn valid_uri() -> impl Strategy<Value = String> {
@@ -158,7 +155,8 @@ fn valid_uri() -> impl Strategy<Value = String> {
                 }
                 url
             }),
-        1 => Just(format!("data:image/png;base64,{PNG_B64}")),
+        // An image over the Kling rules' 300 px minimum.
+        1 => Just(runcomfy_validate::fixtures::png_data_uri(320, 320)),
         1 => Just("data:,hello".to_owned()),
     ]
 }
