@@ -76,9 +76,7 @@ async fn file_jpeg_is_read_incrementally_and_respects_the_cap() {
         .probe(&source, BOTH, None)
         .await
         .expect("probe jpeg file");
-    assert_eq!(facts.width, Some(640));
-    assert_eq!(facts.height, Some(480));
-    assert_eq!(facts.size_bytes, Some(bytes.len() as u64));
+    assert_eq!(facts, all_known(640, 480, bytes.len()));
 
     // With a cap before the SOF0 marker, the dimensions are not found and the
     // error says it is a JPEG whose dimensions were not in the first bytes.
