@@ -3,3 +3,4 @@
 //! name this crate.
 
 pub mod bench;
+pub mod http_server;

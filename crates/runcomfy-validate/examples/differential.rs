@@ -180,6 +180,45 @@ fn run(args: &Args) -> Result<ExitCode, String> {
     let validator = Validator::new(&standard).map_err(|e| format!("schema: {e}"))?;
     let cases = generate(&full, args.cases, args.seed);
 
+    let (verdicts, timing) = ask_python(args, &standard, &cases)?;
+    let tally = compare(args, &validator, &cases, &verdicts);
+    let mut summary = json!({
+        "schema": args.schema.display().to_string(),
+        "keywords": "standard (validations stripped)",
+        "cases": cases.len(),
+        "seed": args.seed,
+        "valid": tally.valid,
+        "invalid": cases.len() - tally.valid,
+        "explained_mismatches": tally.explained,
+        "unexplained_mismatches": tally.unexplained,
+    });
+    if let Some(timing) = timing {
+        let python: Value = serde_json::from_str(timing?.trim())
+            .map_err(|e| format!("python's timing is not JSON: {e}"))?;
+        let full_validator = Validator::new(&full).map_err(|e| format!("schema: {e}"))?;
+        summary["timing"] = json!({
+            "repeat": args.repeat,
+            "ours_ns_per_validation": ns_per_validation(&validator, &cases, args.repeat),
+            "ours_with_validations_ns_per_validation": ns_per_validation(&full_validator, &cases, args.repeat),
+            "python": python,
+            "profile": if cfg!(debug_assertions) { "debug" } else { "release" },
+        });
+    }
+    report(args, &summary, &tally, cases.len());
+    Ok(if tally.unexplained == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+/// Python's verdict on each case, and its timing when `--time` asked for it
+/// (an error in the timing run is reported only where the timing is read).
+type PythonAnswers = (Vec<Value>, Option<Result<String, String>>);
+
+/// Writes the schema and the cases where Python reads them, runs it, and
+/// reads its verdicts (one JSON line per case).
+fn ask_python(args: &Args, standard: &Value, cases: &[Value]) -> Result<PythonAnswers, String> {
     let dir = match &args.keep {
         Some(dir) => dir.clone(),
         None => std::env::temp_dir().join(format!("runcomfy-differential-{}", std::process::id())),
@@ -220,19 +259,33 @@ fn run(args: &Args) -> Result<ExitCode, String> {
             verdicts.len()
         ));
     }
+    Ok((verdicts, timing))
+}
 
-    let (mut valid, mut explained_count, mut unexplained) = (0usize, 0usize, 0usize);
-    for (i, (input, theirs)) in cases.iter().zip(&verdicts).enumerate() {
+/// How the verdicts compared.
+#[derive(Default)]
+struct Tally {
+    /// Cases valid by ours.
+    valid: usize,
+    explained: usize,
+    unexplained: usize,
+}
+
+/// Compares the verdicts case by case; prints each mismatch (with `--json`,
+/// only the unexplained ones).
+fn compare(args: &Args, validator: &Validator, cases: &[Value], verdicts: &[Value]) -> Tally {
+    let mut tally = Tally::default();
+    for (i, (input, theirs)) in cases.iter().zip(verdicts).enumerate() {
         let ours = validator.is_valid(input);
         let python_valid = theirs["valid"].as_bool().unwrap_or(false);
-        valid += usize::from(ours);
+        tally.valid += usize::from(ours);
         if ours == python_valid {
             continue;
         }
-        let reason = explained(&validator, input, ours);
+        let reason = explained(validator, input, ours);
         match reason {
-            Some(_) => explained_count += 1,
-            None => unexplained += 1,
+            Some(_) => tally.explained += 1,
+            None => tally.unexplained += 1,
         }
         if !args.json || reason.is_none() {
             eprintln!(
@@ -247,57 +300,34 @@ fn run(args: &Args) -> Result<ExitCode, String> {
             );
         }
     }
+    tally
+}
 
-    let mut summary = json!({
-        "schema": args.schema.display().to_string(),
-        "keywords": "standard (validations stripped)",
-        "cases": cases.len(),
-        "seed": args.seed,
-        "valid": valid,
-        "invalid": cases.len() - valid,
-        "explained_mismatches": explained_count,
-        "unexplained_mismatches": unexplained,
-    });
-    if let Some(timing) = timing {
-        let python: Value = serde_json::from_str(timing?.trim())
-            .map_err(|e| format!("python's timing is not JSON: {e}"))?;
-        let full_validator = Validator::new(&full).map_err(|e| format!("schema: {e}"))?;
-        summary["timing"] = json!({
-            "repeat": args.repeat,
-            "ours_ns_per_validation": ns_per_validation(&validator, &cases, args.repeat),
-            "ours_with_validations_ns_per_validation": ns_per_validation(&full_validator, &cases, args.repeat),
-            "python": python,
-            "profile": if cfg!(debug_assertions) { "debug" } else { "release" },
-        });
-    }
+/// The summary on stdout: one JSON object with `--json`, else sentences.
+fn report(args: &Args, summary: &Value, tally: &Tally, cases: usize) {
     if args.json {
         println!("{summary}");
-    } else {
-        println!(
-            "{} inputs ({valid} valid by ours), {explained_count} explained and {unexplained} unexplained mismatches",
-            cases.len()
-        );
-        if let Some(timing) = summary.get("timing") {
-            println!(
-                "ns per validation: ours {:.0} (with validations {:.0}), python {:.0} ({})",
-                timing["ours_ns_per_validation"]
-                    .as_f64()
-                    .unwrap_or(f64::NAN),
-                timing["ours_with_validations_ns_per_validation"]
-                    .as_f64()
-                    .unwrap_or(f64::NAN),
-                timing["python"]["ns_per_validation"]
-                    .as_f64()
-                    .unwrap_or(f64::NAN),
-                timing["profile"].as_str().unwrap_or_default(),
-            );
-        }
+        return;
     }
-    Ok(if unexplained == 0 {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
-    })
+    println!(
+        "{cases} inputs ({} valid by ours), {} explained and {} unexplained mismatches",
+        tally.valid, tally.explained, tally.unexplained
+    );
+    if let Some(timing) = summary.get("timing") {
+        println!(
+            "ns per validation: ours {:.0} (with validations {:.0}), python {:.0} ({})",
+            timing["ours_ns_per_validation"]
+                .as_f64()
+                .unwrap_or(f64::NAN),
+            timing["ours_with_validations_ns_per_validation"]
+                .as_f64()
+                .unwrap_or(f64::NAN),
+            timing["python"]["ns_per_validation"]
+                .as_f64()
+                .unwrap_or(f64::NAN),
+            timing["profile"].as_str().unwrap_or_default(),
+        );
+    }
 }
 
 fn verdict(valid: bool) -> &'static str {

@@ -14,6 +14,13 @@
 //!
 //! This crate never prints and never knows about the API client or tokens.
 //!
+//! It is the lowest crate of the workspace that the client, the emulator and
+//! the CLI all depend on, so the rules they must agree on live here:
+//! [`text`] (how messages cut text and join error causes), [`http`]
+//! (loopback hosts, the URL really requested, `Content-Range`), [`redact`]
+//! (how URLs are shown) and [`fixtures`] (test images whose header says a
+//! size).
+//!
 //! ```
 //! use runcomfy_validate::Validator;
 //! use serde_json::json;
@@ -31,8 +38,13 @@
 //! # Ok::<(), runcomfy_validate::SchemaError>(())
 //! ```
 
+pub mod fixtures;
+pub mod http;
 pub mod media;
+pub mod redact;
 mod rules;
+mod scheme;
+pub mod text;
 mod validator;
 
 pub use media::{MediaError, MediaFacts, MediaProbe, MediaSource};

@@ -12,6 +12,7 @@ use jsonschema::{Keyword, ValidationError, paths::Location};
 use serde_json::{Map, Value};
 
 use crate::media::{MediaFacts, Needs};
+use crate::scheme::{MAX_QUOTED_SCHEME, scheme_of};
 
 /// The name of the provider's keyword in a schema.
 pub(crate) const KEYWORD: &str = "validations";
@@ -214,18 +215,6 @@ impl MediaRules {
         messages
     }
 }
-
-/// The scheme of a reference, if it has one (`https` in `https://…`).
-pub(crate) fn scheme_of(reference: &str) -> Option<&str> {
-    let (scheme, _) = reference.split_once(':')?;
-    let mut chars = scheme.chars();
-    let valid = chars.next().is_some_and(|c| c.is_ascii_alphabetic())
-        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
-    valid.then_some(scheme)
-}
-
-/// The longest scheme a message quotes.
-pub(crate) const MAX_QUOTED_SCHEME: usize = 32;
 
 /// Why a value cannot be a media reference the service fetches, if it cannot.
 pub(crate) fn unfetchable_reason(reference: &str) -> Option<String> {

@@ -121,9 +121,6 @@ fn text(min: usize, max: usize) -> impl Strategy<Value = String> {
     proptest::collection::vec(text_char(), min..=max).prop_map(|chars| chars.into_iter().collect())
 }
 
-/// A 1x1 PNG header, for `data:` URIs that are images.
-const PNG_B64: &str = "iVBORw0KGgoAAAANSUhEUgAAAUAAAAFACAYAAAA=";
-
 /// URLs the service can fetch (valid under `format: uri` and the
 /// provider's `validations` keyword without I/O).
 fn valid_uri() -> impl Strategy<Value = String> {
@@ -158,7 +155,8 @@ fn valid_uri() -> impl Strategy<Value = String> {
                 }
                 url
             }),
-        1 => Just(format!("data:image/png;base64,{PNG_B64}")),
+        // An image over the Kling rules' 300 px minimum.
+        1 => Just(runcomfy_validate::fixtures::png_data_uri(320, 320)),
         1 => Just("data:,hello".to_owned()),
     ]
 }
@@ -396,52 +394,7 @@ pub(crate) fn cases(schema: &Value) -> BoxedStrategy<Case> {
         .collect();
     let valid = values.prop_map(|fields| fields.into_iter().flatten().collect::<Map<_, _>>());
     let mutations = proptest::collection::vec(mutation(&properties, closed), 0..=3);
-    let object_case = (valid, mutations).prop_map(|(mut object, mutations)| {
-        let mut touched: Vec<String> = Vec::new();
-        let mut invalid: Vec<String> = Vec::new();
-        let mut unknown = false;
-        for mutation in mutations {
-            let key = match &mutation {
-                Mutation::Set(k, _)
-                | Mutation::Tricky(k, _)
-                | Mutation::Odd(k, _)
-                | Mutation::Remove(k)
-                | Mutation::Extra(k, _) => k.clone(),
-            };
-            // One change per field, so each expected error stays expected.
-            if touched.contains(&key) {
-                continue;
-            }
-            touched.push(key.clone());
-            match mutation {
-                Mutation::Set(k, v) => {
-                    object.insert(k, v);
-                    invalid.push(pointer(&key));
-                }
-                Mutation::Remove(k) => {
-                    object.remove(&k);
-                    invalid.push(pointer(&key));
-                }
-                Mutation::Extra(k, v) => {
-                    object.insert(k, v);
-                    invalid.push(pointer(&key));
-                }
-                Mutation::Tricky(k, v) | Mutation::Odd(k, v) => {
-                    object.insert(k, v);
-                    unknown = true;
-                }
-            }
-        }
-        let intent = match (invalid.is_empty(), unknown) {
-            (false, _) => Intent::Invalid(invalid),
-            (true, true) => Intent::Unknown,
-            (true, false) => Intent::Valid,
-        };
-        Case {
-            input: Value::Object(object),
-            intent,
-        }
-    });
+    let object_case = (valid, mutations).prop_map(|(object, mutations)| apply(object, mutations));
     let not_an_object = prop_oneof![
         Just(Value::Null),
         Just(json!("https://example.com/a.png")),
@@ -454,6 +407,55 @@ pub(crate) fn cases(schema: &Value) -> BoxedStrategy<Case> {
         intent: Intent::Invalid(vec![String::new()]),
     });
     prop_oneof![20 => object_case, 1 => not_an_object].boxed()
+}
+
+/// A valid object with the mutations applied, each to a field not touched
+/// before, and what the result is meant to be.
+fn apply(mut object: Map<String, Value>, mutations: Vec<Mutation>) -> Case {
+    let mut touched: Vec<String> = Vec::new();
+    let mut invalid: Vec<String> = Vec::new();
+    let mut unknown = false;
+    for mutation in mutations {
+        let key = match &mutation {
+            Mutation::Set(k, _)
+            | Mutation::Tricky(k, _)
+            | Mutation::Odd(k, _)
+            | Mutation::Remove(k)
+            | Mutation::Extra(k, _) => k.clone(),
+        };
+        // One change per field, so each expected error stays expected.
+        if touched.contains(&key) {
+            continue;
+        }
+        touched.push(key.clone());
+        match mutation {
+            Mutation::Set(k, v) => {
+                object.insert(k, v);
+                invalid.push(pointer(&key));
+            }
+            Mutation::Remove(k) => {
+                object.remove(&k);
+                invalid.push(pointer(&key));
+            }
+            Mutation::Extra(k, v) => {
+                object.insert(k, v);
+                invalid.push(pointer(&key));
+            }
+            Mutation::Tricky(k, v) | Mutation::Odd(k, v) => {
+                object.insert(k, v);
+                unknown = true;
+            }
+        }
+    }
+    let intent = match (invalid.is_empty(), unknown) {
+        (false, _) => Intent::Invalid(invalid),
+        (true, true) => Intent::Unknown,
+        (true, false) => Intent::Valid,
+    };
+    Case {
+        input: Value::Object(object),
+        intent,
+    }
 }
 
 /// Any JSON value, nested a few levels, with the schema's field names as
