@@ -1,14 +1,10 @@
 //! The probe as a value: cheap to clone, and its future can move between
 //! threads.
 
-#[allow(dead_code, reason = "shared with other tests; this one uses part")]
-#[path = "support/needs.rs"]
-mod needs;
-
 use std::path::PathBuf;
 use std::time::Duration;
 
-use needs::BOTH;
+use crate::needs::BOTH;
 use runcomfy_validate::media::{MediaProbe, MediaSource};
 
 #[test]

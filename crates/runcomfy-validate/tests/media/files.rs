@@ -2,16 +2,11 @@
 //! past the header cap), the size from metadata, and errors that name the
 //! path.
 
-#[path = "support/images.rs"]
-mod images;
-#[path = "support/needs.rs"]
-mod needs;
-
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use images::{jpeg, png};
-use needs::{BOTH, DIMS, SIZE, all_known};
+use crate::images::{jpeg, png};
+use crate::needs::{BOTH, DIMS, SIZE, all_known};
 use runcomfy_validate::media::{MediaError, MediaFacts, MediaProbe, MediaSource, Needs};
 
 /// A unique path in the system temp dir, removed on drop.

@@ -1,14 +1,7 @@
 //! Credentials: never shown in messages, never sent with a request.
 
-#[allow(dead_code, reason = "shared with other tests; this one uses part")]
-#[path = "support/loopback.rs"]
-mod loopback;
-#[allow(dead_code, reason = "shared with other tests; this one uses part")]
-#[path = "support/needs.rs"]
-mod needs;
-
-use loopback::local_probe;
-use needs::BOTH;
+use crate::loopback::local_probe;
+use crate::needs::BOTH;
 use runcomfy_testkit::http_server::ScriptedServer;
 use runcomfy_validate::fixtures::png_header;
 use runcomfy_validate::media::MediaSource;

@@ -2,16 +2,10 @@
 //! status, a refused connection, a server that never answers, a body that
 //! is not an image. Servers on 127.0.0.1 only.
 
-#[path = "support/loopback.rs"]
-mod loopback;
-#[allow(dead_code, reason = "shared with other tests; this one uses part")]
-#[path = "support/needs.rs"]
-mod needs;
-
 use std::time::{Duration, Instant};
 
-use loopback::{http_source, local_probe};
-use needs::{BOTH, SIZE};
+use crate::loopback::{http_source, local_probe};
+use crate::needs::{BOTH, SIZE};
 use runcomfy_testkit::http_server::ScriptedServer;
 use runcomfy_validate::media::{MediaError, MediaSource, Needs};
 

@@ -3,19 +3,12 @@
 //! body counted only up to the size limit plus one byte. Servers on
 //! 127.0.0.1 only.
 
-#[path = "support/images.rs"]
-mod images;
-#[path = "support/loopback.rs"]
-mod loopback;
-#[path = "support/needs.rs"]
-mod needs;
-
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use images::{jpeg, png};
-use loopback::{http_source, local_probe};
-use needs::{BOTH, DIMS, SIZE, all_known};
+use crate::images::{jpeg, png};
+use crate::loopback::{http_source, local_probe};
+use crate::needs::{BOTH, DIMS, SIZE, all_known};
 use runcomfy_testkit::http_server::{RequestedRange, ScriptedServer};
 use runcomfy_validate::media::{MediaFacts, Needs};
 

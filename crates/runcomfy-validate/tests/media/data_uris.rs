@@ -1,16 +1,10 @@
 //! `data:` URIs: parsed and measured from their base64 length, only a
 //! prefix decoded for the dimensions, and never shown with their payload.
 
-#[path = "support/images.rs"]
-mod images;
-#[allow(dead_code, reason = "shared with other tests; this one uses part")]
-#[path = "support/needs.rs"]
-mod needs;
-
+use crate::images::{jpeg, png};
+use crate::needs::{BOTH, DIMS, all_known};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use images::{jpeg, png};
-use needs::{BOTH, DIMS, all_known};
 use runcomfy_validate::media::{DataUri, MediaError, MediaProbe, MediaSource};
 
 fn data_uri(mime: &str, bytes: &[u8]) -> String {
