@@ -200,7 +200,7 @@ fn http_client(
 fn check_scheme(url: &url::Url) -> Result<()> {
     match url.scheme() {
         "https" => Ok(()),
-        "http" if runcomfy_validate::media::is_loopback_host(url) => Ok(()),
+        "http" if runcomfy_validate::http::is_loopback_host(url) => Ok(()),
         "http" => Err(Error::Configuration(format!(
             "plain http is refused for {url}: use https (http is allowed for loopback hosts only)"
         ))),

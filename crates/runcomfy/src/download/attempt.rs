@@ -2,12 +2,13 @@
 //! there, its answer checked (status, where its bytes start, the size), its
 //! body appended to the temporary file until it ends or drops.
 
-use std::fmt::Write as _;
 use std::path::Path;
 use std::time::Duration;
 
 use reqwest::StatusCode;
 use reqwest::header::{self, HeaderMap, HeaderValue};
+use runcomfy_validate::http::ContentRange;
+use runcomfy_validate::text::error_chain;
 
 use crate::download::disk::{DiskWriter, io_error, truncate};
 use crate::download::options::DownloadOptions;
@@ -96,7 +97,7 @@ async fn send(
             request_id: target.request_id.map(str::to_owned),
             source: error.without_url(),
         }),
-        Ok(Err(error)) => Ok(Err(Step::Dropped(describe(&error.without_url())))),
+        Ok(Err(error)) => Ok(Err(Step::Dropped(error_chain(&error.without_url())))),
         Err(_) if first => Err(target.fail(format!("no answer within {idle:?}"))),
         Err(_) => Ok(Err(Step::Dropped(format!("no answer within {idle:?}")))),
     }
@@ -114,7 +115,7 @@ fn answer_without_body(
     let status = response.status();
     if status == StatusCode::RANGE_NOT_SATISFIABLE && progress.written > 0 {
         // The file may have ended exactly where the connection dropped.
-        let total = content_range(response.headers()).and_then(|range| range.total);
+        let total = ContentRange::from_headers(response.headers()).and_then(|range| range.total);
         if total == Some(progress.written)
             && progress.expected.is_none_or(|e| e == progress.written)
         {
@@ -150,7 +151,7 @@ async fn position(
         let Some(ContentRange {
             range: Some((start, _)),
             total,
-        }) = content_range(headers)
+        }) = ContentRange::from_headers(headers)
         else {
             return Err(
                 target.fail("the server answered 206 without a usable Content-Range".to_owned())
@@ -206,7 +207,7 @@ async fn receive(
         let chunk = match tokio::time::timeout(idle, response.chunk()).await {
             Ok(Ok(Some(chunk))) => chunk,
             Ok(Ok(None)) => break,
-            Ok(Err(error)) => return Ok(Step::Dropped(describe(&error.without_url()))),
+            Ok(Err(error)) => return Ok(Step::Dropped(error_chain(&error.without_url()))),
             Err(_) => return Ok(Step::Dropped(format!("no data for {idle:?}"))),
         };
         let written = progress.written.saturating_add(chunk.len() as u64);
@@ -234,41 +235,6 @@ async fn receive(
     })
 }
 
-/// `bytes first-last/total`, `bytes first-last/*` or `bytes */total`.
-#[derive(Debug, PartialEq, Eq)]
-struct ContentRange {
-    range: Option<(u64, u64)>,
-    total: Option<u64>,
-}
-
-fn content_range(headers: &HeaderMap) -> Option<ContentRange> {
-    parse_content_range(headers.get(header::CONTENT_RANGE)?.to_str().ok()?)
-}
-
-fn parse_content_range(value: &str) -> Option<ContentRange> {
-    let spec = value.trim().strip_prefix("bytes")?.trim_start();
-    let (range, total) = spec.split_once('/')?;
-    let total = match total.trim() {
-        "*" => None,
-        total => Some(total.parse().ok()?),
-    };
-    let range = match range.trim() {
-        "*" => None,
-        range => {
-            let (first, last) = range.split_once('-')?;
-            let (first, last): (u64, u64) = (first.trim().parse().ok()?, last.trim().parse().ok()?);
-            if first > last || total.is_some_and(|t| last >= t) {
-                return None;
-            }
-            Some((first, last))
-        }
-    };
-    if range.is_none() && total.is_none() {
-        return None;
-    }
-    Some(ContentRange { range, total })
-}
-
 /// A strong `ETag`, else `Last-Modified`.
 fn validator(headers: &HeaderMap) -> Option<HeaderValue> {
     headers
@@ -283,47 +249,9 @@ pub(crate) fn backoff(resume: u32) -> Duration {
     Duration::from_millis(100 << resume.saturating_sub(1).min(4))
 }
 
-/// An error and its sources, on one line.
-fn describe(error: &dyn std::error::Error) -> String {
-    let mut text = error.to_string();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        let _ = write!(text, ": {cause}");
-        source = cause.source();
-    }
-    text
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn content_ranges_parse() {
-        let range = |first, last, total| ContentRange {
-            range: Some((first, last)),
-            total,
-        };
-        assert_eq!(
-            parse_content_range("bytes 100-199/1000"),
-            Some(range(100, 199, Some(1000)))
-        );
-        assert_eq!(
-            parse_content_range("bytes 100-199/*"),
-            Some(range(100, 199, None))
-        );
-        assert_eq!(
-            parse_content_range("bytes */1000"),
-            Some(ContentRange {
-                range: None,
-                total: Some(1000)
-            })
-        );
-        assert_eq!(parse_content_range("bytes */*"), None);
-        assert_eq!(parse_content_range("bytes 200-100/1000"), None);
-        assert_eq!(parse_content_range("bytes 0-1000/1000"), None);
-        assert_eq!(parse_content_range("items 0-1/2"), None);
-    }
 
     #[test]
     fn backoff_grows_and_is_bounded() {

@@ -1,6 +1,8 @@
 //! [`Target`]: an output URL checked before any request (https, or http to
 //! loopback; no user info) and how errors and logs show it.
 
+use runcomfy_validate::http::{is_loopback_host, request_url};
+use runcomfy_validate::redact::{reference_without_query as shown_raw, url_without_query};
 use url::Url;
 
 use crate::error::{Error, Result};
@@ -19,7 +21,7 @@ pub(crate) struct Target<'a> {
 
 impl<'a> Target<'a> {
     pub(crate) fn new(given: &'a str, request_id: Option<&'a str>) -> Result<Self> {
-        let mut url = Url::parse(given).map_err(|error| {
+        let url = Url::parse(given).map_err(|error| {
             Error::Configuration(format!(
                 "output URL {} is not a valid URL: {error}",
                 shown_raw(given)
@@ -32,16 +34,14 @@ impl<'a> Target<'a> {
             };
             return Err(Error::Configuration(format!(
                 "output URL {} refused: {why}",
-                shown(&url)
+                url_without_query(&url)
             )));
         }
         // Never sent: user-info would become an Authorization header.
-        let _ = url.set_username("");
-        let _ = url.set_password(None);
-        url.set_fragment(None);
+        let url = request_url(&url);
         Ok(Self {
             given,
-            shown: shown(&url),
+            shown: url_without_query(&url),
             url,
             request_id,
         })
@@ -57,38 +57,16 @@ impl<'a> Target<'a> {
 }
 
 /// `https` anywhere, `http` only to loopback.
+/// Where a redirect went, as errors and logs show it.
+pub(crate) fn shown(url: &Url) -> String {
+    url_without_query(url)
+}
+
 pub(crate) fn allowed(url: &Url) -> bool {
     match url.scheme() {
         "https" => url.host().is_some(),
-        "http" => runcomfy_validate::media::is_loopback_host(url),
+        "http" => is_loopback_host(url),
         _ => false,
-    }
-}
-
-/// A URL without user-info, query or fragment: safe for errors and logs.
-pub(crate) fn shown(url: &Url) -> String {
-    let mut url = url.clone();
-    let _ = url.set_username("");
-    let _ = url.set_password(None);
-    url.set_query(None);
-    url.set_fragment(None);
-    url.to_string()
-}
-
-/// The same for text that is not a URL: cut at `?` or `#`, user-info dropped.
-fn shown_raw(raw: &str) -> String {
-    let end = raw.find(['?', '#']).unwrap_or(raw.len());
-    let raw = &raw[..end];
-    let (scheme, rest) = raw.split_once("://").unwrap_or(("", raw));
-    let authority_end = rest.find('/').unwrap_or(rest.len());
-    let rest = match rest[..authority_end].rfind('@') {
-        Some(at) => &rest[at + 1..],
-        None => rest,
-    };
-    if scheme.is_empty() {
-        rest.to_owned()
-    } else {
-        format!("{scheme}://{rest}")
     }
 }
 
@@ -116,7 +94,7 @@ mod tests {
     #[test]
     fn urls_are_shown_without_secrets() {
         let url = Url::parse("https://u:p@cdn.example/a/b.mp4?X-Sig=secret#frag").expect("url");
-        assert_eq!(shown(&url), "https://cdn.example/a/b.mp4");
+        assert_eq!(url_without_query(&url), "https://cdn.example/a/b.mp4");
         assert_eq!(
             shown_raw("https://u:p@cdn example/a?sig=secret"),
             "https://cdn example/a"

@@ -5,27 +5,18 @@ use std::time::Duration;
 
 use reqwest::StatusCode;
 use runcomfy_validate::FieldError;
+use runcomfy_validate::text::{ellipsize, error_chain};
 use serde_json::Value;
 
 use crate::error::Error;
 use crate::words::{self, service_message};
 
-fn short_reason(error: &reqwest::Error) -> String {
-    let mut reason = error.to_string();
-    let mut source = std::error::Error::source(error);
-    while let Some(inner) = source {
-        reason = format!("{reason}: {inner}");
-        source = inner.source();
-    }
-    // The URL in a reqwest error carries no token (credentials are headers).
-    reason
-}
-
 /// A submit error whose outcome is unknown, said as such: the job may exist.
 pub(crate) fn outcome_unknown(error: Error, model_id: &str) -> Error {
     let reason = match error {
         Error::OutcomeUnknown { .. } => return error,
-        Error::Transport { source, .. } => short_reason(&source),
+        // The URL in a reqwest error carries no token (credentials are headers).
+        Error::Transport { source, .. } => error_chain(&source),
         Error::ServiceUnavailable {
             status: status @ (502 | 504),
             ..
@@ -207,11 +198,7 @@ fn loc_pointer(loc: &[Value]) -> String {
 
 /// The start of a body, for messages.
 pub(crate) fn excerpt(body: &[u8]) -> String {
-    let text = String::from_utf8_lossy(body);
-    let mut cut: String = text.chars().take(200).collect();
-    if cut.len() < text.len() {
-        cut.push('…');
-    }
+    let cut = ellipsize(&String::from_utf8_lossy(body), 200);
     if cut.trim().is_empty() {
         "(empty body)".into()
     } else {
