@@ -52,15 +52,15 @@ pub const INPUT_SCHEMA: &str = {input};
 pub const OUTPUT_SCHEMA: &str = {output};
 
 /// This model in the catalog of the models this build knows.
-pub static SPEC: crate::ModelSpec = crate::ModelSpec {{
+pub static SPEC: crate::spec::ModelSpec = crate::spec::ModelSpec {{
     id: MODEL_ID,
     input_schema: INPUT_SCHEMA,
     output_schema: OUTPUT_SCHEMA,
 }};
 
-impl crate::ModelInput for Input {{
+impl crate::spec::ModelInput for Input {{
     type Output = Output;
-    const SPEC: &'static crate::ModelSpec = &SPEC;
+    const SPEC: &'static crate::spec::ModelSpec = &SPEC;
 }}
 
 "#,
@@ -82,7 +82,7 @@ pub fn models_index(models: &[Model]) -> Result<String, CodegenError> {
     for model in models {
         text.push_str(&format!("pub mod {};\n", model.module()));
     }
-    text.push_str("\n/// Every model this build knows, sorted by id.\npub static MODELS: &[&crate::ModelSpec] = &[\n");
+    text.push_str("\n/// Every model this build knows, sorted by id.\npub static MODELS: &[&crate::spec::ModelSpec] = &[\n");
     for model in models {
         text.push_str(&format!("    &{}::SPEC,\n", model.module()));
     }
@@ -130,8 +130,8 @@ pub fn api_client(document: &Value, models: &[Model]) -> Result<String, CodegenE
         .with_tag(progenitor::TagStyle::Merged)
         // Every request carries the credentials of the client it was made
         // with (`runcomfy-api`'s hand-written `Credentials` and `authorize`).
-        .with_inner_type(tokens("crate::Credentials")?)
-        .with_pre_hook(tokens("crate::authorize")?);
+        .with_inner_type(tokens("crate::credentials::Credentials")?)
+        .with_pre_hook(tokens("crate::credentials::authorize")?);
     for name in ["QueueStatus", "ResultStatus", "CancelOutcome"] {
         settings.with_replacement(
             name,

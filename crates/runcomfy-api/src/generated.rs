@@ -130,7 +130,7 @@ pub mod types {
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
-    pub(crate) inner: crate::Credentials,
+    pub(crate) inner: crate::credentials::Credentials,
 }
 impl Client {
     /// Create a new client.
@@ -138,7 +138,7 @@ impl Client {
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
-    pub fn new(baseurl: &str, inner: crate::Credentials) -> Self {
+    pub fn new(baseurl: &str, inner: crate::credentials::Credentials) -> Self {
         #[cfg(not(target_arch = "wasm32"))]
         let client = {
             let dur = ::std::time::Duration::from_secs(15u64);
@@ -159,7 +159,7 @@ impl Client {
     pub fn new_with_client(
         baseurl: &str,
         client: reqwest::Client,
-        inner: crate::Credentials,
+        inner: crate::credentials::Credentials,
     ) -> Self {
         Self {
             baseurl: baseurl.to_string(),
@@ -168,7 +168,7 @@ impl Client {
         }
     }
 }
-impl ClientInfo<crate::Credentials> for Client {
+impl ClientInfo<crate::credentials::Credentials> for Client {
     fn api_version() -> &'static str {
         "1"
     }
@@ -178,11 +178,11 @@ impl ClientInfo<crate::Credentials> for Client {
     fn client(&self) -> &reqwest::Client {
         &self.client
     }
-    fn inner(&self) -> &crate::Credentials {
+    fn inner(&self) -> &crate::credentials::Credentials {
         &self.inner
     }
 }
-impl ClientHooks<crate::Credentials> for &Client {}
+impl ClientHooks<crate::credentials::Credentials> for &Client {}
 #[allow(clippy::all)]
 impl Client {
     /// Current state of a request
@@ -218,7 +218,7 @@ impl Client {
         let info = OperationInfo {
             operation_id: "get_status",
         };
-        (crate::authorize)(&self.inner, &mut request);
+        (crate::credentials::authorize)(&self.inner, &mut request);
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
         self.post(&result, &info).await?;
@@ -261,7 +261,7 @@ impl Client {
         let info = OperationInfo {
             operation_id: "get_result",
         };
-        (crate::authorize)(&self.inner, &mut request);
+        (crate::credentials::authorize)(&self.inner, &mut request);
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
         self.post(&result, &info).await?;
@@ -304,7 +304,7 @@ impl Client {
         let info = OperationInfo {
             operation_id: "cancel_request",
         };
-        (crate::authorize)(&self.inner, &mut request);
+        (crate::credentials::authorize)(&self.inner, &mut request);
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
         self.post(&result, &info).await?;
@@ -353,7 +353,7 @@ impl Client {
         let info = OperationInfo {
             operation_id: "list_models",
         };
-        (crate::authorize)(&self.inner, &mut request);
+        (crate::credentials::authorize)(&self.inner, &mut request);
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
         self.post(&result, &info).await?;
@@ -389,7 +389,7 @@ impl Client {
         let info = OperationInfo {
             operation_id: "get_model_kling_1_6_pro_image_to_video",
         };
-        (crate::authorize)(&self.inner, &mut request);
+        (crate::credentials::authorize)(&self.inner, &mut request);
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
         self.post(&result, &info).await?;
@@ -427,7 +427,7 @@ impl Client {
         let info = OperationInfo {
             operation_id: "submit_kling_1_6_pro_image_to_video",
         };
-        (crate::authorize)(&self.inner, &mut request);
+        (crate::credentials::authorize)(&self.inner, &mut request);
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
         self.post(&result, &info).await?;

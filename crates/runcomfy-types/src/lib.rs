@@ -21,6 +21,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod spec;
 mod status;
 
 #[allow(
@@ -33,29 +34,8 @@ mod status;
 )]
 pub mod models;
 
+pub use spec::{ModelInput, ModelSpec};
 pub use status::{CancelOutcome, QueueStatus, ResultStatus};
-
-use serde::Serialize;
-use serde::de::DeserializeOwned;
-
-/// A model this build knows: its id and its schemas.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ModelSpec {
-    /// The model id, as in the submit path: `kling/kling-1-6/pro/image-to-video`.
-    pub id: &'static str,
-    /// The input JSON Schema (draft-07, with the provider's `validations` keyword).
-    pub input_schema: &'static str,
-    /// The JSON Schema of a succeeded result's `output` object.
-    pub output_schema: &'static str,
-}
-
-/// The typed input of a model: what to submit, and what comes back.
-pub trait ModelInput: Serialize + DeserializeOwned + Clone + Send + Sync + 'static {
-    /// The typed `output` of a succeeded result.
-    type Output: Serialize + DeserializeOwned + Clone + Send + Sync + 'static;
-    /// The model this input is for.
-    const SPEC: &'static ModelSpec;
-}
 
 /// Every model this build knows, sorted by id.
 pub fn models() -> &'static [&'static ModelSpec] {

@@ -151,15 +151,15 @@ pub const OUTPUT_SCHEMA: &str = r#"{
 "#;
 
 /// This model in the catalog of the models this build knows.
-pub static SPEC: crate::ModelSpec = crate::ModelSpec {
+pub static SPEC: crate::spec::ModelSpec = crate::spec::ModelSpec {
     id: MODEL_ID,
     input_schema: INPUT_SCHEMA,
     output_schema: OUTPUT_SCHEMA,
 };
 
-impl crate::ModelInput for Input {
+impl crate::spec::ModelInput for Input {
     type Output = Output;
-    const SPEC: &'static crate::ModelSpec = &SPEC;
+    const SPEC: &'static crate::spec::ModelSpec = &SPEC;
 }
 
 ///Length of the video in seconds.

@@ -4,4 +4,4 @@
 pub mod kling_1_6_pro_image_to_video;
 
 /// Every model this build knows, sorted by id.
-pub static MODELS: &[&crate::ModelSpec] = &[&kling_1_6_pro_image_to_video::SPEC];
+pub static MODELS: &[&crate::spec::ModelSpec] = &[&kling_1_6_pro_image_to_video::SPEC];

@@ -6,8 +6,8 @@ use std::time::Duration;
 use rand::Rng;
 use runcomfy_types::QueueStatus;
 
-use crate::poll::estimate::{hazard, z_score};
-use crate::poll::{Observation, PollPolicy, RunEstimate};
+use crate::poll::estimate::{RunEstimate, hazard, z_score};
+use crate::poll::policy::{Observation, PollPolicy};
 
 /// * **In progress, run time known** (an [`Observation::estimate`]): the
 ///   delay is `1 / (c * sqrt(h(t)))`, where `h` is the hazard of the

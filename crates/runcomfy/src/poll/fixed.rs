@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use crate::poll::{Observation, PollPolicy};
+use crate::poll::policy::{Observation, PollPolicy};
 
 /// A fixed interval between status requests (what most clients do).
 #[derive(Debug, Clone, Copy)]

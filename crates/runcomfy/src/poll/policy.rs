@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use runcomfy_types::QueueStatus;
 
-use crate::poll::RunEstimate;
+use crate::poll::estimate::RunEstimate;
 
 /// What a poll policy knows when it picks the next delay.
 #[derive(Debug, Clone)]

@@ -5,7 +5,7 @@ use std::collections::{HashMap, VecDeque};
 use std::sync::{Mutex, OnceLock, PoisonError};
 use std::time::Duration;
 
-use crate::poll::RunEstimate;
+use crate::poll::estimate::RunEstimate;
 
 /// Run times of finished jobs and queue waits per model, shared by every
 /// handle in the process. Thread-safe; keeps the last [`ModelStats::KEEP`]

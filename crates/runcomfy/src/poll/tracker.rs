@@ -4,7 +4,8 @@ use std::time::Duration;
 
 use runcomfy_types::QueueStatus;
 
-use crate::poll::{ModelStats, Observation};
+use crate::poll::policy::Observation;
+use crate::poll::stats::ModelStats;
 
 /// What one wait has seen, turned into the [`Observation`] its poll policy
 /// gets; it also teaches [`ModelStats`] the job's queue wait and run time.
