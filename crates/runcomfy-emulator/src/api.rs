@@ -481,9 +481,10 @@ impl Api {
         };
         let id = uuid::Uuid::new_v4().simple().to_string();
         let tag = InputTag {
-            sha256: media::hex(
-                ring::digest::digest(&ring::digest::SHA256, input.to_string().as_bytes()).as_ref(),
-            ),
+            sha256: hex::encode(ring::digest::digest(
+                &ring::digest::SHA256,
+                input.to_string().as_bytes(),
+            )),
             prompt: input
                 .get("prompt")
                 .and_then(Value::as_str)

@@ -774,14 +774,6 @@ fn a_background_emulator_serves_synchronous_callers_and_stops_on_drop() {
     );
 }
 
-fn sha256_hex(bytes: &[u8]) -> String {
-    ring::digest::digest(&ring::digest::SHA256, bytes)
-        .as_ref()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
 #[tokio::test]
 async fn the_admin_listing_shows_every_job_with_its_input_and_served_video() {
     // Contract checking is on: the listing lives outside the Model API and
@@ -837,7 +829,10 @@ async fn the_admin_listing_shows_every_job_with_its_input_and_served_video() {
     assert_eq!(succeeded["model_id"], KLING);
     assert_eq!(
         succeeded["input_sha256"],
-        sha256_hex(input().to_string().as_bytes())
+        hex::encode(ring::digest::digest(
+            &ring::digest::SHA256,
+            input().to_string().as_bytes()
+        ))
     );
     let bytes = http()
         .get(succeeded["output"]["url"].as_str().expect("url"))
@@ -850,7 +845,7 @@ async fn the_admin_listing_shows_every_job_with_its_input_and_served_video() {
     assert_eq!(succeeded["output"]["size"], bytes.len());
     assert_eq!(
         succeeded["output"]["sha256"],
-        sha256_hex(&bytes),
+        hex::encode(ring::digest::digest(&ring::digest::SHA256, &bytes)),
         "the digest of what a download gets"
     );
     let failed_job = by_prompt("emulator:fail 2");
