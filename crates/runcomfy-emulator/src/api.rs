@@ -321,7 +321,7 @@ pub(crate) struct Api {
     /// Decoded start images, the still pictures of the output videos.
     pub(crate) start_images: crate::start::StartImages,
     /// Counts of what happened.
-    pub(crate) stats: crate::Stats,
+    pub(crate) stats: crate::stats::Stats,
 }
 
 impl Api {

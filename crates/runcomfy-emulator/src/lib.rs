@@ -30,6 +30,7 @@ mod jobs;
 mod media;
 mod server;
 mod start;
+mod stats;
 pub mod video;
 
 pub use args::EmulatorArgs;
@@ -37,4 +38,5 @@ pub use config::EmulatorConfig;
 pub use contract::OPENAPI;
 pub use faults::{Fault, FaultRates, Target};
 pub use jobs::sample_run_times;
-pub use server::{BackgroundEmulator, Emulator, StartError, Stats};
+pub use server::{BackgroundEmulator, Emulator, StartError};
+pub use stats::Stats;

@@ -4,7 +4,6 @@
 use std::io;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use axum::body::Body;
@@ -28,40 +27,7 @@ use crate::contract::Contract;
 use crate::faults::{Fault, FaultInjector, Target};
 use crate::jobs::Queue;
 use crate::media::Files;
-
-/// Counts of what the emulator did, for tests that must know (such as
-/// "each input was submitted exactly once").
-#[derive(Debug, Clone, Default)]
-pub struct Stats {
-    submits: Arc<AtomicU64>,
-    downloads: Arc<AtomicU64>,
-    requests: Arc<AtomicU64>,
-}
-
-impl Stats {
-    pub(crate) fn submitted(&self) {
-        self.submits.fetch_add(1, Ordering::Relaxed);
-    }
-
-    pub(crate) fn downloaded(&self) {
-        self.downloads.fetch_add(1, Ordering::Relaxed);
-    }
-
-    /// Jobs accepted.
-    pub fn submits(&self) -> u64 {
-        self.submits.load(Ordering::Relaxed)
-    }
-
-    /// Output file answers (GET or HEAD).
-    pub fn downloads(&self) -> u64 {
-        self.downloads.load(Ordering::Relaxed)
-    }
-
-    /// Requests received.
-    pub fn requests(&self) -> u64 {
-        self.requests.load(Ordering::Relaxed)
-    }
-}
+use crate::stats::Stats;
 
 /// A running emulator. Dropping it stops it.
 #[derive(Debug)]
@@ -329,7 +295,7 @@ impl std::fmt::Display for Reset {
 impl std::error::Error for Reset {}
 
 async fn answer(shared: &Shared, request: Request<Incoming>) -> Result<Response<Body>, Reset> {
-    shared.stats.requests.fetch_add(1, Ordering::Relaxed);
+    shared.stats.received();
     let method = request.method().clone();
     let path = request.uri().path().to_owned();
     let target = api::fault_target(&method, &path);
