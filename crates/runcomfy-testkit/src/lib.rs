@@ -3,3 +3,6 @@
 //! name this crate.
 
 pub mod bench;
+pub mod http;
+pub mod images;
+pub mod loopback;
