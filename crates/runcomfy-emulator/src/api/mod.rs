@@ -4,8 +4,9 @@
 //!
 //! Imports go one way: `routes` names the handlers (`catalog`, `submit`,
 //! `requests`, `files`, `admin`); handlers use the extractors (`auth`,
-//! `path_param`), `validation` and `states`; everything uses `reply` and
-//! `state`, which import nothing of this module.
+//! `path_param`), `validation` and `states`, and `submit` asks `catalog`
+//! for the model; everything uses `reply` and `state`, which import nothing
+//! of this module.
 
 mod admin;
 mod auth;

@@ -76,7 +76,7 @@ pub enum VideoError {
     /// The [`VideoSpec`] is outside the supported limits.
     #[error("unsupported video spec: {0}")]
     BadSpec(String),
-    /// The [`Frame`](crate::video::Frame) does not have the spec's width and height.
+    /// The frame does not have the spec's width and height.
     #[error(
         "frame is {frame_width}x{frame_height} but the spec asks for {spec_width}x{spec_height}"
     )]
