@@ -1,6 +1,6 @@
-//! A plain HTTP client for tests, and one JSON call with it: rustls (ring),
-//! no proxy (a loopback server is reached directly whatever the
-//! environment's proxy settings say).
+//! A plain HTTP client for tests, and the two calls tests make with it (a
+//! JSON call, a download): rustls (ring), no proxy (a loopback server is
+//! reached directly whatever the environment's proxy settings say).
 
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
@@ -41,4 +41,18 @@ pub async fn call(
         headers,
         serde_json::from_str(&text).unwrap_or(Value::String(text)),
     )
+}
+
+/// The whole body of a `GET` of `url`, whatever its status. Panics when no
+/// answer or no whole body comes.
+pub async fn get_bytes(url: &str) -> Vec<u8> {
+    client()
+        .get(url)
+        .send()
+        .await
+        .expect("get")
+        .bytes()
+        .await
+        .expect("bytes")
+        .to_vec()
 }

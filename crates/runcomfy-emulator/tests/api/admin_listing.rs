@@ -7,7 +7,7 @@ use runcomfy_emulator::fixtures::png_data_uri as data_uri;
 use runcomfy_emulator::{EmulatorConfig, Fault, Target};
 use serde_json::json;
 
-use crate::common::{KLING, TOKEN, call, download, http, input, start, submitted_id, wait_for};
+use crate::common::{KLING, TOKEN, call, get_bytes, http, input, start, submitted_id, wait_for};
 
 #[tokio::test]
 async fn the_admin_listing_shows_every_job_with_its_input_and_served_video() {
@@ -60,7 +60,7 @@ async fn the_admin_listing_shows_every_job_with_its_input_and_served_video() {
         succeeded["input_sha256"],
         hex::encode(digest(&SHA256, input().to_string().as_bytes()))
     );
-    let bytes = download(succeeded["output"]["url"].as_str().expect("url")).await;
+    let bytes = get_bytes(succeeded["output"]["url"].as_str().expect("url")).await;
     assert_eq!(succeeded["output"]["size"], bytes.len());
     assert_eq!(
         succeeded["output"]["sha256"],

@@ -8,7 +8,7 @@ use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 use runcomfy_emulator::fixtures::png_data_uri;
 use runcomfy_emulator::{Emulator, EmulatorConfig};
-pub(crate) use runcomfy_testkit::http::{call, client as http};
+pub(crate) use runcomfy_testkit::http::{call, client as http, get_bytes};
 use serde_json::{Value, json};
 
 pub(crate) const KLING: &str = "kling/kling-1-6/pro/image-to-video";
@@ -74,18 +74,6 @@ pub(crate) async fn wait_for(emulator: &Emulator, id: &str, wanted: &str) -> Val
     }
 }
 
-/// The whole body of a `GET` of `url`.
-pub(crate) async fn download(url: &str) -> bytes::Bytes {
-    http()
-        .get(url)
-        .send()
-        .await
-        .expect("get")
-        .bytes()
-        .await
-        .expect("bytes")
-}
-
 /// The video of a job of `body`, once it completed.
 pub(crate) async fn video_of(emulator: &Emulator, body: &Value) -> Vec<u8> {
     let (status, submitted) = submit(emulator, body).await;
@@ -93,9 +81,7 @@ pub(crate) async fn video_of(emulator: &Emulator, body: &Value) -> Vec<u8> {
     let id = submitted["request_id"].as_str().expect("id");
     wait_for(emulator, id, "completed").await;
     let result = result_of(emulator, id).await;
-    download(result["output"]["video"].as_str().expect("url"))
-        .await
-        .to_vec()
+    get_bytes(result["output"]["video"].as_str().expect("url")).await
 }
 
 /// An answer's status and `error_code`, which tests of errors compare.

@@ -9,7 +9,7 @@ use runcomfy_emulator::{EmulatorConfig, Fault, Target};
 use serde_json::json;
 
 use crate::common::{
-    KLING, TOKEN, call, download, get, http, input, result_of, start, submitted_id, wait_for,
+    KLING, TOKEN, call, get, get_bytes, http, input, result_of, start, submitted_id, wait_for,
 };
 
 #[tokio::test]
@@ -105,6 +105,6 @@ async fn a_truncated_download_stops_short_and_a_planned_job_failure_fails() {
         .parse()
         .expect("number");
     assert!(response.bytes().await.is_err(), "the body ends early");
-    let whole = download(&video).await;
+    let whole = get_bytes(&video).await;
     assert_eq!(whole.len(), announced);
 }
