@@ -3,7 +3,8 @@
 
 use std::time::Duration;
 
-use crate::{EmulatorConfig, FaultRates};
+use crate::config::EmulatorConfig;
+use crate::faults::FaultRates;
 
 /// Flags that configure an emulator.
 #[derive(Debug, Clone, clap::Args)]

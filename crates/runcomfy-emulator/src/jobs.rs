@@ -72,6 +72,18 @@ pub(crate) struct Job {
     finalized: Option<Instant>,
 }
 
+impl Job {
+    /// Ends the job as it was decided at submit: failed or succeeded.
+    fn finish(&mut self, finished_at: SystemTime, now: Instant) {
+        self.state = if self.fails {
+            JobState::Failed { finished_at }
+        } else {
+            JobState::Succeeded { finished_at }
+        };
+        self.finalized = Some(now);
+    }
+}
+
 /// What the admin listing (`GET /_emulator/jobs`) shows of a job's input.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct InputTag {
@@ -168,44 +180,26 @@ impl Queue {
             }
         }
         let run_for = realistic_run_time(&mut inner.rng, video_secs).mul_f64(self.time_scale);
+        let created_at = SystemTime::now();
+        let mut job = Job {
+            owner,
+            model_id: model_id.to_owned(),
+            video_secs,
+            created_at,
+            run_for,
+            fails,
+            state: JobState::Queued,
+            input,
+            finalized: None,
+        };
         if self.time_scale == 0.0 {
             // Zero job time: done at once, so a client's first status sees it
             // (deterministic call counts for overhead benchmarks).
-            let finished_at = SystemTime::now();
-            inner.jobs.insert(
-                id,
-                Job {
-                    owner,
-                    model_id: model_id.to_owned(),
-                    video_secs,
-                    created_at: finished_at,
-                    run_for,
-                    fails,
-                    state: if fails {
-                        JobState::Failed { finished_at }
-                    } else {
-                        JobState::Succeeded { finished_at }
-                    },
-                    input,
-                    finalized: Some(Instant::now()),
-                },
-            );
+            job.finish(created_at, Instant::now());
+            inner.jobs.insert(id, job);
             return Ok(());
         }
-        inner.jobs.insert(
-            id.clone(),
-            Job {
-                owner,
-                model_id: model_id.to_owned(),
-                video_secs,
-                created_at: SystemTime::now(),
-                run_for,
-                fails,
-                state: JobState::Queued,
-                input,
-                finalized: None,
-            },
-        );
+        inner.jobs.insert(id.clone(), job);
         inner.queue.push_back(id);
         drop(inner);
         self.wake.notify_one();
@@ -302,13 +296,7 @@ impl Queue {
             if let JobState::Running { worker, ends } = job.state
                 && ends <= now
             {
-                let finished_at = SystemTime::now();
-                job.state = if job.fails {
-                    JobState::Failed { finished_at }
-                } else {
-                    JobState::Succeeded { finished_at }
-                };
-                job.finalized = Some(now);
+                job.finish(SystemTime::now(), now);
                 free_workers.push(worker);
             }
         }
@@ -424,19 +412,17 @@ mod tests {
         runner.abort();
     }
 
+    /// Submits a 5 s job of owner 1 that succeeds.
+    fn submit_plain(queue: &Queue, id: &str) -> Result<(), Full> {
+        queue.submit(id.into(), 1, "m", 5, false, InputTag::default())
+    }
+
     #[test]
     fn only_queued_jobs_cancel_and_the_cap_holds() {
         let queue = Queue::new(1, 1.0, 1, Duration::from_secs(60), 2);
-        queue
-            .submit("a".into(), 1, "m", 5, false, InputTag::default())
-            .expect("room");
-        queue
-            .submit("b".into(), 1, "m", 5, false, InputTag::default())
-            .expect("room");
-        assert_eq!(
-            queue.submit("c".into(), 1, "m", 5, false, InputTag::default()),
-            Err(Full { max_jobs: 2 })
-        );
+        submit_plain(&queue, "a").expect("room");
+        submit_plain(&queue, "b").expect("room");
+        assert_eq!(submit_plain(&queue, "c"), Err(Full { max_jobs: 2 }));
         queue.step();
         assert_eq!(
             queue.cancel("a").map(|(c, _)| c),
@@ -458,9 +444,7 @@ mod tests {
     #[test]
     fn finished_jobs_expire_after_the_ttl() {
         let queue = Queue::new(1, 1.0, 1, Duration::from_millis(20), 10);
-        queue
-            .submit("a".into(), 1, "m", 5, false, InputTag::default())
-            .expect("room");
+        submit_plain(&queue, "a").expect("room");
         queue.cancel("a");
         assert!(queue.get("a").is_some());
         std::thread::sleep(Duration::from_millis(30));

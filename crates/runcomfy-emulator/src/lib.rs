@@ -22,19 +22,25 @@
 
 mod api;
 mod args;
+mod background;
 mod config;
 mod contract;
+mod emulator;
 pub mod faults;
 pub mod fixtures;
+mod injected;
 mod jobs;
 mod media;
 mod server;
 mod start;
+mod stats;
 pub mod video;
 
 pub use args::EmulatorArgs;
+pub use background::BackgroundEmulator;
 pub use config::EmulatorConfig;
 pub use contract::OPENAPI;
+pub use emulator::{Emulator, StartError};
 pub use faults::{Fault, FaultRates, Target};
 pub use jobs::sample_run_times;
-pub use server::{BackgroundEmulator, Emulator, StartError, Stats};
+pub use stats::Stats;

@@ -122,7 +122,7 @@ impl OutputFile {
             context.update(&ZEROS[..n as usize]);
             zeros -= n;
         }
-        (self.len(), hex(context.finish().as_ref()))
+        (self.len(), hex::encode(context.finish()))
     }
 
     /// Bytes `start..=end`, in chunks, without holding the file.
@@ -148,15 +148,6 @@ impl OutputFile {
             }
         })
     }
-}
-
-/// Lowercase hexadecimal.
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write as _;
-    bytes.iter().fold(String::new(), |mut text, byte| {
-        let _ = write!(text, "{byte:02x}");
-        text
-    })
 }
 
 /// A file answer: the whole file, a range of it, or just its headers.
@@ -283,7 +274,10 @@ mod tests {
         assert_eq!(size, 15);
         assert_eq!(
             sha256,
-            hex(ring::digest::digest(&ring::digest::SHA256, b"0123456789\0\0\0\0\0").as_ref()),
+            hex::encode(ring::digest::digest(
+                &ring::digest::SHA256,
+                b"0123456789\0\0\0\0\0"
+            )),
             "the digest covers the padding"
         );
         let head = FileReply::new(padded, None, true);

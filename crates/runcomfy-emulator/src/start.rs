@@ -154,18 +154,7 @@ mod tests {
 
     /// A PNG whose left half is pure red and right half pure blue.
     fn red_blue_png(width: u32, height: u32) -> Vec<u8> {
-        let image = image::RgbImage::from_fn(width, height, |x, _| {
-            if x < width / 2 {
-                image::Rgb([255, 0, 0])
-            } else {
-                image::Rgb([0, 0, 255])
-            }
-        });
-        let mut bytes = Vec::new();
-        image
-            .write_to(&mut Cursor::new(&mut bytes), image::ImageFormat::Png)
-            .expect("encodes");
-        bytes
+        runcomfy_testkit::images::halves_png(width, height, [255, 0, 0], [0, 0, 255])
     }
 
     #[test]

@@ -98,6 +98,20 @@ fn assert_decodes_cleanly(file: &Path) {
     );
 }
 
+/// Runs `ffmpeg -v error -i <file>` with `args` (what to decode, in what
+/// form); it must exit 0 and print nothing. Returns what it wrote to stdout.
+fn ffmpeg_output(file: &Path, args: &[&str]) -> Vec<u8> {
+    let mut all = vec!["-v", "error", "-i", "{file}"];
+    all.extend_from_slice(args);
+    let output = run("ffmpeg", &all, file);
+    assert!(
+        output.status.success() && output.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    output.stdout
+}
+
 fn as_f64(value: &serde_json::Value) -> f64 {
     value
         .as_str()
@@ -192,26 +206,7 @@ fn largest_spec_renders_and_decodes() {
     // Decoding 36 000 frames would be slow; the first carries all the data and
     // the next 19 are skip pictures (frame_num wraps after 16) with an
     // mb_skip_run of 65 536.
-    let output = run(
-        "ffmpeg",
-        &[
-            "-v",
-            "error",
-            "-i",
-            "{file}",
-            "-frames:v",
-            "20",
-            "-f",
-            "null",
-            "-",
-        ],
-        file.path(),
-    );
-    assert!(
-        output.status.success() && output.stderr.is_empty(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    ffmpeg_output(file.path(), &["-frames:v", "20", "-f", "null", "-"]);
 }
 
 #[test]
@@ -250,32 +245,22 @@ fn moov_comes_before_mdat() {
 #[test]
 fn bad_specs_are_errors_not_panics() {
     let good = VideoSpec::new(5);
+    let with = |change: fn(&mut VideoSpec)| {
+        let mut spec = good;
+        change(&mut spec);
+        spec
+    };
     let bad = [
-        VideoSpec { width: 321, ..good },
-        VideoSpec {
-            height: 181,
-            ..good
-        },
-        VideoSpec {
-            duration_secs: 0,
-            ..good
-        },
-        VideoSpec {
-            duration_secs: 601,
-            ..good
-        },
-        VideoSpec { fps: 0, ..good },
-        VideoSpec { fps: 61, ..good },
-        VideoSpec {
-            width: 4098,
-            ..good
-        },
-        VideoSpec {
-            height: 8192,
-            ..good
-        },
-        VideoSpec { width: 14, ..good },
-        VideoSpec { width: 0, ..good },
+        with(|s| s.width = 321),
+        with(|s| s.height = 181),
+        with(|s| s.duration_secs = 0),
+        with(|s| s.duration_secs = 601),
+        with(|s| s.fps = 0),
+        with(|s| s.fps = 61),
+        with(|s| s.width = 4098),
+        with(|s| s.height = 8192),
+        with(|s| s.width = 14),
+        with(|s| s.width = 0),
         VideoSpec {
             width: u32::MAX - 1,
             height: u32::MAX - 1,
@@ -328,35 +313,13 @@ fn from_rgb_rejects_bad_input() {
 
 /// Decodes frame 0 to RGB and returns the pixel at (x, y).
 fn decoded_pixel(file: &Path, width: u32, height: u32, x: u32, y: u32) -> [u8; 3] {
-    let output = run(
-        "ffmpeg",
-        &[
-            "-v",
-            "error",
-            "-i",
-            "{file}",
-            "-frames:v",
-            "1",
-            "-f",
-            "rawvideo",
-            "-pix_fmt",
-            "rgb24",
-            "-",
-        ],
+    let stdout = ffmpeg_output(
         file,
+        &["-frames:v", "1", "-f", "rawvideo", "-pix_fmt", "rgb24", "-"],
     );
-    assert!(
-        output.status.success() && output.stderr.is_empty(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    assert_eq!(output.stdout.len(), (width * height * 3) as usize);
+    assert_eq!(stdout.len(), (width * height * 3) as usize);
     let at = ((y * width + x) * 3) as usize;
-    [
-        output.stdout[at],
-        output.stdout[at + 1],
-        output.stdout[at + 2],
-    ]
+    [stdout[at], stdout[at + 1], stdout[at + 2]]
 }
 
 #[test]
@@ -410,21 +373,10 @@ fn decoded_pictures_equal_the_frame_exactly() {
         };
         let frame = Frame::pattern(width, height, u64::from(width));
         let file = TempFile::with_bytes(&render_mp4(&spec, &frame).expect("renders"));
-        let output = run(
-            "ffmpeg",
-            &[
-                "-v", "error", "-i", "{file}", "-f", "rawvideo", "-pix_fmt", "yuv420p", "-",
-            ],
-            file.path(),
-        );
-        assert!(
-            output.status.success() && output.stderr.is_empty(),
-            "{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
+        let stdout = ffmpeg_output(file.path(), &["-f", "rawvideo", "-pix_fmt", "yuv420p", "-"]);
         let picture: Vec<u8> = frame.planes().concat();
-        assert_eq!(output.stdout.len(), picture.len() * 4, "{width}x{height}");
-        for (index, decoded) in output.stdout.chunks(picture.len()).enumerate() {
+        assert_eq!(stdout.len(), picture.len() * 4, "{width}x{height}");
+        for (index, decoded) in stdout.chunks(picture.len()).enumerate() {
             assert!(
                 decoded == picture,
                 "{width}x{height}: frame {index} differs"

@@ -3,4 +3,7 @@
 //! name this crate.
 
 pub mod bench;
+pub mod http;
 pub mod http_server;
+pub mod images;
+pub mod loopback;

@@ -1,0 +1,71 @@
+//! `GET /_emulator/jobs`: the emulator's own read-only listing of every job
+//! it holds, for chaos tests that count on the service's side. Not part of
+//! the Model API: it is outside `/v1` (so the contract check and the faults
+//! leave it alone) and needs no token.
+
+use std::sync::Arc;
+
+use axum::extract::State;
+use hyper::StatusCode;
+use serde_json::{Value, json};
+
+use crate::api::reply::Reply;
+use crate::api::state::Api;
+use crate::api::states::{result_status, timestamp};
+use crate::jobs::{Job, JobState};
+
+/// Where the listing is served.
+pub(crate) const ADMIN_JOBS: &str = "/_emulator/jobs";
+
+/// `GET /_emulator/jobs`.
+pub(crate) async fn admin_jobs(State(api): State<Arc<Api>>) -> Reply {
+    // Digests render every succeeded job's video: off the async workers.
+    match tokio::task::spawn_blocking(move || jobs_report(&api)).await {
+        Ok(reply) => reply,
+        Err(error) => Reply::error_message(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            format!("the job listing failed: {error}"),
+        ),
+    }
+}
+
+/// Every job held, oldest first, with its input's fingerprint, its state
+/// and, once succeeded, the size and SHA-256 of the video it serves; and
+/// the count of accepted submits.
+fn jobs_report(api: &Api) -> Reply {
+    let jobs: Vec<Value> = api
+        .queue
+        .list()
+        .into_iter()
+        .map(|(id, job)| job_entry(api, &id, &job))
+        .collect();
+    Reply::json(
+        StatusCode::OK,
+        json!({"submits": api.stats.submits(), "jobs": jobs}),
+    )
+}
+
+fn job_entry(api: &Api, id: &str, job: &Job) -> Value {
+    let mut entry = json!({
+        "request_id": id,
+        "model_id": job.model_id,
+        "state": result_status(&job.state),
+        "prompt": job.input.prompt,
+        "input_sha256": job.input.sha256,
+        "created_at": timestamp(job.created_at),
+    });
+    if matches!(job.state, JobState::Succeeded { .. }) {
+        let url = api.video_url(id);
+        entry["output"] = match api
+            .files
+            .get(id, job.video_secs, job.input.start.as_deref())
+        {
+            Ok(file) => {
+                let (size, sha256) = file.digest();
+                json!({"url": url, "size": size, "sha256": sha256})
+            }
+            Err(error) => json!({"url": url, "error": error.to_string()}),
+        };
+    }
+    entry
+}

@@ -1,0 +1,53 @@
+//! What every handler shares ([`Api`]): the queue, the validators, the
+//! accepted tokens, the output files, and the addresses answers point to.
+
+use std::collections::hash_map::RandomState;
+use std::sync::Arc;
+
+use runcomfy_types::ModelSpec;
+use runcomfy_validate::{MediaProbe, Validator};
+
+use crate::faults::FaultInjector;
+use crate::jobs::Queue;
+use crate::media::Files;
+use crate::start::StartImages;
+use crate::stats::Stats;
+
+/// What the handlers share.
+#[derive(Debug)]
+pub(crate) struct Api {
+    /// The queue.
+    pub(crate) queue: Arc<Queue>,
+    /// One validator per known model.
+    pub(crate) validators: Vec<(&'static ModelSpec, Validator)>,
+    /// Probes media the emulator is allowed to fetch.
+    pub(crate) probe: MediaProbe,
+    /// `http://127.0.0.1:PORT`.
+    pub(crate) origin: String,
+    /// Accepted tokens (`None`: any non-empty one).
+    pub(crate) tokens: Option<Vec<String>>,
+    /// Largest accepted body.
+    pub(crate) body_limit: usize,
+    /// Keys the token fingerprints.
+    pub(crate) fingerprint_key: RandomState,
+    /// Decides job failures.
+    pub(crate) faults: Arc<FaultInjector>,
+    /// Output files.
+    pub(crate) files: Files,
+    /// Decoded start images, the still pictures of the output videos.
+    pub(crate) start_images: StartImages,
+    /// Counts of what happened.
+    pub(crate) stats: Stats,
+}
+
+impl Api {
+    /// The URL of a request, which its status, result and cancel URLs extend.
+    pub(crate) fn request_url(&self, id: &str) -> String {
+        format!("{}/v1/requests/{id}", self.origin)
+    }
+
+    /// The URL of a succeeded request's video.
+    pub(crate) fn video_url(&self, id: &str) -> String {
+        format!("{}/files/{id}/output.mp4", self.origin)
+    }
+}

@@ -1,0 +1,139 @@
+//! `POST /v1/models/{model}`: the body read as JSON within the size limit,
+//! the input checked as the client checks it, then the job queued (or the
+//! documented 503 when the queue is full).
+
+use std::sync::Arc;
+
+use axum::extract::{Request, State};
+use http_body_util::{BodyExt, LengthLimitError, Limited};
+use hyper::StatusCode;
+use hyper::header;
+use runcomfy_validate::Validator;
+use serde_json::{Value, json};
+
+use crate::api::auth::Owner;
+use crate::api::catalog::model_of;
+use crate::api::path_param::PathParam;
+use crate::api::reply::Reply;
+use crate::api::state::Api;
+use crate::api::validation::{input_errors, validation_failed};
+use crate::jobs::{Full, InputTag};
+
+/// `POST /v1/models/{model}`.
+pub(crate) async fn submit(
+    State(api): State<Arc<Api>>,
+    Owner(owner): Owner,
+    PathParam(model): PathParam,
+    request: Request,
+) -> Reply {
+    match queue_job(&api, &model, owner, request).await {
+        Ok(accepted) | Err(accepted) => accepted,
+    }
+}
+
+/// The accepted answer (ids and URLs), or why the job was not queued.
+async fn queue_job(api: &Api, model: &str, owner: u64, request: Request) -> Result<Reply, Reply> {
+    let (spec, validator) = model_of(api, model)?;
+    let input = json_body(request, api.body_limit).await?;
+    let errors = input_errors(validator, &api.probe, &input).await;
+    if !errors.is_empty() {
+        return Err(validation_failed(&errors));
+    }
+    let video_secs = input.get("duration").and_then(Value::as_u64).unwrap_or(5) as u32;
+    // A prompt that asks for it fails deterministically, for end-to-end tests.
+    let marked = input
+        .get("prompt")
+        .and_then(Value::as_str)
+        .is_some_and(|p| p.contains("emulator:fail"));
+    let fails = marked || api.faults.job_fails();
+    let tag = input_tag(api, validator, &input).await;
+    let id = uuid::Uuid::new_v4().simple().to_string();
+    api.queue
+        .submit(id.clone(), owner, spec.id, video_secs, fails, tag)
+        .map_err(queue_full)?;
+    api.stats.submitted();
+    let base = api.request_url(&id);
+    Ok(Reply::json(
+        StatusCode::OK,
+        json!({
+            "request_id": id,
+            "status_url": format!("{base}/status"),
+            "result_url": format!("{base}/result"),
+            "cancel_url": format!("{base}/cancel"),
+        }),
+    ))
+}
+
+/// The body as JSON: sent as `application/json`, at most `limit` bytes.
+async fn json_body(request: Request, limit: usize) -> Result<Value, Reply> {
+    let content_type = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if !content_type
+        .trim_start()
+        .to_ascii_lowercase()
+        .starts_with("application/json")
+    {
+        return Err(Reply::error_message(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "the body must be JSON: send `Content-Type: application/json`",
+        ));
+    }
+    let body = match Limited::new(request.into_body(), limit).collect().await {
+        Ok(collected) => collected.to_bytes(),
+        Err(error) if error.is::<LengthLimitError>() => {
+            return Err(Reply::error_message(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                format!("the body is larger than {limit} bytes"),
+            ));
+        }
+        Err(_) => {
+            return Err(Reply::error_message(
+                StatusCode::BAD_REQUEST,
+                "the body could not be read",
+            ));
+        }
+    };
+    serde_json::from_slice(&body).map_err(|error| {
+        Reply::error_message(
+            StatusCode::BAD_REQUEST,
+            format!("the body is not valid JSON: {error}"),
+        )
+    })
+}
+
+/// What the job keeps of its input: a digest, the prompt, and the start
+/// image's frame when the emulator can read it (the output shows it).
+async fn input_tag(api: &Api, validator: &Validator, input: &Value) -> InputTag {
+    let start = match input.get("image_url").and_then(Value::as_str) {
+        Some(reference) if validator.media_rules_of("/image_url").is_some() => {
+            api.start_images.frame(reference).await
+        }
+        _ => None,
+    };
+    InputTag {
+        sha256: hex::encode(ring::digest::digest(
+            &ring::digest::SHA256,
+            input.to_string().as_bytes(),
+        )),
+        prompt: input
+            .get("prompt")
+            .and_then(Value::as_str)
+            .map(str::to_owned),
+        start,
+    }
+}
+
+/// The documented 503 of a full queue, with `Retry-After`.
+fn queue_full(full: Full) -> Reply {
+    Reply::error_message(
+        StatusCode::SERVICE_UNAVAILABLE,
+        format!(
+            "the emulator holds its maximum of {} jobs; finished jobs expire, try again later",
+            full.max_jobs
+        ),
+    )
+    .with_header(header::RETRY_AFTER, "5")
+}

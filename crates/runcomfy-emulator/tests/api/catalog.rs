@@ -1,0 +1,29 @@
+//! The catalog: the models listed with their schemas, searched, and one
+//! model looked up by id.
+
+use reqwest::StatusCode;
+use runcomfy_emulator::EmulatorConfig;
+use serde_json::json;
+
+use crate::common::{KLING, get, start};
+
+#[tokio::test]
+async fn the_catalog_lists_the_models_with_their_schemas() {
+    let emulator = start(EmulatorConfig::for_tests()).await;
+    let (status, _, list) = get(&emulator, "/models?include_schema=true").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(list["total"], 1);
+    assert_eq!(list["models"][0]["model_id"], KLING);
+    assert_eq!(
+        list["models"][0]["input_schema"]["properties"]["prompt"]["maxLength"],
+        1391
+    );
+    let (_, _, none) = get(&emulator, "/models?search=flux").await;
+    assert_eq!(none["models"], json!([]));
+    let (status, _, one) = get(&emulator, &format!("/models/{KLING}")).await;
+    assert_eq!(
+        (status, one["model_id"].clone()),
+        (StatusCode::OK, json!(KLING))
+    );
+    assert!(one["output_schema"]["properties"]["video"].is_object());
+}

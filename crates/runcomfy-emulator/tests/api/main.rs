@@ -1,0 +1,21 @@
+//! The emulator over HTTP: the documented contract, the queue, errors, bad
+//! requests and faults, a behaviour a module. Every emulator here checks
+//! each answer against the OpenAPI document and fails the test on drop if
+//! one did not match.
+//!
+//! One test binary rather than one per file: the modules share `common`
+//! without each compiling helpers it does not use, and the emulator is
+//! linked once.
+
+mod common;
+mod ffmpeg;
+
+mod admin_listing;
+mod background;
+mod catalog;
+mod errors;
+mod faults;
+mod lifecycle;
+mod queue;
+mod start_image;
+mod validation;

@@ -1,0 +1,82 @@
+//! Inputs checked as the client checks them: a 422 with one `detail` entry
+//! per failing field, media rules read from `data:` URIs and loopback URLs,
+//! and any other URL refused because the emulator cannot fetch it.
+
+use reqwest::StatusCode;
+use runcomfy_emulator::EmulatorConfig;
+use runcomfy_emulator::fixtures::{png_data_uri as data_uri, png_header as png};
+use runcomfy_testkit::loopback;
+use serde_json::json;
+
+use crate::common::{start, submit};
+
+#[tokio::test]
+async fn invalid_input_gets_one_detail_entry_per_failing_field() {
+    let emulator = start(EmulatorConfig::for_tests()).await;
+    let (status, body) = submit(
+        &emulator,
+        &json!({"image_url": data_uri(1280, 720), "duration": 7, "cfg_scale": 2}),
+    )
+    .await;
+    assert_eq!(
+        (status, body["error_code"].clone()),
+        (StatusCode::UNPROCESSABLE_ENTITY, json!(422001))
+    );
+    let fields: Vec<&str> = body["detail"]
+        .as_array()
+        .expect("detail")
+        .iter()
+        .filter_map(|d| d["field"].as_str())
+        .collect();
+    assert_eq!(fields, ["duration", "cfg_scale"]);
+
+    let (status, body) = submit(&emulator, &json!({"image_url": data_uri(250, 250)})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        body["detail"][0]["message"],
+        "The uploaded image width and height must both exceed 300 pixels."
+    );
+
+    let (status, body) = submit(
+        &emulator,
+        &json!({"image_url": "https://example.com/start.png"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        body["detail"][0]["message"]
+            .as_str()
+            .is_some_and(|m| m.starts_with("could not fetch https://example.com/start.png")),
+        "{body}"
+    );
+    assert_eq!(emulator.stats().submits(), 0, "nothing invalid was queued");
+}
+
+#[tokio::test]
+async fn images_on_loopback_are_fetched_like_the_service_fetches_urls() {
+    let address = loopback::serve("image/png", |request| {
+        if request.contains("/wide.png") {
+            png(2000, 400)
+        } else {
+            png(800, 600)
+        }
+    })
+    .await;
+    let emulator = start(EmulatorConfig::for_tests()).await;
+    let (status, body) = submit(
+        &emulator,
+        &json!({"image_url": format!("http://{address}/start.png")}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, body) = submit(
+        &emulator,
+        &json!({"image_url": format!("http://{address}/wide.png")}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        body["detail"][0]["message"],
+        "The uploaded image must have an aspect ratio between 2:5 and 5:2."
+    );
+}
