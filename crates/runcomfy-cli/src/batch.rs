@@ -41,7 +41,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use tokio::sync::watch;
 
-use crate::Context;
+use crate::context::Context;
 use crate::exit::CliError;
 
 /// Options of `runcomfy batch`.
@@ -120,7 +120,7 @@ pub(crate) async fn run(context: &Context, args: &BatchArgs) -> Result<(), CliEr
 
     let journal = Journal::open(&journal_path, &loaded)?;
     if loaded.torn {
-        context.say(format!(
+        context.output.say(format!(
             "{}: ignored a torn last record (from a run killed while writing it)",
             journal_path.display()
         ));
@@ -212,10 +212,10 @@ pub(crate) async fn run(context: &Context, args: &BatchArgs) -> Result<(), CliEr
     progress.finish();
 
     let summary = Summary::of(&outcomes, inputs.len());
-    if context.json {
+    if context.output.json {
         sink.emit(&summary.to_json())?;
     } else {
-        context.say(summary.human(started.elapsed()));
+        context.output.say(summary.human(started.elapsed()));
     }
     if interrupted {
         return Err(CliError::Interrupted);
@@ -1090,7 +1090,7 @@ impl Progress {
 
     fn new(context: &Context, total: usize) -> Self {
         let terminal = std::io::stderr().is_terminal();
-        let bar = (!context.quiet && terminal).then(|| {
+        let bar = (!context.output.quiet && terminal).then(|| {
             let bar = indicatif::ProgressBar::new(total as u64);
             if let Ok(style) = indicatif::ProgressStyle::with_template(
                 "{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} {msg}",
@@ -1102,7 +1102,7 @@ impl Progress {
         });
         let progress = Self {
             bar,
-            plain: !context.quiet && !terminal,
+            plain: !context.output.quiet && !terminal,
             started: Instant::now(),
             last_line: None,
             total,
