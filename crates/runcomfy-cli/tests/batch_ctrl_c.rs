@@ -4,29 +4,20 @@
 use std::process::Stdio;
 use std::time::Duration;
 
-use runcomfy_emulator::{EmulatorConfig, Fault, Target};
+use runcomfy_emulator::{Fault, Target};
 
 mod common;
-use common::batch::{Batch, inputs, results, summary};
-use common::child::{Stderr, send_sigint};
-use common::command::{Outcome, emulator};
+use common::batch::{Batch, assert_submits, inputs, results, start, summary};
+use common::child::{Stderr, second_sigint, send_sigint};
+use common::command::{Outcome, emulator_with};
 use common::events::{count, only_intent_of_1, wait_for_events};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ctrl_c_stops_the_batch_and_a_rerun_waits_for_its_jobs_without_submitting_again() {
     // Jobs of a few seconds (the emulator's minutes × 0.01).
-    let emulator = emulator(EmulatorConfig {
-        time_scale: 0.01,
-        ..EmulatorConfig::for_tests()
-    })
-    .await;
+    let emulator = emulator_with(|config| config.time_scale = 0.01).await;
     let batch = Batch::new(&emulator, &inputs(3));
-    let child = batch
-        .command(&["--json"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawns");
+    let child = batch.spawn(&["--json"], Stdio::piped(), Stdio::piped());
     wait_for_events(&batch, "the batch did not submit", |events| {
         count(events, "submitted") >= 3
     })
@@ -60,33 +51,19 @@ async fn ctrl_c_stops_the_batch_and_a_rerun_waits_for_its_jobs_without_submittin
         "{}",
         rerun.explain()
     );
-    assert_eq!(
-        emulator.stats().submits(),
-        3,
-        "the re-run waited for the jobs, it did not submit them again"
-    );
+    let why = "the re-run waited for the jobs, it did not submit them again";
+    assert_submits(&emulator, 3, why);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_second_ctrl_c_exits_at_once_and_leaves_the_submit_under_way_unknown() {
-    let emulator = emulator(EmulatorConfig::for_tests()).await;
-    let batch = Batch::new(&emulator, &inputs(1));
+    let (emulator, batch) = start(1).await;
     // The submit hangs for a minute: the first Ctrl-C waits for it.
-    emulator
-        .faults()
-        .push(Target::Submit, Fault::Slow(Duration::from_secs(60)));
-    let mut child = batch
-        .command(&[])
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawns");
-    wait_for_events(
-        &batch,
-        "the batch did not start its submit",
-        only_intent_of_1,
-    )
-    .await;
+    let hang = Fault::Slow(Duration::from_secs(60));
+    emulator.faults().push(Target::Submit, hang);
+    let mut child = batch.spawn(&[], Stdio::null(), Stdio::piped());
+    let what = "the batch did not start its submit";
+    wait_for_events(&batch, what, only_intent_of_1).await;
     send_sigint(&child);
     let mut stderr = Stderr::of(&mut child);
     let first = tokio::time::timeout(Duration::from_secs(10), stderr.until("interrupted")).await;
@@ -99,23 +76,15 @@ async fn a_second_ctrl_c_exits_at_once_and_leaves_the_submit_under_way_unknown()
         child.try_wait().expect("try_wait").is_none(),
         "the first Ctrl-C waits for the submit under way"
     );
-    // Let the handler of the second Ctrl-C start listening.
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    send_sigint(&child);
-    let status = tokio::time::timeout(Duration::from_secs(5), child.wait())
-        .await
-        .expect("the second Ctrl-C exits at once, not after the submit")
-        .expect("exits");
-    assert_eq!(status.code(), Some(130), "{}", stderr.seen);
-    assert_eq!(
-        batch.events()[&1],
-        ["intent"],
-        "the submit under way stays on record"
-    );
+    let why = "the second Ctrl-C exits at once, not after the submit";
+    let code = second_sigint(&mut child, why).await;
+    assert_eq!(code, Some(130), "{}", stderr.seen);
+    let why = "the submit under way stays on record";
+    assert_eq!(batch.events()[&1], ["intent"], "{why}");
 
     // The submit may still reach the service: the re-run does not guess.
     let rerun = batch.run(&["--json"]).await;
     assert_eq!(rerun.code, 75, "{}", rerun.explain());
-    assert_eq!(results(&rerun.lines())[&1]["status"], "unknown");
+    assert_eq!(rerun.status_of(1), "unknown");
     assert_eq!(emulator.stats().submits(), 0, "not submitted again");
 }

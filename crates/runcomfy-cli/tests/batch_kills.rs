@@ -3,23 +3,17 @@
 
 use std::collections::BTreeSet;
 
-use runcomfy_emulator::EmulatorConfig;
+use runcomfy_emulator::Emulator;
 
 mod common;
 use common::batch::{Batch, assert_mp4, inputs, results, summary};
-use common::command::emulator;
-use common::events::{count, kill_when};
+use common::command::emulator_with;
+use common::events::{Events, count, kill_when};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn kill_9_at_any_point_then_rerun_submits_each_input_exactly_once() {
     // Jobs of about 0.5 to 1 s, two at a time.
-    let emulator = emulator(EmulatorConfig {
-        time_scale: 0.003,
-        workers: 2,
-        check_contract: true,
-        ..EmulatorConfig::for_tests()
-    })
-    .await;
+    let emulator = emulator_with(|config| (config.time_scale, config.workers) = (0.003, 2)).await;
     let total = 10;
     let batch = Batch::new(&emulator, &inputs(total));
     let args = ["--concurrency", "3", "--json"];
@@ -67,7 +61,12 @@ async fn kill_9_at_any_point_then_rerun_submits_each_input_exactly_once() {
         "{}",
         last.explain()
     );
+    assert_each_line_ran_once(&emulator, &batch, total, &after_b);
+}
 
+/// Every line was submitted once and finished once, and its one output is
+/// in its directory.
+fn assert_each_line_ran_once(emulator: &Emulator, batch: &Batch, total: usize, after_b: &Events) {
     assert_eq!(
         emulator.stats().submits(),
         total as u64,
@@ -79,25 +78,15 @@ async fn kill_9_at_any_point_then_rerun_submits_each_input_exactly_once() {
         (1..=total as u64).collect::<BTreeSet<_>>()
     );
     for (line, events) in &events {
-        assert_eq!(
-            events.iter().filter(|e| *e == "intent").count(),
-            1,
-            "line {line}: {events:?}"
-        );
-        assert_eq!(
-            events.iter().filter(|e| *e == "submitted").count(),
-            1,
-            "line {line}: {events:?}"
-        );
+        let times = |event: &str| events.iter().filter(|e| *e == event).count();
+        assert_eq!(times("intent"), 1, "line {line}: {events:?}");
+        assert_eq!(times("submitted"), 1, "line {line}: {events:?}");
         assert!(
             !events.iter().any(|e| e == "unknown"),
             "line {line}: {events:?}"
         );
-        assert_eq!(
-            events.last().map(String::as_str),
-            Some("done"),
-            "line {line}: {events:?}"
-        );
+        let last = events.last().map(String::as_str);
+        assert_eq!(last, Some("done"), "line {line}: {events:?}");
     }
     for record in batch.records().iter().filter(|r| r["event"] == "done") {
         assert_eq!(record["status"], "succeeded", "{record}");

@@ -4,23 +4,16 @@
 
 use std::path::Path;
 
-use runcomfy_emulator::EmulatorConfig;
 use runcomfy_emulator::fixtures::png_data_uri;
 use serde_json::json;
 
 mod common;
-use common::batch::{Batch, assert_mp4, inputs, results, summary};
-use common::command::emulator;
+use common::batch::{assert_mp4, inputs, results, start, summary};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_input_runs_once_and_a_rerun_only_reprints() {
-    let emulator = emulator(EmulatorConfig {
-        time_scale: 0.0002,
-        check_contract: true,
-        ..EmulatorConfig::for_tests()
-    })
-    .await;
-    let batch = Batch::new(&emulator, &inputs(12));
+    // Jobs of the emulator for tests, its answers checked against the contract.
+    let (emulator, batch) = start(12).await;
 
     let run = batch.run(&["--concurrency", "4", "--json"]).await;
     assert_eq!(run.code, 0, "{}", run.explain());

@@ -7,8 +7,8 @@ use runcomfy_emulator::fixtures::png_data_uri;
 use serde_json::json;
 
 mod common;
-use common::batch::{Batch, TOKEN, inputs, results, summary};
-use common::command::{emulator, json_lines};
+use common::batch::{Batch, TOKEN, inputs, json_lines, results, summary};
+use common::command::emulator;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn one_invalid_line_stops_the_batch_before_any_submit() {

@@ -2,10 +2,14 @@
 //! input (also of `validate`), missing files, outputs that cannot be
 //! written, a missing token, and services unavailable, slow or refusing.
 
-use runcomfy_emulator::{EmulatorConfig, FaultRates};
+use std::path::Path;
+
+use runcomfy_emulator::{Emulator, EmulatorConfig, FaultRates};
 
 mod common;
-use common::command::{KLING, assert_mp4, command, emulator, finish, runcomfy, start_image};
+use common::command::{
+    KLING, assert_mp4, command, emulator, exit_code, finish, run_args, runcomfy, start_image,
+};
 use common::schema::check_schema;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -14,64 +18,49 @@ async fn every_exit_code_means_what_the_help_says() {
     let base = emulator.base_url();
     let image = format!("image_url=@{}", start_image());
     let dir = tempfile::tempdir().expect("dir");
-    let output_dir = dir.path().display().to_string();
 
-    let ok = runcomfy(
-        Some(&base),
-        &["run", KLING, "--set", &image, "--output-dir", &output_dir],
-    )
-    .await;
+    a_job_that_succeeds_or_fails_exits_0_or_1(&base, &image, dir.path()).await;
+    usage_errors_exit_64(&base).await;
+    invalid_input_exits_65_and_nothing_is_sent(&emulator, &image).await;
+    missing_input_files_exit_66(&base).await;
+    an_output_that_cannot_be_written_exits_74(&base, &image, dir.path()).await;
+
+    let mut anonymous = command(Some(&base), &["run", KLING, "--set", &image]);
+    anonymous.env_remove("RUNCOMFY_API_TOKEN");
+    assert_eq!(finish(anonymous).await.code, 77);
+}
+
+async fn a_job_that_succeeds_or_fails_exits_0_or_1(base: &str, image: &str, dir: &Path) {
+    let output_dir = dir.display().to_string();
+    let ok = runcomfy(Some(base), &run_args(image, &output_dir)).await;
     assert_eq!(ok.code, 0, "{}", ok.stderr);
     assert_mp4(ok.stdout.trim());
 
-    let failed = runcomfy(
-        Some(&base),
-        &[
-            "--json",
-            "run",
-            KLING,
-            "--set",
-            &image,
-            "--set",
-            "prompt=please emulator:fail",
-            "--output-dir",
-            &output_dir,
-        ],
-    )
-    .await;
+    let failing = ["--set", "prompt=please emulator:fail"];
+    let failed = [&["--json"][..], &run_args(image, &output_dir), &failing].concat();
+    let failed = runcomfy(Some(base), &failed).await;
     assert_eq!(failed.code, 1, "{}", failed.stderr);
     check_schema("error-output.json", &failed.json());
     assert_eq!(failed.json()["error"]["kind"], "job_failed");
+}
 
+async fn usage_errors_exit_64(base: &str) {
     assert_eq!(
-        runcomfy(Some(&base), &["run"]).await.code,
+        runcomfy(Some(base), &["run"]).await.code,
         64,
         "a missing argument is a usage error"
     );
-    assert_eq!(
-        runcomfy(Some(&base), &["run", KLING, "--input", "[1]"])
-            .await
-            .code,
-        64
-    );
+    let not_an_object = ["run", KLING, "--input", "[1]"];
+    assert_eq!(exit_code(Some(base), &not_an_object).await, 64);
     assert_eq!(runcomfy(None, &["--version"]).await.code, 0);
+}
 
+async fn invalid_input_exits_65_and_nothing_is_sent(emulator: &Emulator, image: &str) {
+    let base = emulator.base_url();
     let submits = emulator.stats().submits();
-    let invalid = runcomfy(
-        Some(&base),
-        &[
-            "--json",
-            "run",
-            KLING,
-            "--set",
-            &image,
-            "--set",
-            "duration=7",
-            "--set",
-            "cfg_scale=2",
-        ],
-    )
-    .await;
+    let wrong = ["--set", "duration=7", "--set", "cfg_scale=2"];
+    let invalid = [&["--json", "run", KLING, "--set", image][..], &wrong].concat();
+    let invalid = runcomfy(Some(&base), &invalid).await;
     assert_eq!(invalid.code, 65);
     let errors = invalid.json()["error"]["errors"]
         .as_array()
@@ -79,67 +68,28 @@ async fn every_exit_code_means_what_the_help_says() {
         .len();
     assert_eq!(errors, 2, "every error listed");
     assert_eq!(emulator.stats().submits(), submits, "nothing was sent");
-    assert_eq!(
-        runcomfy(
-            None,
-            &[
-                "validate",
-                KLING,
-                "--set",
-                "image_url=https://example.com/a.png",
-                "--set",
-                "duration=7"
-            ]
-        )
-        .await
-        .code,
-        65
-    );
-    assert_eq!(
-        runcomfy(None, &["validate", KLING, "--set", &image])
-            .await
-            .code,
-        0
-    );
+    let remote = "image_url=https://example.com/a.png";
+    let invalid = ["validate", KLING, "--set", remote, "--set", "duration=7"];
+    assert_eq!(exit_code(None, &invalid).await, 65);
+    let valid = ["validate", KLING, "--set", image];
+    assert_eq!(exit_code(None, &valid).await, 0);
+}
 
-    assert_eq!(
-        runcomfy(
-            Some(&base),
-            &["run", KLING, "--input-file", "/no/such/input.json"]
-        )
-        .await
-        .code,
-        66
-    );
-    assert_eq!(
-        runcomfy(
-            Some(&base),
-            &["run", KLING, "--set", "image_url=@/no/such/start.png"]
-        )
-        .await
-        .code,
-        66
-    );
+async fn missing_input_files_exit_66(base: &str) {
+    for missing in [
+        ["run", KLING, "--input-file", "/no/such/input.json"],
+        ["run", KLING, "--set", "image_url=@/no/such/start.png"],
+    ] {
+        assert_eq!(exit_code(Some(base), &missing).await, 66);
+    }
+}
 
-    let file_in_the_way = dir.path().join("not-a-dir");
+async fn an_output_that_cannot_be_written_exits_74(base: &str, image: &str, dir: &Path) {
+    let file_in_the_way = dir.join("not-a-dir");
     std::fs::write(&file_in_the_way, b"x").expect("write");
-    let blocked = runcomfy(
-        Some(&base),
-        &[
-            "run",
-            KLING,
-            "--set",
-            &image,
-            "--output-dir",
-            &file_in_the_way.display().to_string(),
-        ],
-    )
-    .await;
+    let blocked = file_in_the_way.display().to_string();
+    let blocked = runcomfy(Some(base), &run_args(image, &blocked)).await;
     assert_eq!(blocked.code, 74, "{}", blocked.stderr);
-
-    let mut anonymous = command(Some(&base), &["run", KLING, "--set", &image]);
-    anonymous.env_remove("RUNCOMFY_API_TOKEN");
-    assert_eq!(finish(anonymous).await.code, 77);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

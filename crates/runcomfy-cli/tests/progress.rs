@@ -3,32 +3,16 @@
 
 use std::process::Stdio;
 
-use runcomfy_emulator::EmulatorConfig;
-
 mod common;
-use common::command::{KLING, TOKEN, emulator, finish, runcomfy, start_image};
+use common::command::{KLING, TOKEN, emulator_with, finish, run_args, runcomfy, start_image};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn progress_on_a_pipe_is_plain_lines() {
-    let emulator = emulator(EmulatorConfig {
-        workers: 1,
-        ..EmulatorConfig::for_tests()
-    })
-    .await;
+    let emulator = emulator_with(|config| config.workers = 1).await;
     let image = format!("image_url=@{}", start_image());
     let dir = tempfile::tempdir().expect("dir");
-    let outcome = runcomfy(
-        Some(&emulator.base_url()),
-        &[
-            "run",
-            KLING,
-            "--set",
-            &image,
-            "--output-dir",
-            &dir.path().display().to_string(),
-        ],
-    )
-    .await;
+    let out = dir.path().display().to_string();
+    let outcome = runcomfy(Some(&emulator.base_url()), &run_args(&image, &out)).await;
     assert_eq!(outcome.code, 0);
     let mut settings = insta::Settings::clone_current();
     settings.add_filter(r"[0-9a-f]{32}", "[request-id]");
@@ -48,11 +32,7 @@ async fn progress_on_a_pipe_is_plain_lines() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn progress_on_a_terminal_is_a_live_display() {
-    let emulator = emulator(EmulatorConfig {
-        workers: 1,
-        ..EmulatorConfig::for_tests()
-    })
-    .await;
+    let emulator = emulator_with(|config| config.workers = 1).await;
     let dir = tempfile::tempdir().expect("dir");
     let line = format!(
         "{} --base-url {} run {KLING} --set image_url=@{} --output-dir {}",

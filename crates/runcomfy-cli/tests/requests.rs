@@ -22,17 +22,8 @@ async fn no_wait_status_result_cancel_and_wait_resume_a_job() {
         .expect("id")
         .to_owned();
     let dir = tempfile::tempdir().expect("dir");
-    let waited = runcomfy(
-        Some(&base),
-        &[
-            "--json",
-            "wait",
-            &id,
-            "--output-dir",
-            &dir.path().display().to_string(),
-        ],
-    )
-    .await;
+    let out = dir.path().display().to_string();
+    let waited = runcomfy(Some(&base), &["--json", "wait", &id, "--output-dir", &out]).await;
     assert_eq!(waited.code, 0, "{}", waited.stderr);
     check_schema("run-output.json", &waited.json());
     let status = runcomfy(Some(&base), &["--json", "status", &id]).await;

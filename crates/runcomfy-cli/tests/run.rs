@@ -9,7 +9,7 @@ use tokio::io::AsyncWriteExt as _;
 
 mod common;
 use common::command::{
-    KLING, Outcome, assert_mp4, command, emulator, finish, runcomfy, start_image,
+    KLING, Outcome, assert_mp4, command, emulator, finish, run_args, runcomfy, start_image,
 };
 use common::schema::check_schema;
 
@@ -85,19 +85,9 @@ async fn verbose_logs_carry_request_ids_but_never_the_token() {
     let emulator = emulator(EmulatorConfig::for_tests()).await;
     let image = format!("image_url=@{}", start_image());
     let dir = tempfile::tempdir().expect("dir");
-    let outcome = runcomfy(
-        Some(&emulator.base_url()),
-        &[
-            "-vv",
-            "run",
-            KLING,
-            "--set",
-            &image,
-            "--output-dir",
-            &dir.path().display().to_string(),
-        ],
-    )
-    .await;
+    let out = dir.path().display().to_string();
+    let verbose = [&["-vv"][..], &run_args(&image, &out)].concat();
+    let outcome = runcomfy(Some(&emulator.base_url()), &verbose).await;
     assert_eq!(outcome.code, 0, "{}", outcome.stderr);
     assert!(outcome.stderr.contains("request_id"), "{}", outcome.stderr);
 }

@@ -82,42 +82,35 @@ mod tests {
     }
 
     #[test]
-    fn each_phase_has_its_plan() {
+    fn each_phase_has_its_plan_with_and_without_resubmit_unknown() {
+        let submit = Plan::Submit { stale: false };
+        let resume = Plan::Resume("r1".into());
+        let lost = Phase::Unknown("lost".into());
+        // (phase, its plan, its plan with --resubmit-unknown)
         let cases = [
-            (None, Plan::Submit { stale: false }),
-            (Some(Phase::New), Plan::Submit { stale: false }),
-            (Some(Phase::Intent), unknown(DIED_AFTER_INTENT, true)),
-            (Some(Phase::Unknown("lost".into())), unknown("lost", false)),
-            (
-                Some(Phase::Submitted("r1".into())),
-                Plan::Resume("r1".into()),
-            ),
-            (Some(Phase::Done(finished())), Plan::Done(finished())),
-        ];
-        for (phase, expected) in cases {
-            assert_eq!(plan_of(phase.clone(), false), expected, "{phase:?}");
-        }
-    }
-
-    #[test]
-    fn resubmit_unknown_submits_both_kinds_of_unknown_outcome_and_nothing_else() {
-        let cases = [
-            (None, Plan::Submit { stale: false }),
-            (Some(Phase::New), Plan::Submit { stale: false }),
+            (None, submit.clone(), submit.clone()),
+            (Some(Phase::New), submit.clone(), submit.clone()),
             // Found by this run: recorded unknown before it is sent again.
-            (Some(Phase::Intent), Plan::Submit { stale: true }),
             (
-                Some(Phase::Unknown("lost".into())),
-                Plan::Submit { stale: false },
+                Some(Phase::Intent),
+                unknown(DIED_AFTER_INTENT, true),
+                Plan::Submit { stale: true },
             ),
+            (Some(lost), unknown("lost", false), submit),
+            (Some(Phase::Submitted("r1".into())), resume.clone(), resume),
             (
-                Some(Phase::Submitted("r1".into())),
-                Plan::Resume("r1".into()),
+                Some(Phase::Done(finished())),
+                Plan::Done(finished()),
+                Plan::Done(finished()),
             ),
-            (Some(Phase::Done(finished())), Plan::Done(finished())),
         ];
-        for (phase, expected) in cases {
-            assert_eq!(plan_of(phase.clone(), true), expected, "{phase:?}");
+        for (phase, plain, resubmitting) in cases {
+            assert_eq!(plan_of(phase.clone(), false), plain, "{phase:?}");
+            assert_eq!(
+                plan_of(phase.clone(), true),
+                resubmitting,
+                "{phase:?} resubmitting"
+            );
         }
     }
 

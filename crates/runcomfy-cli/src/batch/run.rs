@@ -95,15 +95,7 @@ async fn settle<'a>(
             Plan::Done(done) => tally.add(Outcome::from_done(line, done), None)?,
             Plan::Unknown { reason, stale } => {
                 if stale {
-                    let unknown = Event::Unknown {
-                        reason: reason.clone(),
-                    };
-                    journal
-                        .append(&Record {
-                            line,
-                            event: unknown,
-                        })
-                        .await?;
+                    record_unknown(journal, line, &reason).await?;
                 }
                 tally.progress.note(format!("line {line}: the outcome of its submit is unknown ({reason}); not submitted again (use --resubmit-unknown)"));
                 tally.add(Outcome::unknown(line, model_id, &reason), None)?;
@@ -111,15 +103,7 @@ async fn settle<'a>(
             Plan::Resume(request_id) => work.push((input, Some(request_id))),
             Plan::Submit { stale } => {
                 if stale {
-                    let unknown = Event::Unknown {
-                        reason: DIED_AFTER_INTENT.to_owned(),
-                    };
-                    journal
-                        .append(&Record {
-                            line,
-                            event: unknown,
-                        })
-                        .await?;
+                    record_unknown(journal, line, DIED_AFTER_INTENT).await?;
                     tally.progress.note(format!("line {line}: submitting again although an earlier submit may exist (--resubmit-unknown)"));
                 }
                 work.push((input, None));
@@ -128,6 +112,17 @@ async fn settle<'a>(
     }
     work.sort_by_key(|(input, resume)| (resume.is_none(), input.number));
     Ok(work)
+}
+
+/// Records what this run found of a line: an earlier submit's outcome is
+/// unknown, for `reason`.
+async fn record_unknown(journal: &Journal, line: usize, reason: &str) -> Result<(), CliError> {
+    let reason = reason.to_owned();
+    let record = Record {
+        line,
+        event: Event::Unknown { reason },
+    };
+    journal.append(&record).await
 }
 
 /// Runs the jobs, `at_once` at a time, until every one ended; the first

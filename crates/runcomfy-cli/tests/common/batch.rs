@@ -5,11 +5,12 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 
-use runcomfy_emulator::Emulator;
 use runcomfy_emulator::fixtures::png_data_uri;
+use runcomfy_emulator::{Emulator, EmulatorConfig};
 use serde_json::{Value, json};
 
-use crate::common::command::{KLING, Outcome};
+use crate::common::command::{KLING, Outcome, emulator};
+use crate::common::schema::check_schema;
 
 /// The token of batches; no output and no journal may contain it.
 pub(crate) const TOKEN: &str = "test-token";
@@ -63,6 +64,20 @@ impl Batch {
         command
     }
 
+    /// The batch started with its stdout and stderr sent to those given.
+    pub(crate) fn spawn(
+        &self,
+        extra: &[&str],
+        stdout: impl Into<Stdio>,
+        stderr: impl Into<Stdio>,
+    ) -> tokio::process::Child {
+        self.command(extra)
+            .stdout(stdout)
+            .stderr(stderr)
+            .spawn()
+            .expect("spawns")
+    }
+
     pub(crate) async fn run(&self, extra: &[&str]) -> Outcome {
         let outcome = Outcome::of(&self.command(extra).output().await.expect("runs"));
         assert!(
@@ -96,6 +111,19 @@ impl Batch {
     }
 }
 
+/// An emulator for tests and a batch of `count` inputs on it.
+pub(crate) async fn start(count: usize) -> (Emulator, Batch) {
+    let emulator = emulator(EmulatorConfig::for_tests()).await;
+    let batch = Batch::new(&emulator, &inputs(count));
+    (emulator, batch)
+}
+
+/// Fails with `why` unless the emulator took `expected` submits in all.
+#[track_caller]
+pub(crate) fn assert_submits(emulator: &Emulator, expected: u64, why: &str) {
+    assert_eq!(emulator.stats().submits(), expected, "{why}");
+}
+
 pub(crate) fn input(n: usize) -> String {
     json!({"image_url": png_data_uri(1280, 720), "prompt": format!("batch input {n}"), "duration": 5}).to_string()
 }
@@ -126,4 +154,38 @@ pub(crate) fn summary(lines: &[Value]) -> Value {
         .iter()
         .find_map(|l| l.get("summary").cloned())
         .expect("a summary line")
+}
+
+impl Outcome {
+    /// The JSON lines of stdout.
+    pub(crate) fn lines(&self) -> Vec<Value> {
+        json_lines(&self.stdout)
+    }
+
+    /// The status of input line `line`'s result.
+    pub(crate) fn status_of(&self, line: u64) -> Value {
+        results(&self.lines())[&line]["status"].clone()
+    }
+}
+
+/// The JSON documents of an output: one per result line, the summary, and
+/// with `--json` after a failure, the (pretty) error document; each checked
+/// against its schema in `schemas/cli/`.
+pub(crate) fn json_lines(text: &str) -> Vec<Value> {
+    let documents: Vec<Value> = serde_json::Deserializer::from_str(text)
+        .into_iter::<Value>()
+        .map(|v| v.unwrap_or_else(|e| panic!("not JSON ({e}): {text}")))
+        .collect();
+    for document in &documents {
+        let is_error = document.get("line").is_none() && document.get("summary").is_none();
+        check_schema(
+            if is_error {
+                "error-output.json"
+            } else {
+                "batch-output.json"
+            },
+            document,
+        );
+    }
+    documents
 }

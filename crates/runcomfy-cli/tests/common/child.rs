@@ -1,5 +1,7 @@
 //! A child process's signals and stderr.
 
+use std::time::Duration;
+
 /// Sends SIGINT (Ctrl-C) to `child`.
 pub(crate) fn send_sigint(child: &tokio::process::Child) {
     let pid = child.id().expect("still running").to_string();
@@ -8,6 +10,20 @@ pub(crate) fn send_sigint(child: &tokio::process::Child) {
         .status()
         .expect("kill");
     assert!(sent.success());
+}
+
+/// Sends the second SIGINT once the first one's handler has had the time
+/// to listen for it; the exit code, which must come within 5 s (else fails
+/// with `why`).
+pub(crate) async fn second_sigint(child: &mut tokio::process::Child, why: &str) -> Option<i32> {
+    // Let the handler of the second Ctrl-C start listening.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    send_sigint(child);
+    tokio::time::timeout(Duration::from_secs(5), child.wait())
+        .await
+        .expect(why)
+        .expect("exits")
+        .code()
 }
 
 /// A child's stderr, read line by line, with everything read kept.

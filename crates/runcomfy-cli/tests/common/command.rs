@@ -6,8 +6,6 @@ use std::process::Stdio;
 use runcomfy_emulator::{Emulator, EmulatorConfig};
 use serde_json::Value;
 
-use crate::common::schema::check_schema;
-
 pub(crate) const KLING: &str = "kling/kling-1-6/pro/image-to-video";
 /// The token of single commands; no output may contain its `SECRET`.
 pub(crate) const TOKEN: &str = "tok-SECRET-cli-77";
@@ -34,11 +32,6 @@ impl Outcome {
             .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}", self.stdout))
     }
 
-    /// The JSON lines of stdout.
-    pub(crate) fn lines(&self) -> Vec<Value> {
-        json_lines(&self.stdout)
-    }
-
     pub(crate) fn explain(&self) -> String {
         format!(
             "exit {}\n--- stdout\n{}\n--- stderr\n{}",
@@ -47,30 +40,15 @@ impl Outcome {
     }
 }
 
-/// The JSON documents of an output: one per result line, the summary, and
-/// with `--json` after a failure, the (pretty) error document; each checked
-/// against its schema in `schemas/cli/`.
-pub(crate) fn json_lines(text: &str) -> Vec<Value> {
-    let documents: Vec<Value> = serde_json::Deserializer::from_str(text)
-        .into_iter::<Value>()
-        .map(|v| v.unwrap_or_else(|e| panic!("not JSON ({e}): {text}")))
-        .collect();
-    for document in &documents {
-        let is_error = document.get("line").is_none() && document.get("summary").is_none();
-        check_schema(
-            if is_error {
-                "error-output.json"
-            } else {
-                "batch-output.json"
-            },
-            document,
-        );
-    }
-    documents
-}
-
 pub(crate) async fn emulator(config: EmulatorConfig) -> Emulator {
     Emulator::start(config).await.expect("emulator")
+}
+
+/// An emulator for tests, its configuration `adjust`ed.
+pub(crate) async fn emulator_with(adjust: impl FnOnce(&mut EmulatorConfig)) -> Emulator {
+    let mut config = EmulatorConfig::for_tests();
+    adjust(&mut config);
+    emulator(config).await
 }
 
 fn root() -> PathBuf {
@@ -115,6 +93,17 @@ pub(crate) async fn finish(mut command: tokio::process::Command) -> Outcome {
 
 pub(crate) async fn runcomfy(base: Option<&str>, args: &[&str]) -> Outcome {
     finish(command(base, args)).await
+}
+
+/// The exit code of `runcomfy ARGS`.
+pub(crate) async fn exit_code(base: Option<&str>, args: &[&str]) -> i32 {
+    runcomfy(base, args).await.code
+}
+
+/// `run` of the model with the start image set by `image`
+/// (`image_url=@PATH`), downloading into `output_dir`.
+pub(crate) fn run_args<'a>(image: &'a str, output_dir: &'a str) -> [&'a str; 6] {
+    ["run", KLING, "--set", image, "--output-dir", output_dir]
 }
 
 pub(crate) fn assert_mp4(path: &str) {
