@@ -9,6 +9,7 @@ use runcomfy_emulator::EmulatorArgs;
 use crate::batch::BatchArgs;
 use crate::exit::EXIT_CODES;
 use crate::input::InputArgs;
+use crate::timeout::Timeout;
 
 /// Run RunComfy Model API models (image-to-video and more) from a terminal or
 /// a script. The token comes from RUNCOMFY_API_TOKEN (or RUNCOMFY_TOKEN).
@@ -111,8 +112,8 @@ pub(crate) struct WaitArgs {
     #[arg(long)]
     pub(crate) no_wait: bool,
     /// Stop waiting after this many seconds (the job goes on; resume with `runcomfy wait`).
-    #[arg(long, value_name = "SECS")]
-    pub(crate) timeout: Option<u64>,
+    #[arg(long, value_name = "SECS", value_parser = Timeout::parser())]
+    pub(crate) timeout: Option<Timeout>,
     /// Where outputs are downloaded.
     #[arg(long, default_value = ".", value_name = "DIR")]
     pub(crate) output_dir: PathBuf,

@@ -14,6 +14,7 @@ mod exit;
 mod input;
 mod output;
 mod progress;
+mod timeout;
 
 use std::process::ExitCode;
 

@@ -4,14 +4,15 @@
 use std::process::Stdio;
 
 mod common;
-use common::command::{KLING, TOKEN, emulator_with, finish, run_args, runcomfy, start_image};
+use common::command::{
+    KLING, TOKEN, emulator_with, finish, output_dir, run_args, runcomfy, start_image,
+};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn progress_on_a_pipe_is_plain_lines() {
     let emulator = emulator_with(|config| config.workers = 1).await;
     let image = format!("image_url=@{}", start_image());
-    let dir = tempfile::tempdir().expect("dir");
-    let out = dir.path().display().to_string();
+    let (_dir, out) = output_dir();
     let outcome = runcomfy(Some(&emulator.base_url()), &run_args(&image, &out)).await;
     assert_eq!(outcome.code, 0);
     let mut settings = insta::Settings::clone_current();

@@ -3,7 +3,7 @@
 use runcomfy_emulator::{EmulatorConfig, Fault, Target};
 
 mod common;
-use common::command::{KLING, emulator, runcomfy, start_image};
+use common::command::{emulator, output_dir, runcomfy, start_image, submit_no_wait};
 use common::schema::check_schema;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -11,18 +11,8 @@ async fn no_wait_status_result_cancel_and_wait_resume_a_job() {
     let emulator = emulator(EmulatorConfig::for_tests()).await;
     let base = emulator.base_url();
     let image = format!("image_url=@{}", start_image());
-    let submitted = runcomfy(
-        Some(&base),
-        &["--json", "run", KLING, "--set", &image, "--no-wait"],
-    )
-    .await;
-    assert_eq!(submitted.code, 0, "{}", submitted.stderr);
-    let id = submitted.json()["request_id"]
-        .as_str()
-        .expect("id")
-        .to_owned();
-    let dir = tempfile::tempdir().expect("dir");
-    let out = dir.path().display().to_string();
+    let id = submit_no_wait(&base, &image).await;
+    let (_dir, out) = output_dir();
     let waited = runcomfy(Some(&base), &["--json", "wait", &id, "--output-dir", &out]).await;
     assert_eq!(waited.code, 0, "{}", waited.stderr);
     check_schema("run-output.json", &waited.json());

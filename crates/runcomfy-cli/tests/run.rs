@@ -9,7 +9,8 @@ use tokio::io::AsyncWriteExt as _;
 
 mod common;
 use common::command::{
-    KLING, Outcome, assert_mp4, command, emulator, finish, run_args, runcomfy, start_image,
+    KLING, Outcome, assert_mp4, command, emulator, finish, output_dir, run_args, runcomfy,
+    start_image,
 };
 use common::schema::check_schema;
 
@@ -84,8 +85,7 @@ async fn run_accepts_every_input_style_and_downloads_the_video() {
 async fn verbose_logs_carry_request_ids_but_never_the_token() {
     let emulator = emulator(EmulatorConfig::for_tests()).await;
     let image = format!("image_url=@{}", start_image());
-    let dir = tempfile::tempdir().expect("dir");
-    let out = dir.path().display().to_string();
+    let (_dir, out) = output_dir();
     let verbose = [&["-vv"][..], &run_args(&image, &out)].concat();
     let outcome = runcomfy(Some(&emulator.base_url()), &verbose).await;
     assert_eq!(outcome.code, 0, "{}", outcome.stderr);

@@ -2,6 +2,8 @@
 
 use std::path::PathBuf;
 
+use crate::timeout::Timeout;
+
 /// Options of `runcomfy batch`.
 #[derive(Debug, Clone, clap::Args)]
 pub(crate) struct BatchArgs {
@@ -24,8 +26,8 @@ pub(crate) struct BatchArgs {
     #[arg(long)]
     pub(crate) resubmit_unknown: bool,
     /// Stop waiting for a job after this many seconds (it goes on; a re-run resumes it).
-    #[arg(long, value_name = "SECS")]
-    pub(crate) timeout: Option<u64>,
+    #[arg(long, value_name = "SECS", value_parser = Timeout::parser())]
+    pub(crate) timeout: Option<Timeout>,
     /// Write the result lines to this file instead of stdout.
     #[arg(long, value_name = "FILE")]
     pub(crate) results: Option<PathBuf>,

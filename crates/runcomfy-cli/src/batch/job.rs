@@ -5,7 +5,6 @@
 use std::collections::BTreeMap;
 use std::io::ErrorKind;
 use std::path::Path;
-use std::time::{Duration, Instant};
 
 use runcomfy::{CheckedInput, Error, JobOutput, RequestHandle};
 use serde_json::Value;
@@ -18,6 +17,7 @@ use crate::batch::outcome::{Kind, Outcome};
 use crate::batch::record::{Event, Record, error_text};
 use crate::context::Context;
 use crate::exit::CliError;
+use crate::timeout::Timeout;
 
 /// What every job shares.
 pub(crate) struct Job<'a> {
@@ -181,10 +181,7 @@ impl Job<'_> {
         line: usize,
         handle: &RequestHandle<Value>,
     ) -> Result<(JobOutput<Value>, Vec<String>), Error> {
-        let deadline = self
-            .args
-            .timeout
-            .map(|secs| Instant::now() + Duration::from_secs(secs));
+        let deadline = self.args.timeout.and_then(Timeout::deadline);
         let output = handle.wait(deadline).await?;
         let files = download(
             handle,

@@ -2,7 +2,7 @@
 //! a job submitted earlier): the wait shows progress, and Ctrl-C cancels
 //! the job and says how to resume it.
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use futures::StreamExt as _;
 use runcomfy::{JobOutput, RequestHandle};
@@ -13,6 +13,7 @@ use crate::context::Context;
 use crate::exit::CliError;
 use crate::input::{self, InputArgs};
 use crate::progress::Progress;
+use crate::timeout::Timeout;
 
 /// `runcomfy run`: the input assembled, submitted, then waited for unless
 /// `--no-wait`.
@@ -53,9 +54,7 @@ async fn finish(
     handle: &RequestHandle<Value>,
     wait: &WaitArgs,
 ) -> Result<(), CliError> {
-    let deadline = wait
-        .timeout
-        .map(|secs| Instant::now() + Duration::from_secs(secs));
+    let deadline = wait.timeout.and_then(Timeout::deadline);
     let output = tokio::select! {
         output = wait_with_progress(context, handle, deadline) => output?,
         _ = tokio::signal::ctrl_c() => return Err(interrupted(context, handle).await),

@@ -95,6 +95,22 @@ pub(crate) async fn runcomfy(base: Option<&str>, args: &[&str]) -> Outcome {
     finish(command(base, args)).await
 }
 
+/// A temporary directory for outputs, and its path as an argument.
+pub(crate) fn output_dir() -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().display().to_string();
+    (dir, path)
+}
+
+/// Submits the start image with `--no-wait`; the request id.
+pub(crate) async fn submit_no_wait(base: &str, image: &str) -> String {
+    let no_wait = ["--json", "run", KLING, "--set", image, "--no-wait"];
+    let submitted = runcomfy(Some(base), &no_wait).await;
+    assert_eq!(submitted.code, 0, "{}", submitted.stderr);
+    let document = submitted.json();
+    document["request_id"].as_str().expect("id").to_owned()
+}
+
 /// The exit code of `runcomfy ARGS`.
 pub(crate) async fn exit_code(base: Option<&str>, args: &[&str]) -> i32 {
     runcomfy(base, args).await.code
