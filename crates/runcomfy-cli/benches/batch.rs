@@ -1,6 +1,7 @@
-//! `runcomfy batch` of 1,000 inputs against the emulator (time-scaled,
-//! concurrency 100): wall time against the emulator's own lower bound, the
-//! CLI's peak RSS and CPU time (GNU time on the child process).
+//! Benchmark of `runcomfy batch`: 1,000 inputs against the emulator's lower bound.
+//!
+//! Time-scaled, concurrency 100: wall time against the emulator's own lower
+//! bound, the CLI's peak RSS and CPU time (GNU time on the child process).
 //!
 //! The lower bound is the makespan the emulator itself needs for the same
 //! seeded run times: its workers take jobs in order (FIFO list scheduling),

@@ -1,6 +1,8 @@
-//! Whole-process time of `runcomfy --version` and of `runcomfy validate` of
-//! one input (schema and media rules on a local image), side by side with
-//! `/bin/true` (the cost of starting any process) in the same run.
+//! Benchmark of start-up: whole-process time of `--version` and `validate`.
+//!
+//! `runcomfy validate` of one input (schema and media rules on a local
+//! image), side by side with `/bin/true` (the cost of starting any process)
+//! in the same run.
 //!
 //! `cargo bench -p runcomfy-cli --bench startup [RUNS]`. Target: under 20 ms each.
 

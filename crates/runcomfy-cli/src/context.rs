@@ -1,6 +1,7 @@
-//! What a command that talks to the service gets: the client (of the
-//! service, or of an emulator started in this process for `--emulator`)
-//! and how to show things.
+//! What a command that talks to the service gets: its client and its output.
+//!
+//! The client is of the service, or of an emulator started in this process
+//! for `--emulator`.
 
 use std::sync::Arc;
 

@@ -1,6 +1,8 @@
-//! How anything is shown: a result as JSON (`--json`) or human text on
-//! stdout, remarks on stderr (none with `-q`), and the report of an error.
-//! The only module of the binary that decides between JSON and text.
+//! How anything is shown: JSON or human text, remarks, the report of an error.
+//!
+//! A result goes to stdout as JSON (`--json`) or human text, remarks to
+//! stderr (none with `-q`). The only module of the binary that decides
+//! between JSON and text.
 
 use std::io::IsTerminal as _;
 

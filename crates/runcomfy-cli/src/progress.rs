@@ -1,5 +1,7 @@
-//! The progress of one wait on stderr: a live spinner on a terminal, plain
-//! lines when stderr is not one, nothing with `-q`.
+//! The progress of one wait on stderr.
+//!
+//! A live spinner on a terminal, plain lines when stderr is not one,
+//! nothing with `-q`.
 
 use std::io::IsTerminal as _;
 use std::time::{Duration, Instant};

@@ -1,10 +1,10 @@
-//! `--timeout SECS` of `run`, `wait` and `batch`: how long a wait may last,
-//! and the one place where the user's number becomes a deadline.
+//! `--timeout SECS`: how long a wait may last, and the one place it becomes a deadline.
 //!
-//! Every number of seconds is accepted. A deadline later than a century
-//! from now is no deadline: no process waits that long, so the wait is the
-//! same, and the sum never comes near the end of what the clock (or the
-//! runtime's timer, which adds to a deadline again) can hold.
+//! Used by `run`, `wait` and `batch`. Every number of seconds is accepted.
+//! A deadline later than a century from now is no deadline: no process
+//! waits that long, so the wait is the same, and the sum never comes near
+//! the end of what the clock (or the runtime's timer, which adds to a
+//! deadline again) can hold.
 
 use std::time::{Duration, Instant};
 

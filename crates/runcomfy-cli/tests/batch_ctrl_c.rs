@@ -1,5 +1,7 @@
-//! Ctrl-C during `runcomfy batch`: once, it stops and a re-run resumes;
-//! twice, it exits at once and leaves the submit under way on record.
+//! Ctrl-C during `runcomfy batch`: once it stops, twice it exits at once.
+//!
+//! After one, a re-run resumes; after two, the submit under way is left on
+//! record.
 
 use std::process::Stdio;
 use std::time::Duration;

@@ -1,5 +1,6 @@
-//! A second `runcomfy batch` on a journal in use stops before it sends
-//! anything (exit 75), and the journal is free once the first run is gone.
+//! A second `runcomfy batch` on a journal in use stops before it sends anything.
+//!
+//! It exits 75, and the journal is free once the first run is gone.
 
 use std::process::Stdio;
 use std::time::Duration;

@@ -1,5 +1,6 @@
-//! `kill -9` at any point of `runcomfy batch`, then re-runs: each input
-//! submitted exactly once, a torn last record tolerated.
+//! `kill -9` at any point of `runcomfy batch`, then re-runs: each input sent once.
+//!
+//! A torn last record is tolerated.
 
 use std::collections::BTreeSet;
 

@@ -1,6 +1,7 @@
-//! Submits the service refused for now (429, 503) are retried by `runcomfy
-//! batch`, each attempt with an intent of its own, and a run killed while
-//! it waits to retry leaves the line to submit, not unknown.
+//! Submits refused for now (429, 503) are retried by `runcomfy batch`.
+//!
+//! Each attempt has an intent of its own, and a run killed while it waits
+//! to retry leaves the line to submit, not unknown.
 
 use runcomfy_emulator::{Emulator, Fault, Target};
 use serde_json::Value;

@@ -1,6 +1,7 @@
-//! `runcomfy batch`: every input submitted exactly once (counted by the
-//! emulator), and a re-run only prints the results again, or refuses an
-//! edited input file.
+//! `runcomfy batch` submits every input once, and a re-run only reprints.
+//!
+//! Submits are counted by the emulator; a re-run on an edited input file
+//! is refused.
 
 use std::path::Path;
 

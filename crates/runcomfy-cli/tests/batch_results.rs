@@ -1,6 +1,7 @@
-//! What `runcomfy batch` reports of lines that do not succeed: invalid lines
-//! refused before anything is sent, a failed job (exit 1), and results in a
-//! file without the token.
+//! What `runcomfy batch` reports of lines that do not succeed.
+//!
+//! Invalid lines are refused before anything is sent, a failed job exits
+//! 1, and results in a file hold no token.
 
 use runcomfy_emulator::EmulatorConfig;
 use runcomfy_emulator::fixtures::png_data_uri;

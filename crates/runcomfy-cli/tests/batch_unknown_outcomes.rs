@@ -1,6 +1,7 @@
-//! Submits of `runcomfy batch` whose outcome is unknown (a lost answer, a
-//! 500, a run killed between intent and answer) are never sent again unless
-//! `--resubmit-unknown`.
+//! Submits of `runcomfy batch` whose outcome is unknown are not sent again.
+//!
+//! A lost answer, a 500, a run killed between intent and answer: none is
+//! sent again unless `--resubmit-unknown`.
 
 use runcomfy_emulator::{Fault, Target};
 

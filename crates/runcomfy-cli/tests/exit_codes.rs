@@ -1,6 +1,8 @@
-//! Every exit code of `runcomfy` means what `--help` says: usage, invalid
-//! input (also of `validate`), missing files, outputs that cannot be
-//! written, a missing token, and services unavailable, slow or refusing.
+//! Every exit code of `runcomfy` means what `--help` says.
+//!
+//! Usage, invalid input (also of `validate`), missing files, outputs that
+//! cannot be written, a missing token, and services unavailable, slow or
+//! refusing.
 
 use std::path::Path;
 

@@ -1,7 +1,8 @@
-//! `--timeout` at its largest (`u64::MAX` seconds) on `run`, `wait` and
-//! `batch`: a deadline no clock can hold is no deadline, so the command
-//! waits as without one and succeeds (it panicked adding the seconds to
-//! the clock before).
+//! `--timeout 18446744073709551615` on `run`, `wait` and `batch` works.
+//!
+//! A deadline beyond a century is no deadline, so the command waits as
+//! without one and succeeds; it panicked adding the seconds to the clock
+//! before.
 
 use runcomfy_emulator::EmulatorConfig;
 

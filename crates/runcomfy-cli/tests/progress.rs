@@ -1,5 +1,6 @@
-//! The progress of `runcomfy run`: plain lines on a pipe, a live display
-//! on a terminal (snapshots of both).
+//! The progress of `runcomfy run`: plain lines on a pipe, live on a terminal.
+//!
+//! Snapshots of both.
 
 use std::process::Stdio;
 

@@ -1,6 +1,7 @@
-//! `runcomfy run` end to end against an emulator: every input style, the
-//! `--json` output against its schema, verbose logs, and the token never in
-//! any output.
+//! `runcomfy run` end to end against an emulator.
+//!
+//! Every input style, the `--json` output against its schema, verbose logs,
+//! and the token never in any output.
 
 use std::process::Stdio;
 

@@ -1,5 +1,6 @@
-//! Ctrl-C during `runcomfy run`: a queued job is cancelled, a running one
-//! explained, and a second Ctrl-C exits at once.
+//! Ctrl-C during `runcomfy run` cancels a queued job and explains a running one.
+//!
+//! A second Ctrl-C exits at once.
 
 use std::time::Duration;
 

@@ -1,6 +1,7 @@
-//! The local checks (schema and media rules) of every input this run may
-//! submit, before anything is sent. The checked inputs are submitted later
-//! without a second check.
+//! The local checks of every input a batch run may submit, before anything is sent.
+//!
+//! Schema and media rules; the checked inputs are submitted later without
+//! a second check.
 
 use std::collections::BTreeMap;
 

@@ -1,5 +1,7 @@
-//! The inputs file: one JSON object a line, each line's number its identity
-//! and a fingerprint of its JSON, so that a re-run notices an edited line.
+//! The inputs file: one JSON object a line, numbered and fingerprinted.
+//!
+//! A line's number is its identity; the fingerprint of its JSON lets a
+//! re-run notice an edited line.
 
 use std::collections::BTreeMap;
 use std::path::Path;

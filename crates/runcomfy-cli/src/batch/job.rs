@@ -1,6 +1,7 @@
-//! One line seen through: its submit attempts (each journaled before it is
-//! sent, each answer right after), the wait within `--timeout`, and the
-//! download into `DIR/<line>/`.
+//! One line of a batch seen through: submit attempts, the wait, the download.
+//!
+//! Each attempt is journaled before it is sent and its answer right after;
+//! the wait is within `--timeout`; the download goes into `DIR/<line>/`.
 
 use std::collections::BTreeMap;
 use std::io::ErrorKind;

@@ -1,10 +1,10 @@
-//! The journal file: read back whole (a torn last record dropped), then
-//! held open for appending under an advisory lock, each record fsync'd
-//! before the step it guards goes on.
+//! The journal file: read back, then locked and appended to, fsync'd each time.
 //!
-//! A run holds the lock from before its first submit to its end; a second
-//! run on the same journal, or one that finds the journal grown since it
-//! read it, stops with exit code 75 before sending anything.
+//! It is read back whole (a torn last record dropped), then held open for
+//! appending under an advisory lock, each record fsync'd before the step it
+//! guards goes on. A run holds the lock from before its first submit to its
+//! end; a second run on the same journal, or one that finds the journal
+//! grown since it read it, stops with exit code 75 before sending anything.
 
 use std::fs::{File, OpenOptions, TryLockError};
 use std::io::{ErrorKind, Write as _};

@@ -1,11 +1,11 @@
-//! `runcomfy batch`: one job per line of a JSONL file, at most N in flight,
-//! crash-safe with an append-only journal.
+//! `runcomfy batch`: one job per line of a JSONL file, crash-safe with a journal.
 //!
-//! A run reads the inputs (`inputs`) and the journal (`journal`, records in
-//! `record`), replays what the journal says of each line (`replay`), decides
-//! what this run does with it (`plan`), checks every input it may submit
-//! (`check`), then sees each line through (`job`) while it prints results,
-//! counts and the summary (`report`, `progress`); `run` holds it together.
+//! At most N jobs are in flight. A run reads the inputs (`inputs`) and the
+//! journal (`journal`, records in `record`), replays what the journal says
+//! of each line (`replay`), decides what this run does with it (`plan`),
+//! checks every input it may submit (`check`), then sees each line through
+//! (`job`) while it prints results, counts and the summary (`report`,
+//! `progress`); `run` holds it together.
 //!
 //! A re-run never submits a line twice that has a request id, finishes what
 //! was in flight, and reports a submit whose outcome is unknown instead of

@@ -1,5 +1,7 @@
-//! What became of one line in this run: its result line, the `done` record
-//! of a finished job, and the error its exit code comes from.
+//! What became of one line in a batch run, and what follows from it.
+//!
+//! Its result line, the `done` record of a finished job, and the error its
+//! exit code comes from.
 
 use runcomfy::Error;
 use serde_json::{Value, json};

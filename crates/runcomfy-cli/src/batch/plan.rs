@@ -1,5 +1,10 @@
-//! What this run does with each line, from its phase and
-//! `--resubmit-unknown`. Pure: no I/O.
+//! What a batch run does with each line, from its phase and `--resubmit-unknown`.
+//!
+//! `done` lines are skipped (their result is printed again), `submitted`
+//! ones are waited for and downloaded (never submitted again), an `intent`
+//! without an answer is an unknown outcome (a billed job may exist: not
+//! submitted again unless `--resubmit-unknown`), and the rest are
+//! submitted. Pure: no I/O.
 
 use std::collections::BTreeMap;
 

@@ -1,5 +1,6 @@
-//! The counts of a batch on stderr as lines finish: a bar on a terminal, a
-//! line now and then otherwise, nothing with `-q`.
+//! The counts of a batch on stderr as its lines finish.
+//!
+//! A bar on a terminal, a line now and then otherwise, nothing with `-q`.
 
 use std::io::IsTerminal as _;
 use std::time::{Duration, Instant};

@@ -1,5 +1,6 @@
-//! The journal's records: what each says, the bytes it is written as, and
-//! how it is read back. One JSON object a line:
+//! The journal's records: what each says, its bytes on disk, how it is read back.
+//!
+//! One JSON object a line:
 //!
 //! - `{"line": n, "hash": "…", "model_id": "…", "event": "intent"}` before a submit;
 //! - `{"line": n, "event": "submitted", "request_id": "…"}` once the submit answered;

@@ -1,5 +1,6 @@
-//! What the journal says of each line: its records replayed, in order, into
-//! the line's phase. Pure: no I/O, no clock.
+//! What the journal says of each line: its records replayed into the line's phase.
+//!
+//! In order, one record at a time. Pure: no I/O, no clock.
 
 use std::collections::BTreeMap;
 use std::path::Path;

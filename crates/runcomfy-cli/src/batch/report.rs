@@ -1,6 +1,7 @@
-//! What a batch reports: a result line per input (on stdout or in
-//! `--results`), the counts as they come, the summary, and the verdict that
-//! decides the exit code.
+//! What a batch reports: result lines, counts, the summary, the verdict.
+//!
+//! A result line per input (on stdout or in `--results`), the counts as
+//! they come, the summary, and the verdict that decides the exit code.
 
 use std::collections::BTreeMap;
 use std::io::Write as _;

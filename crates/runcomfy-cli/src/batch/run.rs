@@ -1,6 +1,7 @@
-//! One `runcomfy batch` run from start to verdict: read, replay and plan,
-//! check, settle what earlier runs finished, run the rest at most N at once
-//! until done or Ctrl-C, summarize.
+//! One `runcomfy batch` run, from reading its inputs to its verdict.
+//!
+//! Read, replay and plan, check, settle what earlier runs finished, run the
+//! rest at most N at once until done or Ctrl-C, summarize.
 
 use std::collections::BTreeMap;
 use std::time::Instant;

@@ -1,5 +1,6 @@
-//! `runcomfy models` and `runcomfy schema`: what this build knows, with no
-//! service asked.
+//! `runcomfy models` and `runcomfy schema`: what this build knows.
+//!
+//! No service is asked.
 
 use serde_json::json;
 

@@ -1,6 +1,7 @@
-//! `runcomfy run` (submit, wait, download) and `runcomfy wait` (the same for
-//! a job submitted earlier): the wait shows progress, and Ctrl-C cancels
-//! the job and says how to resume it.
+//! `runcomfy run` and `runcomfy wait`: submit (or resume), wait, download.
+//!
+//! The wait shows progress, and Ctrl-C cancels the job and says how to
+//! resume it.
 
 use std::time::Instant;
 

@@ -1,5 +1,6 @@
-//! `runcomfy validate`: the local checks (schema and media rules) of one
-//! input. No service client is built, nothing is sent.
+//! `runcomfy validate`: the local checks (schema and media rules) of one input.
+//!
+//! No service client is built, nothing is sent.
 
 use serde_json::{Value, json};
 

@@ -1,5 +1,7 @@
-//! A batch in a temporary directory: its inputs, its runs, its journal's
-//! records, and the result lines and summary it printed.
+//! A batch in a temporary directory, its runs, journal and printed results.
+//!
+//! Its inputs, its runs, its journal's records, and the result lines and
+//! summary it printed.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

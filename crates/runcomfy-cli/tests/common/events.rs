@@ -1,5 +1,6 @@
-//! Waiting on a running batch's journal: until its events say a moment has
-//! come, then perhaps killing it there.
+//! Waiting on a running batch's journal until its events say a moment has come.
+//!
+//! Then perhaps killing it there.
 
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};

@@ -1,5 +1,7 @@
-//! What the CLI's end-to-end tests share. Every test file is a crate of its
-//! own and uses a part of this, so the rest is dead code there.
+//! What the CLI's end-to-end tests share.
+//!
+//! Every test file is a crate of its own and uses a part of this, so the
+//! rest is dead code there.
 
 #![allow(
     dead_code,
