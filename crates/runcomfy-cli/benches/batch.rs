@@ -1,6 +1,7 @@
-//! `runcomfy batch` of 1,000 inputs against the emulator (time-scaled,
-//! concurrency 100): wall time against the emulator's own lower bound, the
-//! CLI's peak RSS and CPU time (GNU time on the child process).
+//! Benchmark of `runcomfy batch`: 1,000 inputs against the emulator's lower bound.
+//!
+//! Time-scaled, concurrency 100: wall time against the emulator's own lower
+//! bound, the CLI's peak RSS and CPU time (GNU time on the child process).
 //!
 //! The lower bound is the makespan the emulator itself needs for the same
 //! seeded run times: its workers take jobs in order (FIFO list scheduling),
@@ -12,20 +13,26 @@
 #![allow(missing_docs, clippy::print_stdout, clippy::unwrap_used)]
 
 use std::io::Write as _;
+use std::path::Path;
 use std::time::Duration;
 
 use runcomfy_emulator::{Emulator, EmulatorConfig};
+
+mod common;
 
 const WORKERS: usize = 100;
 const TIME_SCALE: f64 = 0.005;
 const SEED: u64 = 7;
 
+/// What GNU time said of the batch.
+struct Measured {
+    wall: f64,
+    rss_mib: f64,
+    cpu: f64,
+}
+
 fn main() {
-    let inputs: usize = std::env::args()
-        .skip(1)
-        .find(|a| !a.starts_with("--"))
-        .and_then(|a| a.parse().ok())
-        .unwrap_or(1000);
+    let inputs = common::count_argument(1000);
     let config = EmulatorConfig {
         workers: WORKERS,
         time_scale: TIME_SCALE,
@@ -34,9 +41,17 @@ fn main() {
         ..EmulatorConfig::default()
     };
     let emulator = Emulator::start_in_background(config).unwrap();
-    let base = emulator.base_url().to_owned();
+    let lower_bound = lower_bound(inputs);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("inputs.jsonl");
+    write_inputs(&file, inputs);
+    let measured = run_batch(emulator.base_url(), &file, &dir.path().join("out"), inputs);
+    print_table(inputs, lower_bound, &measured);
+    report(inputs, lower_bound, &measured);
+}
 
-    // The emulator's lower bound for these run times.
+/// The emulator's lower bound for these run times.
+fn lower_bound(inputs: usize) -> f64 {
     let runs = runcomfy_emulator::sample_run_times(SEED, inputs, 5);
     let mut free = vec![Duration::ZERO; WORKERS];
     for run in &runs {
@@ -48,21 +63,24 @@ fn main() {
             .unwrap();
         free[index] = start + run.mul_f64(TIME_SCALE);
     }
-    let lower_bound = free.into_iter().max().unwrap_or_default().as_secs_f64();
+    free.into_iter().max().unwrap_or_default().as_secs_f64()
+}
 
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("inputs.jsonl");
-    let mut lines = std::fs::File::create(&file).unwrap();
+fn write_inputs(file: &Path, inputs: usize) {
+    let mut lines = std::fs::File::create(file).unwrap();
     let image = runcomfy_emulator::fixtures::png_data_uri(1280, 720);
     for n in 0..inputs {
         writeln!(lines, r#"{{"image_url": "{image}", "prompt": "shot {n}"}}"#).unwrap();
     }
-    drop(lines);
+}
+
+/// Runs the batch under GNU time; every input must succeed.
+fn run_batch(base: &str, file: &Path, out: &Path, inputs: usize) -> Measured {
     let output = std::process::Command::new("/usr/bin/time")
         .args(["-f", "TIME %e %M %U %S", env!("CARGO_BIN_EXE_runcomfy")])
         .args([
             "--base-url",
-            &base,
+            base,
             "--max-requests-per-second",
             "0",
             "-q",
@@ -70,9 +88,9 @@ fn main() {
             "kling/kling-1-6/pro/image-to-video",
         ])
         .arg("--inputs")
-        .arg(&file)
+        .arg(file)
         .args(["--concurrency", "100", "--output-dir"])
-        .arg(dir.path().join("out"))
+        .arg(out)
         .env("RUNCOMFY_API_TOKEN", "bench")
         .output()
         .unwrap();
@@ -85,12 +103,20 @@ fn main() {
         .split_whitespace()
         .map(|v| v.parse().unwrap())
         .collect();
-    let (wall, rss_mib, cpu) = (stats[0], stats[1] / 1024.0, stats[2] + stats[3]);
     let results = String::from_utf8_lossy(&output.stdout)
         .lines()
         .filter(|l| l.contains("\"succeeded\""))
         .count();
     assert_eq!(results, inputs, "every input succeeded");
+    Measured {
+        wall: stats[0],
+        rss_mib: stats[1] / 1024.0,
+        cpu: stats[2] + stats[3],
+    }
+}
+
+fn print_table(inputs: usize, lower_bound: f64, measured: &Measured) {
+    let Measured { wall, rss_mib, cpu } = *measured;
     println!(
         "\nbatch of {inputs} inputs, concurrency 100, emulator with {WORKERS} workers at time scale {TIME_SCALE}\n"
     );
@@ -108,6 +134,10 @@ fn main() {
         "\n{} the targets",
         if meets { "meets" } else { "MISSES one of" }
     );
+}
+
+fn report(inputs: usize, lower_bound: f64, measured: &Measured) {
+    let Measured { wall, rss_mib, cpu } = *measured;
     let scenario = format!("batch of {inputs}");
     runcomfy_testkit::bench::report_rows(serde_json::json!([
         {

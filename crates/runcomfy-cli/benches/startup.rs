@@ -1,6 +1,8 @@
-//! Whole-process time of `runcomfy --version` and of `runcomfy validate` of
-//! one input (schema and media rules on a local image), side by side with
-//! `/bin/true` (the cost of starting any process) in the same run.
+//! Benchmark of start-up: whole-process time of `--version` and `validate`.
+//!
+//! `runcomfy validate` of one input (schema and media rules on a local
+//! image), side by side with `/bin/true` (the cost of starting any process)
+//! in the same run.
 //!
 //! `cargo bench -p runcomfy-cli --bench startup [RUNS]`. Target: under 20 ms each.
 
@@ -9,6 +11,8 @@
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
+
+mod common;
 
 fn time(program: &str, args: &[&str], runs: usize) -> (Duration, Duration) {
     let mut times: Vec<Duration> = (0..runs)
@@ -30,11 +34,7 @@ fn time(program: &str, args: &[&str], runs: usize) -> (Duration, Duration) {
 }
 
 fn main() {
-    let runs: usize = std::env::args()
-        .skip(1)
-        .find(|a| !a.starts_with("--"))
-        .and_then(|a| a.parse().ok())
-        .unwrap_or(50);
+    let runs = common::count_argument(50);
     let binary = env!("CARGO_BIN_EXE_runcomfy");
     let image = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/start.png");
     let image = format!("image_url=@{}", image.display());

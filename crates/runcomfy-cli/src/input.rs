@@ -1,6 +1,8 @@
-//! The input of a job, from `--input`, `--input-file` and `--set`, coerced
-//! by the model's schema; `KEY=@PATH` reads a local file (a URI field gets
-//! it as a `data:` URI after the media rules are checked on the file).
+//! The input of a job, from `--input`, `--input-file` and `--set`.
+//!
+//! Values are coerced by the model's schema; `KEY=@PATH` reads a local file
+//! (a URI field gets it as a `data:` URI after the media rules are checked
+//! on the file).
 
 use std::path::{Path, PathBuf};
 

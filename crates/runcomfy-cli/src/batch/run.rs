@@ -1,0 +1,180 @@
+//! One `runcomfy batch` run, from reading its inputs to its verdict.
+//!
+//! Read, replay and plan, check, settle what earlier runs finished, run the
+//! rest at most N at once until done or Ctrl-C, summarize.
+
+use std::collections::BTreeMap;
+use std::time::Instant;
+
+use futures::StreamExt as _;
+use tokio::sync::watch;
+
+use crate::batch::args::BatchArgs;
+use crate::batch::check::check;
+use crate::batch::inputs::{Input, read_inputs};
+use crate::batch::job::Job;
+use crate::batch::journal::{Journal, read_journal};
+use crate::batch::outcome::{Kind, Outcome};
+use crate::batch::plan::{Plan, plan};
+use crate::batch::progress::Progress;
+use crate::batch::record::{DIED_AFTER_INTENT, Event, Record};
+use crate::batch::replay::replay;
+use crate::batch::report::{Sink, Summary, Tally, verdict};
+use crate::context::Context;
+use crate::exit::CliError;
+
+/// A line to send to a job: its input, and its request id when it was
+/// submitted earlier.
+type Work<'a> = (&'a Input, Option<String>);
+
+/// Runs the batch; the error decides the exit code (see `verdict`).
+pub(crate) async fn run(context: &Context, args: &BatchArgs) -> Result<(), CliError> {
+    let journal_path = args.journal_path();
+    let inputs = read_inputs(&args.inputs).await?;
+    let loaded = read_journal(&journal_path)?;
+    let past = replay(&loaded.records, &inputs, &args.model_id)
+        .map_err(|mismatch| mismatch.into_error(args, &journal_path))?;
+    let plans = plan(inputs.keys().copied(), past, args.resubmit_unknown);
+
+    // Every input that may be submitted is checked before anything is sent.
+    let (checked, invalid) = check(context, &args.model_id, &inputs, &plans).await?;
+    let mut sink = Sink::open(args.results.as_deref())?;
+    if !invalid.is_empty() {
+        return Err(sink.refuse(&invalid, &args.model_id)?);
+    }
+
+    let journal = Journal::open(&journal_path, &loaded)?;
+    if loaded.torn {
+        context.output.say(format!(
+            "{}: ignored a torn last record (from a run killed while writing it)",
+            journal_path.display()
+        ));
+    }
+    let started = Instant::now();
+    let mut tally = Tally {
+        sink,
+        progress: Progress::new(&context.output, inputs.len()),
+        outcomes: Vec::new(),
+    };
+    let work = settle(&mut tally, plans, &inputs, &journal, &args.model_id).await?;
+    let (stop, stopped) = watch::channel(false);
+    let job = Job {
+        context,
+        args,
+        journal: &journal,
+        checked: &checked,
+        stopped,
+    };
+    let interrupted = drive(&mut tally, &job, work, &stop, args.jobs_at_once()).await?;
+    tally.progress.finish();
+
+    let summary = Summary::of(&tally.outcomes, inputs.len());
+    if context.output.json {
+        tally.sink.emit(&summary.to_json())?;
+    } else {
+        context.output.say(summary.human(started.elapsed()));
+    }
+    if interrupted {
+        return Err(CliError::Interrupted);
+    }
+    verdict(tally.outcomes, &args.model_id)
+}
+
+/// Reports the lines this run sends no job for (finished earlier, or of
+/// unknown outcome) and returns the others, those already billed first.
+async fn settle<'a>(
+    tally: &mut Tally,
+    plans: Vec<(usize, Plan)>,
+    inputs: &'a BTreeMap<usize, Input>,
+    journal: &Journal,
+    model_id: &str,
+) -> Result<Vec<Work<'a>>, CliError> {
+    let mut work = Vec::new();
+    for (line, plan) in plans {
+        let input = &inputs[&line];
+        match plan {
+            Plan::Done(done) => tally.add(Outcome::from_done(line, done), None)?,
+            Plan::Unknown { reason, stale } => {
+                if stale {
+                    record_unknown(journal, line, &reason).await?;
+                }
+                tally.progress.note(format!("line {line}: the outcome of its submit is unknown ({reason}); not submitted again (use --resubmit-unknown)"));
+                tally.add(Outcome::unknown(line, model_id, &reason), None)?;
+            }
+            Plan::Resume(request_id) => work.push((input, Some(request_id))),
+            Plan::Submit { stale } => {
+                if stale {
+                    record_unknown(journal, line, DIED_AFTER_INTENT).await?;
+                    tally.progress.note(format!("line {line}: submitting again although an earlier submit may exist (--resubmit-unknown)"));
+                }
+                work.push((input, None));
+            }
+        }
+    }
+    work.sort_by_key(|(input, resume)| (resume.is_none(), input.number));
+    Ok(work)
+}
+
+/// Records what this run found of a line: an earlier submit's outcome is
+/// unknown, for `reason`.
+async fn record_unknown(journal: &Journal, line: usize, reason: &str) -> Result<(), CliError> {
+    let reason = reason.to_owned();
+    let record = Record {
+        line,
+        event: Event::Unknown { reason },
+    };
+    journal.append(&record).await
+}
+
+/// Runs the jobs, `at_once` at a time, until every one ended; the first
+/// Ctrl-C lets the submits under way finish and stops the rest, a second
+/// exits at once. True when interrupted.
+async fn drive(
+    tally: &mut Tally,
+    job: &Job<'_>,
+    work: Vec<Work<'_>>,
+    stop: &watch::Sender<bool>,
+    at_once: usize,
+) -> Result<bool, CliError> {
+    let mut jobs = futures::stream::iter(work)
+        .map(|(input, resume)| job.run(input, resume))
+        .buffer_unordered(at_once);
+    let mut ctrl_c = std::pin::pin!(tokio::signal::ctrl_c());
+    let mut interrupted = false;
+    loop {
+        tokio::select! {
+            next = jobs.next() => match next {
+                Some(outcome) => {
+                    let outcome = outcome?;
+                    let remark = remark(&outcome);
+                    tally.add(outcome, remark)?;
+                }
+                None => return Ok(interrupted),
+            },
+            _ = &mut ctrl_c, if !interrupted => {
+                interrupted = true;
+                let _ = stop.send(true);
+                tally.progress.note("interrupted: finishing the submits under way, then stopping (Ctrl-C again to exit at once); re-run the same command to resume");
+                tokio::spawn(async {
+                    let _ = tokio::signal::ctrl_c().await;
+                    std::process::exit(130);
+                });
+            }
+        }
+    }
+}
+
+/// What a line that did not succeed says on stderr as it ends.
+fn remark(outcome: &Outcome) -> Option<String> {
+    match (outcome.status, &outcome.error) {
+        (
+            Kind::Failed | Kind::Cancelled | Kind::Unknown | Kind::Invalid | Kind::Error,
+            Some(error),
+        ) => Some(format!(
+            "line {}: {}: {error}",
+            outcome.line,
+            outcome.status.as_str()
+        )),
+        _ => None,
+    }
+}

@@ -1,0 +1,123 @@
+//! The command line: every command, option and flag, as clap reads them.
+//! Parsing only; what a command does lives in `commands/` and `batch/`.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+use runcomfy_emulator::EmulatorArgs;
+
+use crate::batch::BatchArgs;
+use crate::exit::EXIT_CODES;
+use crate::input::InputArgs;
+use crate::timeout::Timeout;
+
+/// Run RunComfy Model API models (image-to-video and more) from a terminal or
+/// a script. The token comes from RUNCOMFY_API_TOKEN (or RUNCOMFY_TOKEN).
+#[derive(Debug, Parser)]
+#[command(name = "runcomfy", version, after_help = EXIT_CODES)]
+pub(crate) struct Cli {
+    /// API base URL including /v1.
+    #[arg(long, global = true, value_name = "URL")]
+    #[arg(env = "RUNCOMFY_MODEL_API_BASE")]
+    pub(crate) base_url: Option<String>,
+    /// Start the built-in emulator on loopback for this one command (no token needed).
+    #[arg(long, global = true)]
+    pub(crate) emulator: bool,
+    /// Print one JSON document with the command's result on stdout.
+    #[arg(long, global = true)]
+    pub(crate) json: bool,
+    /// Print nothing on stderr but errors.
+    #[arg(short, long, global = true)]
+    pub(crate) quiet: bool,
+    /// Say more on stderr.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub(crate) verbose: u8,
+    /// The most API requests per second this command makes, all jobs
+    /// together (default 20; 0 for no limit, e.g. against the emulator).
+    #[arg(long, global = true, value_name = "N")]
+    #[arg(env = "RUNCOMFY_MAX_REQUESTS_PER_SECOND")]
+    pub(crate) max_requests_per_second: Option<f64>,
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Validate, submit, wait with live progress, download the outputs.
+    Run {
+        /// The model id, e.g. kling/kling-1-6/pro/image-to-video.
+        model_id: String,
+        #[command(flatten)]
+        input: InputArgs,
+        #[command(flatten)]
+        wait: WaitArgs,
+    },
+    /// The status of a request.
+    Status {
+        /// The request id.
+        request_id: String,
+    },
+    /// The result of a request (its current state before it finishes).
+    Result {
+        /// The request id.
+        request_id: String,
+    },
+    /// Cancel a queued request (running ones are not cancellable).
+    Cancel {
+        /// The request id.
+        request_id: String,
+    },
+    /// Resume waiting for (and downloading) a request started elsewhere.
+    Wait {
+        /// The request id.
+        request_id: String,
+        #[command(flatten)]
+        wait: WaitArgs,
+    },
+    /// Check an input locally (schema and media rules); nothing is sent.
+    Validate {
+        /// The model id.
+        model_id: String,
+        #[command(flatten)]
+        input: InputArgs,
+    },
+    /// The models this build knows.
+    Models,
+    /// Print a model's input schema (or its output schema).
+    Schema {
+        /// The model id.
+        model_id: String,
+        /// The output schema instead of the input schema.
+        #[arg(long)]
+        output: bool,
+    },
+    /// One job per line of a JSONL file, concurrently, crash-safe with a journal.
+    Batch(BatchArgs),
+    /// Run the emulator in the foreground, for your own offline tests.
+    Emulator {
+        #[command(flatten)]
+        args: EmulatorArgs,
+    },
+    /// Shell completions.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+}
+
+/// Options of commands that wait for a job.
+#[derive(Debug, Clone, clap::Args)]
+pub(crate) struct WaitArgs {
+    /// Submit and print the request id; do not wait.
+    #[arg(long)]
+    pub(crate) no_wait: bool,
+    /// Stop waiting after this many seconds (the job goes on; resume with `runcomfy wait`).
+    #[arg(long, value_name = "SECS", value_parser = Timeout::parser())]
+    pub(crate) timeout: Option<Timeout>,
+    /// Where outputs are downloaded.
+    #[arg(long, default_value = ".", value_name = "DIR")]
+    pub(crate) output_dir: PathBuf,
+    /// Print output URLs instead of downloading them.
+    #[arg(long)]
+    pub(crate) no_download: bool,
+}

@@ -1,0 +1,123 @@
+//! `runcomfy run` and `runcomfy wait`: submit (or resume), wait, download.
+//!
+//! The wait shows progress, and Ctrl-C cancels the job and says how to
+//! resume it.
+
+use std::time::Instant;
+
+use runcomfy::{JobOutput, RequestHandle};
+use serde_json::{Value, json};
+
+use crate::cli::WaitArgs;
+use crate::context::Context;
+use crate::exit::CliError;
+use crate::input::{self, InputArgs};
+use crate::progress::Progress;
+use crate::timeout::Timeout;
+
+/// `runcomfy run`: the input assembled, submitted, then waited for unless
+/// `--no-wait`.
+pub(crate) async fn run(
+    context: &Context,
+    model_id: &str,
+    input: &InputArgs,
+    wait: &WaitArgs,
+) -> Result<(), CliError> {
+    let value = input::assemble(model_id, input).await?;
+    let handle = context.client.submit_json(model_id, &value).await?;
+    context.output.say(format!(
+        "submitted {} (resume with: runcomfy wait {})",
+        handle.request_id(),
+        handle.request_id()
+    ));
+    if wait.no_wait {
+        let id = handle.request_id();
+        context.output.print(&json!({"request_id": id, "status": "submitted", "status_url": handle.status_url(), "result_url": handle.result_url(), "cancel_url": handle.cancel_url()}), || id.to_owned());
+        return Ok(());
+    }
+    finish(context, &handle, wait).await
+}
+
+/// `runcomfy wait`: resumes the wait for a job submitted elsewhere.
+pub(crate) async fn wait(
+    context: &Context,
+    request_id: String,
+    wait: &WaitArgs,
+) -> Result<(), CliError> {
+    let handle = context.client.resume(request_id)?;
+    finish(context, &handle, wait).await
+}
+
+/// Waits with a progress display and Ctrl-C handling, then downloads.
+async fn finish(
+    context: &Context,
+    handle: &RequestHandle<Value>,
+    wait: &WaitArgs,
+) -> Result<(), CliError> {
+    let deadline = wait.timeout.and_then(Timeout::deadline);
+    let output = tokio::select! {
+        output = wait_with_progress(context, handle, deadline) => output?,
+        _ = tokio::signal::ctrl_c() => return Err(interrupted(context, handle).await),
+    };
+    let files = if wait.no_download {
+        Vec::new()
+    } else {
+        handle
+            .download(&output, &wait.output_dir)
+            .await
+            .map_err(|e| match e {
+                runcomfy::Error::Io { path, source } => {
+                    CliError::Output(format!("cannot write {}: {source}", path.display()))
+                }
+                other => CliError::from(other),
+            })?
+    };
+    let paths: Vec<String> = files.iter().map(|f| f.path.display().to_string()).collect();
+    let document = json!({"request_id": output.request_id, "status": "succeeded", "output": output.raw_output, "files": paths});
+    context.output.print(&document, || {
+        if wait.no_download {
+            output.file_urls().join("\n")
+        } else {
+            paths.join("\n")
+        }
+    });
+    Ok(())
+}
+
+/// The library's wait, its status callback feeding the progress display;
+/// past `deadline` the error says the time actually waited and the last
+/// status seen.
+async fn wait_with_progress(
+    context: &Context,
+    handle: &RequestHandle<Value>,
+    deadline: Option<Instant>,
+) -> Result<JobOutput<Value>, CliError> {
+    let progress = Progress::new(&context.output);
+    let mut waiting = handle.wait().on_status(|status| progress.show(status));
+    if let Some(deadline) = deadline {
+        waiting = waiting.deadline(deadline);
+    }
+    let output = waiting.await;
+    progress.finish();
+    Ok(output?)
+}
+
+/// First Ctrl-C: cancel the job and say how to resume; a second: exit at once.
+async fn interrupted(context: &Context, handle: &RequestHandle<Value>) -> CliError {
+    let id = handle.request_id().to_owned();
+    eprintln!("\ninterrupted: cancelling {id} (Ctrl-C again to exit at once)");
+    tokio::spawn(async {
+        let _ = tokio::signal::ctrl_c().await;
+        std::process::exit(130);
+    });
+    match handle.cancel().await {
+        Ok(runcomfy::CancelOutcome::Cancelled) => eprintln!("cancelled {id}: it will never run"),
+        Ok(outcome) => eprintln!(
+            "{id} is {outcome}: it is already running and will run to completion and be billed"
+        ),
+        Err(error) => eprintln!("could not cancel {id}: {error}"),
+    }
+    eprintln!("resume with: runcomfy wait {id}");
+    let _ = context;
+    CliError::Interrupted
+}

@@ -1,0 +1,14 @@
+//! `runcomfy batch` end to end, one module a behaviour: re-runs, results,
+//! `kill -9`, unknown outcomes, refused submits, Ctrl-C, the journal lock.
+//! One test binary, so that the suite links once.
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod ctrl_c;
+mod journal_lock;
+mod kills;
+mod refused_submits;
+mod reruns;
+mod results;
+mod unknown_outcomes;

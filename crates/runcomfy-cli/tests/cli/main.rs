@@ -1,0 +1,15 @@
+//! The `runcomfy` binary end to end against an emulator, one module a
+//! behaviour: every input style, progress, exit codes, the calls about one
+//! request, Ctrl-C, the offline commands, timeouts of any size. One test
+//! binary, so that the suite links once.
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod exit_codes;
+mod huge_timeout;
+mod offline;
+mod progress;
+mod requests;
+mod run;
+mod run_ctrl_c;

@@ -1,0 +1,128 @@
+//! One `runcomfy` command against an emulator, and what it printed.
+
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+
+use runcomfy_emulator::{Emulator, EmulatorConfig};
+use serde_json::Value;
+
+pub(crate) const KLING: &str = "kling/kling-1-6/pro/image-to-video";
+/// The token of single commands; no output may contain its `SECRET`.
+pub(crate) const TOKEN: &str = "tok-SECRET-cli-77";
+
+/// How a command ended and what it printed.
+pub(crate) struct Outcome {
+    pub(crate) code: i32,
+    pub(crate) stdout: String,
+    pub(crate) stderr: String,
+}
+
+impl Outcome {
+    pub(crate) fn of(output: &std::process::Output) -> Self {
+        Self {
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    }
+
+    /// Stdout as one JSON document.
+    pub(crate) fn json(&self) -> Value {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}", self.stdout))
+    }
+
+    pub(crate) fn explain(&self) -> String {
+        format!(
+            "exit {}\n--- stdout\n{}\n--- stderr\n{}",
+            self.code, self.stdout, self.stderr
+        )
+    }
+}
+
+pub(crate) async fn emulator(config: EmulatorConfig) -> Emulator {
+    Emulator::start(config).await.expect("emulator")
+}
+
+/// An emulator for tests, its configuration `adjust`ed.
+pub(crate) async fn emulator_with(adjust: impl FnOnce(&mut EmulatorConfig)) -> Emulator {
+    let mut config = EmulatorConfig::for_tests();
+    adjust(&mut config);
+    emulator(config).await
+}
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+pub(crate) fn start_image() -> String {
+    root().join("examples/start.png").display().to_string()
+}
+
+/// `runcomfy ARGS` (with `--base-url BASE`), the token set, output piped.
+pub(crate) fn command(base: Option<&str>, args: &[&str]) -> tokio::process::Command {
+    let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_runcomfy"));
+    command
+        .args(args)
+        .env_remove("RUNCOMFY_TOKEN")
+        .env_remove("RUNCOMFY_MODEL_API_BASE")
+        .env("RUNCOMFY_API_TOKEN", TOKEN)
+        .env("NO_COLOR", "1");
+    if let Some(base) = base {
+        command.arg("--base-url").arg(base);
+    }
+    command
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true);
+    command
+}
+
+/// Runs `command` to its end; fails when the token is in its output.
+pub(crate) async fn finish(mut command: tokio::process::Command) -> Outcome {
+    let outcome = Outcome::of(&command.output().await.expect("runs"));
+    assert!(
+        !outcome.stdout.contains("SECRET") && !outcome.stderr.contains("SECRET"),
+        "the token leaked:\n{}\n{}",
+        outcome.stdout,
+        outcome.stderr
+    );
+    outcome
+}
+
+pub(crate) async fn runcomfy(base: Option<&str>, args: &[&str]) -> Outcome {
+    finish(command(base, args)).await
+}
+
+/// A temporary directory for outputs, and its path as an argument.
+pub(crate) fn output_dir() -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().display().to_string();
+    (dir, path)
+}
+
+/// Submits the start image with `--no-wait`; the request id.
+pub(crate) async fn submit_no_wait(base: &str, image: &str) -> String {
+    let no_wait = ["--json", "run", KLING, "--set", image, "--no-wait"];
+    let submitted = runcomfy(Some(base), &no_wait).await;
+    assert_eq!(submitted.code, 0, "{}", submitted.stderr);
+    let document = submitted.json();
+    document["request_id"].as_str().expect("id").to_owned()
+}
+
+/// The exit code of `runcomfy ARGS`.
+pub(crate) async fn exit_code(base: Option<&str>, args: &[&str]) -> i32 {
+    runcomfy(base, args).await.code
+}
+
+/// `run` of the model with the start image set by `image`
+/// (`image_url=@PATH`), downloading into `output_dir`.
+pub(crate) fn run_args<'a>(image: &'a str, output_dir: &'a str) -> [&'a str; 6] {
+    ["run", KLING, "--set", image, "--output-dir", output_dir]
+}
+
+pub(crate) fn assert_mp4(path: &str) {
+    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    assert_eq!(&bytes[4..8], b"ftyp", "{path} is an MP4");
+}
