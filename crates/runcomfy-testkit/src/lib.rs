@@ -4,3 +4,6 @@
 
 pub mod bench;
 pub mod http_server;
+#[cfg(test)]
+mod loopback_client;
+pub mod recording_proxy;
