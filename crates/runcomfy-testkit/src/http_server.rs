@@ -307,6 +307,16 @@ impl Connection {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
 
+    /// `200` announcing `length` body bytes, then `prefix` and nothing more
+    /// until the client hangs up: a body that stalls (or is far longer than
+    /// what ever arrives).
+    pub async fn send_stalled(mut self, length: u64, prefix: &[u8]) {
+        self.write_head("200 OK", &[format!("Content-Length: {length}")])
+            .await;
+        self.write_body(prefix).await;
+        self.hold().await;
+    }
+
     /// `206` with `Content-Range: bytes FIRST-LAST/TOTAL` for the range the
     /// request asks for, or the whole file ([`send_whole`](Self::send_whole))
     /// without a satisfiable range.
@@ -336,24 +346,15 @@ impl Connection {
 mod tests {
     use super::*;
 
+    use crate::loopback_client::{get, send};
+
     /// Sends `request` on a new connection and reads the answer to its end.
     async fn exchange(server: &ScriptedServer, request: &str) -> String {
-        let mut stream = TcpStream::connect(server.address()).await.expect("connect");
-        stream
-            .write_all(request.as_bytes())
-            .await
-            .expect("send the request");
-        let mut answer = Vec::new();
-        let _ = stream.read_to_end(&mut answer).await;
-        String::from_utf8_lossy(&answer).into_owned()
+        crate::loopback_client::exchange(server.address(), request).await
     }
 
     fn request_line(request: &Request) -> (usize, &str, &str) {
         (request.index(), request.method(), request.target())
-    }
-
-    fn get(target: &str, headers: &str) -> String {
-        format!("GET {target} HTTP/1.1\r\nHost: x\r\n{headers}\r\n")
     }
 
     const FILE: &[u8] = b"0123456789";
@@ -451,11 +452,7 @@ mod tests {
     #[tokio::test]
     async fn a_held_connection_ends_when_the_server_is_dropped() {
         let server = ScriptedServer::start(|_, connection| connection.hold()).await;
-        let mut stream = TcpStream::connect(server.address()).await.expect("connect");
-        stream
-            .write_all(get("/slow", "").as_bytes())
-            .await
-            .expect("send");
+        let mut stream = send(server.address(), &get("/slow", "")).await;
         let mut byte = [0u8; 1];
         let silent = tokio::time::timeout(Duration::from_millis(100), stream.read(&mut byte)).await;
         assert!(silent.is_err(), "no answer while held");
@@ -467,6 +464,29 @@ mod tests {
             .await
             .expect("closed soon after the server is dropped");
         assert!(matches!(closed, Ok(0) | Err(_)), "{closed:?}");
+    }
+
+    #[tokio::test]
+    async fn a_stalled_body_sends_its_prefix_and_then_nothing() {
+        let server = ScriptedServer::start(|_, connection| async move {
+            connection.send_stalled(10_000, FILE).await;
+        })
+        .await;
+        let mut stream = send(server.address(), &get("/stall", "")).await;
+        let mut answer = Vec::new();
+        while !answer.ends_with(FILE) {
+            let mut buffer = [0u8; 1024];
+            let n = stream.read(&mut buffer).await.expect("read");
+            assert!(n > 0, "closed early: {answer:?}");
+            answer.extend_from_slice(&buffer[..n]);
+        }
+        let answer = String::from_utf8_lossy(&answer).into_owned();
+        assert!(answer.starts_with("HTTP/1.1 200 OK\r\n"), "{answer}");
+        assert!(answer.contains("Content-Length: 10000\r\n"), "{answer}");
+        let mut byte = [0u8; 1];
+        let silent = tokio::time::timeout(Duration::from_millis(100), stream.read(&mut byte)).await;
+        assert!(silent.is_err(), "nothing after the prefix");
+        assert_eq!(server.body_bytes_sent(), 10);
     }
 
     #[test]

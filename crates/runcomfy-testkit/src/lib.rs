@@ -7,3 +7,6 @@ pub mod http;
 pub mod http_server;
 pub mod images;
 pub mod loopback;
+#[cfg(test)]
+mod loopback_client;
+pub mod recording_proxy;
