@@ -3,7 +3,7 @@
 
 use reqwest::header::{AUTHORIZATION, HeaderValue};
 
-/// What every request of a [`Client`] carries: a bearer token, or nothing.
+/// What every request of a [`Client`](crate::Client) carries: a bearer token, or nothing.
 /// The token is a sensitive header value, so `Debug` never shows it.
 #[derive(Clone, Default)]
 pub struct Credentials {

@@ -3,7 +3,7 @@
 //! What this module guarantees:
 //!
 //! * Only `https` URLs, or plain `http` to a loopback host (127.0.0.0/8, `::1`,
-//!   `localhost`), are fetched; anything else is an [`Error::Configuration`]
+//!   `localhost`), are fetched; anything else is an [`Error::Configuration`](crate::Error::Configuration)
 //!   before any request (and before any DNS lookup). User-info in the URL is
 //!   removed before the request, so it never turns into an `Authorization`
 //!   header, and no header is ever added. The [`reqwest::Client`] given to
@@ -30,14 +30,14 @@
 //! (a signed URL's query is a credential); the same goes for `tracing`
 //! events. Which error means what:
 //!
-//! * [`Error::Configuration`]: the URL is not acceptable (nothing was sent).
-//! * [`Error::Transport`]: the very first request failed before any answer
+//! * [`Error::Configuration`](crate::Error::Configuration): the URL is not acceptable (nothing was sent).
+//! * [`Error::Transport`](crate::Error::Transport): the very first request failed before any answer
 //!   (connection refused, DNS, TLS); the source error has its URL removed.
 //!   A failure while resuming is counted as a failed resume instead.
-//! * [`Error::Download`]: an HTTP error status, a size over the cap, a body
+//! * [`Error::Download`](crate::Error::Download): an HTTP error status, a size over the cap, a body
 //!   that stayed short after every resume, an unusable `206`, no answer
 //!   within the idle timeout, or a redirect to a URL that is not allowed.
-//! * [`Error::Io`]: the directory or a file could not be created or written.
+//! * [`Error::Io`](crate::Error::Io): the directory or a file could not be created or written.
 
 mod attempt;
 mod disk;
