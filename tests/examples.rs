@@ -47,7 +47,7 @@ async fn every_invalid_example_fails_with_the_reviewed_errors() {
     let invalid = examples(kling::MODEL_ID, "invalid");
     assert!(
         invalid.len() >= 25,
-        "the issue asks for at least 25 invalid examples, found {}",
+        "every kind of invalid input needs an example (at least 25), found {}",
         invalid.len()
     );
     let mut report = String::new();

@@ -109,33 +109,7 @@ fn is_pub(vis: &syn::Visibility) -> bool {
 fn summarize(items: &[syn::Item], prefix: &str, out: &mut String) {
     for item in items {
         match item {
-            syn::Item::Struct(s) if is_pub(&s.vis) => {
-                out.push_str(&format!("{prefix}struct {}", s.ident));
-                match &s.fields {
-                    syn::Fields::Named(named) => {
-                        out.push_str(" {\n");
-                        for field in &named.named {
-                            let name = field
-                                .ident
-                                .as_ref()
-                                .map(ToString::to_string)
-                                .unwrap_or_default();
-                            let vis = if is_pub(&field.vis) { "pub " } else { "" };
-                            out.push_str(&format!(
-                                "{prefix}    {vis}{name}: {},\n",
-                                tokens(&field.ty)
-                            ));
-                        }
-                        out.push_str(&format!("{prefix}}}\n"));
-                    }
-                    syn::Fields::Unnamed(unnamed) => {
-                        let fields: Vec<String> =
-                            unnamed.unnamed.iter().map(|f| tokens(&f.ty)).collect();
-                        out.push_str(&format!("({});\n", fields.join(", ")));
-                    }
-                    syn::Fields::Unit => out.push_str(";\n"),
-                }
-            }
+            syn::Item::Struct(s) if is_pub(&s.vis) => summarize_struct(s, prefix, out),
             syn::Item::Enum(e) if is_pub(&e.vis) => {
                 let variants: Vec<String> =
                     e.variants.iter().map(|v| v.ident.to_string()).collect();
@@ -151,32 +125,7 @@ fn summarize(items: &[syn::Item], prefix: &str, out: &mut String) {
             syn::Item::Static(s) if is_pub(&s.vis) => {
                 out.push_str(&format!("{prefix}static {}: {}\n", s.ident, tokens(&s.ty)));
             }
-            syn::Item::Impl(i) => {
-                let target = tokens(&i.self_ty);
-                if let Some((_, trait_path, _)) = &i.trait_ {
-                    out.push_str(&format!(
-                        "{prefix}impl {} for {target}\n",
-                        tokens(trait_path)
-                    ));
-                } else {
-                    for member in &i.items {
-                        if let syn::ImplItem::Fn(f) = member
-                            && is_pub(&f.vis)
-                        {
-                            let inputs: Vec<String> = f.sig.inputs.iter().map(tokens).collect();
-                            let output = match &f.sig.output {
-                                syn::ReturnType::Default => String::new(),
-                                syn::ReturnType::Type(_, ty) => format!(" -> {}", tokens(ty)),
-                            };
-                            out.push_str(&format!(
-                                "{prefix}fn {target}::{}({}){output}\n",
-                                f.sig.ident,
-                                inputs.join(", ")
-                            ));
-                        }
-                    }
-                }
-            }
+            syn::Item::Impl(i) => summarize_impl(i, prefix, out),
             syn::Item::Mod(m) if is_pub(&m.vis) => {
                 out.push_str(&format!("{prefix}mod {} {{\n", m.ident));
                 if let Some((_, items)) = &m.content {
@@ -185,6 +134,62 @@ fn summarize(items: &[syn::Item], prefix: &str, out: &mut String) {
                 out.push_str(&format!("{prefix}}}\n"));
             }
             _ => {}
+        }
+    }
+}
+
+/// A public struct: its fields with their types.
+fn summarize_struct(s: &syn::ItemStruct, prefix: &str, out: &mut String) {
+    out.push_str(&format!("{prefix}struct {}", s.ident));
+    match &s.fields {
+        syn::Fields::Named(named) => {
+            out.push_str(" {\n");
+            for field in &named.named {
+                let name = field
+                    .ident
+                    .as_ref()
+                    .map(ToString::to_string)
+                    .unwrap_or_default();
+                let vis = if is_pub(&field.vis) { "pub " } else { "" };
+                out.push_str(&format!(
+                    "{prefix}    {vis}{name}: {},\n",
+                    tokens(&field.ty)
+                ));
+            }
+            out.push_str(&format!("{prefix}}}\n"));
+        }
+        syn::Fields::Unnamed(unnamed) => {
+            let fields: Vec<String> = unnamed.unnamed.iter().map(|f| tokens(&f.ty)).collect();
+            out.push_str(&format!("({});\n", fields.join(", ")));
+        }
+        syn::Fields::Unit => out.push_str(";\n"),
+    }
+}
+
+/// An impl: the trait it implements, or its public methods' signatures.
+fn summarize_impl(i: &syn::ItemImpl, prefix: &str, out: &mut String) {
+    let target = tokens(&i.self_ty);
+    if let Some((_, trait_path, _)) = &i.trait_ {
+        out.push_str(&format!(
+            "{prefix}impl {} for {target}\n",
+            tokens(trait_path)
+        ));
+        return;
+    }
+    for member in &i.items {
+        if let syn::ImplItem::Fn(f) = member
+            && is_pub(&f.vis)
+        {
+            let inputs: Vec<String> = f.sig.inputs.iter().map(tokens).collect();
+            let output = match &f.sig.output {
+                syn::ReturnType::Default => String::new(),
+                syn::ReturnType::Type(_, ty) => format!(" -> {}", tokens(ty)),
+            };
+            out.push_str(&format!(
+                "{prefix}fn {target}::{}({}){output}\n",
+                f.sig.ident,
+                inputs.join(", ")
+            ));
         }
     }
 }

@@ -1,26 +1,9 @@
 //! Inputs for tests against the emulator: images whose header says a size,
-//! which is all the media rules (and the emulator) read.
+//! which is all the media rules (and the emulator) read. They live in
+//! `runcomfy-validate` (whose tests use them too); here for users' own
+//! offline tests of the emulator.
 
-use base64::Engine as _;
-
-/// The header of a PNG of `width` × `height` (signature and `IHDR`, then
-/// padding): enough for any header-reading check, far smaller than an image.
-pub fn png_header(width: u32, height: u32) -> Vec<u8> {
-    let mut bytes = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
-    bytes.extend(width.to_be_bytes());
-    bytes.extend(height.to_be_bytes());
-    bytes.extend([8, 2, 0, 0, 0, 0, 0, 0, 0]);
-    bytes.extend([0u8; 64]);
-    bytes
-}
-
-/// [`png_header`] as a `data:image/png;base64,…` URI, for `image_url`.
-pub fn png_data_uri(width: u32, height: u32) -> String {
-    format!(
-        "data:image/png;base64,{}",
-        base64::engine::general_purpose::STANDARD.encode(png_header(width, height))
-    )
-}
+pub use runcomfy_validate::fixtures::{png_data_uri, png_header};
 
 #[cfg(test)]
 mod tests {

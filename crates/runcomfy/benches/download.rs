@@ -61,7 +61,12 @@ fn main() {
 
         let curl = |target: std::path::PathBuf| {
             let started = Instant::now();
-            let status = std::process::Command::new("curl").args(["-sS", "--noproxy", "*", "-o"]).arg(&target).arg(&url).status().unwrap();
+            let status = std::process::Command::new("curl")
+                .args(["-sS", "--noproxy", "*", "-o"])
+                .arg(&target)
+                .arg(&url)
+                .status()
+                .unwrap();
             assert!(status.success(), "curl failed");
             let seconds = started.elapsed().as_secs_f64();
             let bytes = std::fs::metadata(&target).unwrap().len();
@@ -81,42 +86,55 @@ fn main() {
             ours.push((files[0].bytes, seconds));
             std::fs::remove_file(&files[0].path).unwrap();
         }
-        let best = |runs: &[(u64, f64)]| runs.iter().map(|(b, s)| *b as f64 / s / 1048576.0).fold(0.0, f64::max);
-        let (ours_mibs, curl_mibs) = (best(&ours), best(&theirs));
-        println!("\ndownload of a {} MiB output on loopback to disk, best of 2 each\n", ours[0].0 / 1048576);
-        println!("| downloader | MiB/s | peak RSS |");
-        println!("| --- | ---: | ---: |");
-        println!("| curl (baseline) | {curl_mibs:.0} | (own process) |");
-        println!("| runcomfy `download` | {ours_mibs:.0} | {peak:.1} MiB |");
-        let ratio = ours_mibs / curl_mibs;
-        println!(
-            "\nthroughput {:.0}% of curl ({}: within 20%); peak RSS {peak:.1} MiB ({}: under 40 MB)",
-            ratio * 100.0,
-            if ratio >= 0.8 { "meets" } else { "MISSES" },
-            if peak < 40.0 * 1e6 / 1048576.0 { "meets" } else { "MISSES" }
-        );
-        let size = format!("{} MiB", ours[0].0 / 1048576);
-        runcomfy_testkit::bench::report_rows(serde_json::json!([
-            {
-                "scenario": format!("download {size}: throughput"),
-                "unit": "MiB/s",
-                "ours": ours_mibs,
-                "baseline": curl_mibs,
-                "baseline_name": "curl, same file",
-                "ratio": ratio,
-                "target": ">= 0.8× curl",
-                "pass": ratio >= 0.8,
-            },
-            {
-                "scenario": format!("download {size}: peak RSS"),
-                "unit": "MiB",
-                "ours": peak,
-                "baseline": null,
-                "baseline_name": null,
-                "ratio": null,
-                "target": "< 40 MB",
-                "pass": peak < 40.0 * 1e6 / 1048576.0,
-            },
-        ])).unwrap();
+        let best = |runs: &[(u64, f64)]| {
+            runs.iter()
+                .map(|(b, s)| *b as f64 / s / 1048576.0)
+                .fold(0.0, f64::max)
+        };
+        report(best(&ours), best(&theirs), peak, ours[0].0 / 1048576);
     });
+}
+
+/// Prints the table and writes the rows for `cargo xtask bench`.
+fn report(ours_mibs: f64, curl_mibs: f64, peak: f64, mib: u64) {
+    println!("\ndownload of a {mib} MiB output on loopback to disk, best of 2 each\n");
+    println!("| downloader | MiB/s | peak RSS |");
+    println!("| --- | ---: | ---: |");
+    println!("| curl (baseline) | {curl_mibs:.0} | (own process) |");
+    println!("| runcomfy `download` | {ours_mibs:.0} | {peak:.1} MiB |");
+    let ratio = ours_mibs / curl_mibs;
+    println!(
+        "\nthroughput {:.0}% of curl ({}: within 20%); peak RSS {peak:.1} MiB ({}: under 40 MB)",
+        ratio * 100.0,
+        if ratio >= 0.8 { "meets" } else { "MISSES" },
+        if peak < 40.0 * 1e6 / 1048576.0 {
+            "meets"
+        } else {
+            "MISSES"
+        }
+    );
+    let size = format!("{mib} MiB");
+    runcomfy_testkit::bench::report_rows(serde_json::json!([
+        {
+            "scenario": format!("download {size}: throughput"),
+            "unit": "MiB/s",
+            "ours": ours_mibs,
+            "baseline": curl_mibs,
+            "baseline_name": "curl, same file",
+            "ratio": ratio,
+            "target": ">= 0.8× curl",
+            "pass": ratio >= 0.8,
+        },
+        {
+            "scenario": format!("download {size}: peak RSS"),
+            "unit": "MiB",
+            "ours": peak,
+            "baseline": null,
+            "baseline_name": null,
+            "ratio": null,
+            "target": "< 40 MB",
+            "pass": peak < 40.0 * 1e6 / 1048576.0,
+        },
+    ]))
+    .unwrap();
 }

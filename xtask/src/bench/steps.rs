@@ -12,7 +12,7 @@ use super::row::Row;
 
 /// One benchmark of the workspace.
 pub(super) struct Step {
-    /// The scenario's number in the list, for ordering.
+    /// The benchmark's name; its number orders the table's rows.
     name: &'static str,
     package: &'static str,
     bench: &'static str,

@@ -1,5 +1,6 @@
 //! The batch's inputs: one JSONL line per input, told apart by its prompt.
 
+use runcomfy_validate::fixtures::png_data_uri;
 use serde_json::json;
 
 /// The model every chaos input goes to.
@@ -14,19 +15,6 @@ pub fn prompt(line: usize) -> String {
 /// header saying 1280×720 (all the media rules read).
 pub fn input_line(line: usize) -> String {
     json!({"image_url": png_data_uri(1280, 720), "prompt": prompt(line), "duration": 5}).to_string()
-}
-
-fn png_data_uri(width: u32, height: u32) -> String {
-    use base64::Engine as _;
-    let mut bytes = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
-    bytes.extend(width.to_be_bytes());
-    bytes.extend(height.to_be_bytes());
-    bytes.extend([8, 2, 0, 0, 0, 0, 0, 0, 0]);
-    bytes.extend([0u8; 64]);
-    format!(
-        "data:image/png;base64,{}",
-        base64::engine::general_purpose::STANDARD.encode(bytes)
-    )
 }
 
 #[cfg(test)]
