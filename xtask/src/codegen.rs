@@ -48,6 +48,10 @@ pub fn generate(schemas_root: &Path) -> Result<Vec<GeneratedFile>, CodegenError>
         path: rust::API_FILE.into(),
         contents: rust::api_client(&document, &models)?,
     });
+    files.push(GeneratedFile {
+        path: rust::EMULATOR_OPENAPI_FILE.into(),
+        contents: rust::openapi_module(&document),
+    });
     Ok(files)
 }
 

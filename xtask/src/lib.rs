@@ -4,7 +4,8 @@
 //! scenario side by side with its baseline and prints one table.
 //! `cargo xtask chaos` runs a batch against the emulator with every fault
 //! injected and the CLI killed (see [`chaos`]). `cargo xtask tidy` checks
-//! the tree's house rules (see [`tidy`]).
+//! the tree's house rules (see [`tidy`]). `cargo xtask package` checks that
+//! every crate packages and builds from its package alone (see [`package`]).
 //!
 //! The generator depends only on `runcomfy-validate` (to compile each schema
 //! with the real validator), never on a crate that contains generated code,
@@ -20,6 +21,7 @@ pub mod files;
 pub mod lint;
 pub mod models;
 pub mod openapi;
+pub mod package;
 pub mod plot;
 pub mod rust;
 pub mod tidy;

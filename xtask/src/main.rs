@@ -8,6 +8,7 @@ const USAGE: &str = "usage: cargo xtask codegen [--check]
        cargo xtask bench [--quick] [--publish]
        cargo xtask chaos [--jobs N] [--seed N] [--kills N] [--concurrency N] [--time-scale X] [--fault-rate P] [--slow-ms MS] [--debug]
        cargo xtask tidy
+       cargo xtask package
 
   codegen          regenerate schemas/openapi.json and the generated Rust code from schemas/
   codegen --check  regenerate in memory; fail with a diff if a checked-in file is stale
@@ -22,7 +23,9 @@ const USAGE: &str = "usage: cargo xtask codegen [--check]
                    --debug uses dev-profile binaries
   tidy             check the tree: files within 600 lines, functions within 80, a `//!` line
                    first in every module, every module in ARCHITECTURE.md's code map, no two
-                   files of a crate importing each other; prints each violation, exit 1 if any";
+                   files of a crate importing each other; prints each violation, exit 1 if any
+  package          `cargo package --workspace` (each crate built from its package alone) on a
+                   copy of the tree in target/package-check/ whose workspace says publish = true";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -33,6 +36,13 @@ fn main() -> ExitCode {
         ["bench", flags @ ..] => bench(flags),
         ["chaos", rest @ ..] => chaos(rest),
         ["tidy"] => tidy(),
+        ["package"] => match xtask::package::run(&xtask::repository_root()) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(error) => {
+                eprintln!("package: {error}");
+                ExitCode::FAILURE
+            }
+        },
         ["help" | "--help" | "-h"] => {
             println!("{USAGE}");
             ExitCode::SUCCESS

@@ -16,6 +16,9 @@ use crate::models::Model;
 pub const MODELS_DIR: &str = "crates/runcomfy-types/src/models";
 /// The generated queue client.
 pub const API_FILE: &str = "crates/runcomfy-api/src/generated.rs";
+/// The emulator's copy of the assembled OpenAPI document, so that its crate
+/// builds from its package alone.
+pub const EMULATOR_OPENAPI_FILE: &str = "crates/runcomfy-emulator/src/openapi.rs";
 
 /// The first line of every generated Rust file.
 fn header(from: &str) -> String {
@@ -273,6 +276,19 @@ fn line_doc_comments(code: &str) -> String {
         }
     }
     out
+}
+
+/// The emulator's module holding the assembled OpenAPI document.
+pub fn openapi_module(document: &Value) -> String {
+    let mut text = header(crate::openapi::OUTPUT);
+    text.push_str(&format!(
+        "//! The assembled OpenAPI document, carried in this crate so that it\n\
+         //! builds from its package alone (the emulator checks every answer against it).\n\n\
+         /// The assembled OpenAPI document (`schemas/openapi.json`).\n\
+         pub const OPENAPI: &str = {};\n",
+        raw_string(&pretty_json(document))
+    ));
+    text
 }
 
 /// Pretty JSON with two-space indent and a final newline.

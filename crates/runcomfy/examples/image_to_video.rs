@@ -10,7 +10,6 @@
 
 use std::time::{Duration, Instant};
 
-use futures::StreamExt as _;
 use runcomfy::models::kling_1_6_pro_image_to_video::Input;
 use runcomfy::{Client, QueueStatus};
 use runcomfy_emulator::{Emulator, EmulatorConfig};
@@ -45,21 +44,18 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         job.request_id()
     );
     let started = Instant::now();
-    let mut updates = job.updates();
-    while let Some(status) = updates.next().await {
-        let status = status?;
-        match (&status.state, status.queue_position) {
+    // One wait: its callback hears every change of state or queue position.
+    let output = job
+        .wait()
+        .timeout(Duration::from_secs(60))
+        .on_status(|status| match (&status.state, status.queue_position) {
             (QueueStatus::InQueue, Some(position)) => {
                 println!("{:>6.1?}  in queue, position {position}", started.elapsed())
             }
             (state, _) => println!("{:>6.1?}  {state}", started.elapsed()),
-        }
-    }
-    let output = job
-        .wait()
-        .deadline(Instant::now() + Duration::from_secs(60))
+        })
         .await?;
-    for file in job.download(&output, std::path::Path::new(&out)).await? {
+    for file in job.download(&output, &out).await? {
         println!("saved {} ({} bytes)", file.path.display(), file.bytes);
     }
     Ok(())
