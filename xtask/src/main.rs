@@ -15,7 +15,7 @@ const USAGE: &str = "usage: cargo xtask codegen [--check]
   bench            run every benchmark scenario beside its baseline; one table, also as
                    target/bench/report.json, and the polling picture target/bench/polling.svg
   bench --quick    the same at small sizes (under two minutes once built)
-  bench --publish  also put the table into README.md and the picture into docs/
+  bench --publish  also put the table into docs/benchmarks.md and the picture into docs/
   chaos            `runcomfy batch` of N inputs (default 500) against the emulator with every
                    fault kind at 10%, killed with SIGKILL 3 times at seeded random moments and
                    restarted on the same journal; checks on the emulator's side that no input

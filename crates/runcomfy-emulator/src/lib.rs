@@ -20,6 +20,11 @@
 //! # }
 //! ```
 
+// The README's example is compiled and run with this crate's doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeExamples;
+
 mod api;
 mod args;
 mod background;

@@ -39,6 +39,14 @@
 //!   error or log); plain `http` is refused except for loopback; downloads
 //!   never carry credentials; reqwest drops them on redirects to other hosts.
 
+// The READMEs' examples are compiled (and the doctests run) with this crate's.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct CrateReadmeExamples;
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+struct WorkspaceReadmeExamples;
+
 #[cfg(any(test, feature = "fuzzing"))]
 #[doc(hidden)]
 #[path = "fuzz.rs"]

@@ -21,7 +21,7 @@ use crate::plot::polling_svg;
 pub struct Options {
     /// Small sizes: the whole run in under two minutes once built.
     pub quick: bool,
-    /// Copy the table into README.md and the picture into docs/.
+    /// Copy the table into docs/benchmarks.md and the picture into docs/.
     pub publish: bool,
 }
 
