@@ -13,14 +13,6 @@
 //! whole as `Error::UnexpectedResponse`. This layer does no validation,
 //! retries or polling: the runtime client (`runcomfy`) adds them.
 
-#[allow(
-    missing_docs,
-    unreachable_pub,
-    dead_code,
-    clippy::all,
-    clippy::unwrap_used,
-    rust_2018_idioms
-)]
 mod generated;
 
 mod credentials;

@@ -17,22 +17,21 @@ use std::path::Path;
 use std::time::Duration;
 
 use runcomfy_emulator::{Emulator, EmulatorConfig};
-
-mod common;
+use runcomfy_testkit::bench::{Measured, argument, report_rows};
 
 const WORKERS: usize = 100;
 const TIME_SCALE: f64 = 0.005;
 const SEED: u64 = 7;
 
 /// What GNU time said of the batch.
-struct Measured {
+struct Usage {
     wall: f64,
     rss_mib: f64,
     cpu: f64,
 }
 
 fn main() {
-    let inputs = common::count_argument(1000);
+    let inputs = argument(0, 1000);
     let config = EmulatorConfig {
         workers: WORKERS,
         time_scale: TIME_SCALE,
@@ -45,9 +44,9 @@ fn main() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("inputs.jsonl");
     write_inputs(&file, inputs);
-    let measured = run_batch(emulator.base_url(), &file, &dir.path().join("out"), inputs);
-    print_table(inputs, lower_bound, &measured);
-    report(inputs, lower_bound, &measured);
+    let usage = run_batch(emulator.base_url(), &file, &dir.path().join("out"), inputs);
+    print_table(inputs, lower_bound, &usage);
+    report(inputs, lower_bound, &usage);
 }
 
 /// The emulator's lower bound for these run times.
@@ -75,7 +74,7 @@ fn write_inputs(file: &Path, inputs: usize) {
 }
 
 /// Runs the batch under GNU time; every input must succeed.
-fn run_batch(base: &str, file: &Path, out: &Path, inputs: usize) -> Measured {
+fn run_batch(base: &str, file: &Path, out: &Path, inputs: usize) -> Usage {
     let output = std::process::Command::new("/usr/bin/time")
         .args(["-f", "TIME %e %M %U %S", env!("CARGO_BIN_EXE_runcomfy")])
         .args([
@@ -108,15 +107,15 @@ fn run_batch(base: &str, file: &Path, out: &Path, inputs: usize) -> Measured {
         .filter(|l| l.contains("\"succeeded\""))
         .count();
     assert_eq!(results, inputs, "every input succeeded");
-    Measured {
+    Usage {
         wall: stats[0],
         rss_mib: stats[1] / 1024.0,
         cpu: stats[2] + stats[3],
     }
 }
 
-fn print_table(inputs: usize, lower_bound: f64, measured: &Measured) {
-    let Measured { wall, rss_mib, cpu } = *measured;
+fn print_table(inputs: usize, lower_bound: f64, usage: &Usage) {
+    let Usage { wall, rss_mib, cpu } = *usage;
     println!(
         "\nbatch of {inputs} inputs, concurrency 100, emulator with {WORKERS} workers at time scale {TIME_SCALE}\n"
     );
@@ -136,40 +135,16 @@ fn print_table(inputs: usize, lower_bound: f64, measured: &Measured) {
     );
 }
 
-fn report(inputs: usize, lower_bound: f64, measured: &Measured) {
-    let Measured { wall, rss_mib, cpu } = *measured;
+fn report(inputs: usize, lower_bound: f64, usage: &Usage) {
+    let Usage { wall, rss_mib, cpu } = *usage;
     let scenario = format!("batch of {inputs}");
-    runcomfy_testkit::bench::report_rows(serde_json::json!([
-        {
-            "scenario": format!("{scenario}: wall time"),
-            "unit": "s",
-            "ours": wall,
-            "baseline": lower_bound,
-            "baseline_name": "emulator's lower bound (FIFO makespan)",
-            "ratio": wall / lower_bound,
-            "target": "<= 1.15×",
-            "pass": wall / lower_bound <= 1.15,
-        },
-        {
-            "scenario": format!("{scenario}: CPU time"),
-            "unit": "s",
-            "ours": cpu,
-            "baseline": null,
-            "baseline_name": null,
-            "ratio": null,
-            "target": "< 5 s",
-            "pass": cpu < 5.0,
-        },
-        {
-            "scenario": format!("{scenario}: peak RSS"),
-            "unit": "MiB",
-            "ours": rss_mib,
-            "baseline": null,
-            "baseline_name": null,
-            "ratio": null,
-            "target": "< 64 MB",
-            "pass": rss_mib < 64.0 * 1e6 / 1048576.0,
-        },
-    ]))
-    .unwrap();
+    let rows = [
+        Measured::new(format!("{scenario}: wall time"), "s", wall)
+            .against("emulator's lower bound (FIFO makespan)", lower_bound)
+            .judged("<= 1.15×", wall / lower_bound <= 1.15),
+        Measured::new(format!("{scenario}: CPU time"), "s", cpu).judged("< 5 s", cpu < 5.0),
+        Measured::new(format!("{scenario}: peak RSS"), "MiB", rss_mib)
+            .judged("< 64 MB", rss_mib < 64.0 * 1e6 / 1048576.0),
+    ];
+    report_rows(&rows).unwrap();
 }

@@ -12,7 +12,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-mod common;
+use runcomfy_testkit::bench::{Measured, argument, report_rows};
 
 fn time(program: &str, args: &[&str], runs: usize) -> (Duration, Duration) {
     let mut times: Vec<Duration> = (0..runs)
@@ -34,7 +34,7 @@ fn time(program: &str, args: &[&str], runs: usize) -> (Duration, Duration) {
 }
 
 fn main() {
-    let runs = common::count_argument(50);
+    let runs = argument(0, 50);
     let binary = env!("CARGO_BIN_EXE_runcomfy");
     let image = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/start.png");
     let image = format!("image_url=@{}", image.display());
@@ -79,23 +79,14 @@ fn main() {
         }
     );
     let baseline = rows[0].1.0.as_secs_f64() * 1e3;
-    runcomfy_testkit::bench::report_rows(serde_json::Value::Array(
-        rows[1..]
-            .iter()
-            .map(|(name, (mean, _))| {
-                let ms = mean.as_secs_f64() * 1e3;
-                serde_json::json!({
-                    "scenario": format!("start-up: {name}"),
-                    "unit": "ms",
-                    "ours": ms,
-                    "baseline": baseline,
-                    "baseline_name": "/bin/true",
-                    "ratio": ms / baseline,
-                    "target": "< 20 ms",
-                    "pass": ms < 20.0,
-                })
-            })
-            .collect(),
-    ))
-    .unwrap();
+    let rows: Vec<_> = rows[1..]
+        .iter()
+        .map(|(name, (mean, _))| {
+            let ms = mean.as_secs_f64() * 1e3;
+            Measured::new(format!("start-up: {name}"), "ms", ms)
+                .against("/bin/true", baseline)
+                .judged("< 20 ms", ms < 20.0)
+        })
+        .collect();
+    report_rows(&rows).unwrap();
 }

@@ -23,6 +23,7 @@ use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
 use hyper::Request;
 use hyper_util::rt::TokioIo;
+use runcomfy_testkit::bench::{Measured, argument, report_rows};
 
 const JOBS: usize = 1000;
 const TOKEN: &str = "bench-token";
@@ -107,12 +108,8 @@ async fn drive(
 }
 
 fn main() {
-    let args: Vec<String> = std::env::args()
-        .skip(1)
-        .filter(|a| !a.starts_with("--"))
-        .collect();
-    let seconds: f64 = args.first().and_then(|a| a.parse().ok()).unwrap_or(5.0);
-    let connections: usize = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(32);
+    let seconds: f64 = argument(0, 5.0);
+    let connections: usize = argument(1, 32);
 
     let (mut child, address) = spawn_emulator();
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -242,35 +239,18 @@ fn report(floor: &Scenario, status: &Scenario) {
     );
     let floor_rps = floor.answers as f64 / floor.seconds;
     let floor_p99 = floor.percentile(0.99);
-    let row = |scenario: &str, unit: &str, ours: f64, baseline: f64, target: &str, pass: bool| {
-        serde_json::json!({
-            "scenario": scenario,
-            "unit": unit,
-            "ours": ours,
-            "baseline": baseline,
-            "baseline_name": "same server, 404 error body",
-            "ratio": ours / baseline,
-            "target": target,
-            "pass": pass,
-        })
-    };
-    runcomfy_testkit::bench::report_rows(serde_json::json!([
-        row(
+    let floor_name = "same server, 404 error body";
+    let rows = [
+        Measured::new(
             "emulator: status answers/s, 1,000 jobs in flight",
             "answers/s",
             rps,
-            floor_rps,
-            ">= 20,000/s",
-            rps >= 20_000.0
-        ),
-        row(
-            "emulator: status p99 latency",
-            "ms",
-            p99,
-            floor_p99,
-            "< 5 ms",
-            p99 < 5.0
-        ),
-    ]))
-    .unwrap();
+        )
+        .against(floor_name, floor_rps)
+        .judged(">= 20,000/s", rps >= 20_000.0),
+        Measured::new("emulator: status p99 latency", "ms", p99)
+            .against(floor_name, floor_p99)
+            .judged("< 5 ms", p99 < 5.0),
+    ];
+    report_rows(&rows).unwrap();
 }

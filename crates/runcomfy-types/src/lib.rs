@@ -24,14 +24,6 @@
 mod spec;
 mod status;
 
-#[allow(
-    missing_docs,
-    unreachable_pub,
-    dead_code,
-    clippy::all,
-    clippy::unwrap_used,
-    rust_2018_idioms
-)]
 pub mod models;
 
 pub use spec::{ModelInput, ModelSpec};

@@ -111,6 +111,21 @@ pub struct RuleError {
     pub reason: String,
 }
 
+/// The field of a rule at `pointer` (`/validation_rule`), read by `read`;
+/// when it is missing or `read` finds no value, the error saying it must be
+/// `what`.
+fn rule_field<'v, T>(
+    rule: &'v Map<String, Value>,
+    pointer: &'static str,
+    read: impl FnOnce(&'v Value) -> Option<T>,
+    what: &str,
+) -> Result<T, (&'static str, String)> {
+    let key = pointer.trim_start_matches('/');
+    rule.get(key)
+        .and_then(read)
+        .ok_or_else(|| (pointer, format!("`{key}` must be {what}")))
+}
+
 impl MediaRules {
     /// Parses the value of a `validations` keyword.
     pub fn parse(value: &Value) -> Result<Self, RuleError> {
@@ -146,27 +161,9 @@ impl MediaRules {
                 ));
             }
         }
-        let name = object
-            .get("validation_rule")
-            .and_then(Value::as_str)
-            .ok_or((
-                "/validation_rule",
-                "`validation_rule` must be a string".to_owned(),
-            ))?;
-        let value = object
-            .get("validation_value")
-            .and_then(Value::as_f64)
-            .ok_or((
-                "/validation_value",
-                "`validation_value` must be a number".to_owned(),
-            ))?;
-        let message = object
-            .get("validation_error")
-            .and_then(Value::as_str)
-            .ok_or((
-                "/validation_error",
-                "`validation_error` must be a string".to_owned(),
-            ))?;
+        let name = rule_field(object, "/validation_rule", Value::as_str, "a string")?;
+        let value = rule_field(object, "/validation_value", Value::as_f64, "a number")?;
+        let message = rule_field(object, "/validation_error", Value::as_str, "a string")?;
         let rule = MediaRule::parse(name, value).map_err(|reason| ("/validation_rule", reason))?;
         Ok((rule, message.to_owned()))
     }

@@ -8,13 +8,12 @@
 
 #![allow(missing_docs, clippy::print_stdout, clippy::unwrap_used)]
 
-use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-use runcomfy::Client;
 use runcomfy::models::kling_1_6_pro_image_to_video::Input;
-use runcomfy::poll::{FixedInterval, RequestBudget};
-use runcomfy_emulator::{Emulator, EmulatorConfig};
+use runcomfy_testkit::bench::{Measured, argument, report_rows};
+
+mod common;
 
 fn peak_rss_mib() -> f64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
@@ -28,31 +27,12 @@ fn peak_rss_mib() -> f64 {
 }
 
 fn main() {
-    let mib: u64 = std::env::args()
-        .skip(1)
-        .find(|a| !a.starts_with("--"))
-        .and_then(|a| a.parse().ok())
-        .unwrap_or(1024);
-    let emulator = Emulator::start_in_background(EmulatorConfig {
-        time_scale: 0.0,
-        output_padding: mib * 1024 * 1024,
-        ..EmulatorConfig::default()
-    })
-    .unwrap();
+    let mib: u64 = argument(0, 1024);
+    let emulator = common::emulator(|config| config.output_padding = mib * 1024 * 1024);
     let base = emulator.base_url().to_owned();
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
     let dir = tempfile::tempdir_in(std::env::current_dir().unwrap()).unwrap();
-    runtime.block_on(async {
-        let client = Client::builder()
-            .base_url(&base)
-            .token("t")
-            .poll_policy(FixedInterval(Duration::ZERO))
-            .request_budget(Arc::new(RequestBudget::unlimited()))
-            .build()
-            .unwrap();
+    common::runtime().block_on(async {
+        let client = common::client(&base);
         let image = runcomfy_emulator::fixtures::png_data_uri(1280, 720);
         let input: Input = Input::builder().image_url(image).try_into().unwrap();
         let job = client.submit(&input).await.unwrap();
@@ -114,27 +94,12 @@ fn report(ours_mibs: f64, curl_mibs: f64, peak: f64, mib: u64) {
         }
     );
     let size = format!("{mib} MiB");
-    runcomfy_testkit::bench::report_rows(serde_json::json!([
-        {
-            "scenario": format!("download {size}: throughput"),
-            "unit": "MiB/s",
-            "ours": ours_mibs,
-            "baseline": curl_mibs,
-            "baseline_name": "curl, same file",
-            "ratio": ratio,
-            "target": ">= 0.8× curl",
-            "pass": ratio >= 0.8,
-        },
-        {
-            "scenario": format!("download {size}: peak RSS"),
-            "unit": "MiB",
-            "ours": peak,
-            "baseline": null,
-            "baseline_name": null,
-            "ratio": null,
-            "target": "< 40 MB",
-            "pass": peak < 40.0 * 1e6 / 1048576.0,
-        },
-    ]))
-    .unwrap();
+    let rows = [
+        Measured::new(format!("download {size}: throughput"), "MiB/s", ours_mibs)
+            .against("curl, same file", curl_mibs)
+            .judged(">= 0.8× curl", ratio >= 0.8),
+        Measured::new(format!("download {size}: peak RSS"), "MiB", peak)
+            .judged("< 40 MB", peak < 40.0 * 1e6 / 1048576.0),
+    ];
+    report_rows(&rows).unwrap();
 }

@@ -7,17 +7,22 @@
 
 #![allow(missing_docs, clippy::print_stdout, clippy::unwrap_used)]
 
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use runcomfy::Client;
 use runcomfy::models::kling_1_6_pro_image_to_video::Input;
-use runcomfy::poll::{FixedInterval, RequestBudget};
-use runcomfy_emulator::{Emulator, EmulatorConfig};
+use runcomfy_testkit::bench::{Measured, argument, report_rows};
 use serde_json::Value;
+
+mod common;
 
 fn image() -> String {
     runcomfy_emulator::fixtures::png_data_uri(1280, 720)
+}
+
+/// `GET url` with the token, its body as JSON.
+async fn get_json(http: &reqwest::Client, url: &str) -> Value {
+    let answer = http.get(url).bearer_auth("t").send().await.unwrap();
+    answer.json().await.unwrap()
 }
 
 async fn bare(http: &reqwest::Client, base: &str, body: &Value) {
@@ -32,58 +37,20 @@ async fn bare(http: &reqwest::Client, base: &str, body: &Value) {
         .await
         .unwrap();
     let id = submitted["request_id"].as_str().unwrap();
-    loop {
-        let status: Value = http
-            .get(format!("{base}/requests/{id}/status"))
-            .bearer_auth("t")
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        if status["status"] == "completed" {
-            break;
-        }
-    }
-    let result: Value = http
-        .get(format!("{base}/requests/{id}/result"))
-        .bearer_auth("t")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let status = format!("{base}/requests/{id}/status");
+    // Polls without pause, as the client under test does.
+    while get_json(http, &status).await["status"] != "completed" {}
+    let result = get_json(http, &format!("{base}/requests/{id}/result")).await;
     assert_eq!(result["status"], "succeeded");
 }
 
 fn main() {
-    let runs: usize = std::env::args()
-        .skip(1)
-        .find(|a| !a.starts_with("--"))
-        .and_then(|a| a.parse().ok())
-        .unwrap_or(300);
+    let runs: usize = argument(0, 300);
     // The emulator on its own runtime and thread.
-    let emulator = Emulator::start_in_background(EmulatorConfig {
-        time_scale: 0.0,
-        workers: 64,
-        ..EmulatorConfig::default()
-    })
-    .unwrap();
+    let emulator = common::emulator(|config| config.workers = 64);
     let (base, stats) = (emulator.base_url().to_owned(), emulator.stats().clone());
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    runtime.block_on(async {
-        let client = Client::builder()
-            .base_url(&base)
-            .token("t")
-            .poll_policy(FixedInterval(Duration::ZERO))
-            .request_budget(Arc::new(RequestBudget::unlimited()))
-            .build()
-            .unwrap();
+    common::runtime().block_on(async {
+        let client = common::client(&base);
         let _ = rustls::crypto::ring::default_provider().install_default();
         let http = reqwest::Client::builder().no_proxy().build().unwrap();
         let input: Input = Input::builder().image_url(image()).try_into().unwrap();
@@ -122,15 +89,9 @@ fn main() {
         println!("| runcomfy `Client::run` (validation incl. media, retries, budget, typed) | {ours_us:.0} | {:.1} |", our_calls as f64 / n);
         let ratio = ours_us / bare_us;
         println!("\nratio {ratio:.3}×: {} the target (< 1.1×)", if ratio < 1.1 { "meets" } else { "MISSES" });
-        runcomfy_testkit::bench::report_rows(serde_json::json!([{
-            "scenario": "lifecycle overhead (run, zero job time)",
-            "unit": "µs/job",
-            "ours": ours_us,
-            "baseline": bare_us,
-            "baseline_name": "bare reqwest, same calls",
-            "ratio": ratio,
-            "target": "< 1.1×",
-            "pass": ratio < 1.1,
-        }])).unwrap();
+        let row = Measured::new("lifecycle overhead (run, zero job time)", "µs/job", ours_us)
+            .against("bare reqwest, same calls", bare_us)
+            .judged("< 1.1×", ratio < 1.1);
+        report_rows(&[row]).unwrap();
     });
 }

@@ -8,6 +8,7 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Instant;
 
+use runcomfy_api::ResponseValue;
 use runcomfy_api::types::{ResultResponse, SubmitResponse};
 use runcomfy_types::CancelOutcome;
 use serde::de::DeserializeOwned;
@@ -117,19 +118,36 @@ impl<O> RequestHandle<O> {
         self.model_id.as_deref().unwrap_or("")
     }
 
+    /// One queue call about this request (`endpoint` of the generated
+    /// client, given the request id), idempotent: retried and budgeted by the
+    /// session, within `deadline`, inside `span`.
+    async fn call_queue<'a, T, Fut>(
+        &'a self,
+        deadline: Option<Instant>,
+        span: tracing::Span,
+        endpoint: impl Fn(&'a runcomfy_api::Client, &'a str) -> Fut,
+    ) -> Result<T>
+    where
+        Fut: Future<Output = Result<ResponseValue<T>, runcomfy_api::Error<()>>>,
+    {
+        let (api, id) = (&self.session.api, self.request_id.as_str());
+        self.session
+            .call_idempotent(self.model(), id, deadline, span, || async {
+                Attempt::from_generated(endpoint(api, id).await).await
+            })
+            .await
+    }
+
     /// The current status.
     pub async fn status(&self) -> Result<JobStatus> {
         self.status_until(None).await
     }
 
     pub(crate) async fn status_until(&self, deadline: Option<Instant>) -> Result<JobStatus> {
-        let (api, id) = (&self.session.api, self.request_id.as_str());
+        let id = self.request_id.as_str();
         let span = tracing::debug_span!("runcomfy.status", request_id = id);
         let answer = self
-            .session
-            .call_idempotent(self.model(), id, deadline, span, || async {
-                Attempt::from_generated(api.get_status(id).await).await
-            })
+            .call_queue(deadline, span, |api, id| api.get_status(id))
             .await?;
         tracing::debug!(request_id = id, status = %answer.status, position = answer.queue_position, "status");
         Ok(status_of(answer))
@@ -139,13 +157,10 @@ impl<O> RequestHandle<O> {
     /// run), `NotCancellable` when it is running or finished (it runs to
     /// completion and is billed).
     pub async fn cancel(&self) -> Result<CancelOutcome> {
-        let (api, id) = (&self.session.api, self.request_id.as_str());
+        let id = self.request_id.as_str();
         let span = tracing::info_span!("runcomfy.cancel", request_id = id);
         let answer = self
-            .session
-            .call_idempotent(self.model(), id, None, span, || async {
-                Attempt::from_generated(api.cancel_request(id).await).await
-            })
+            .call_queue(None, span, |api, id| api.cancel_request(id))
             .await?;
         tracing::info!(request_id = id, outcome = %answer.outcome, "cancel");
         Ok(answer.outcome)
@@ -175,13 +190,10 @@ impl<O: DeserializeOwned> RequestHandle<O> {
     }
 
     pub(crate) async fn result_until(&self, deadline: Option<Instant>) -> Result<JobResult<O>> {
-        let (api, id) = (&self.session.api, self.request_id.as_str());
+        let id = self.request_id.as_str();
         let span = tracing::debug_span!("runcomfy.result", request_id = id);
         let answer: ResultResponse = self
-            .session
-            .call_idempotent(self.model(), id, deadline, span, || async {
-                Attempt::from_generated(api.get_result(id).await).await
-            })
+            .call_queue(deadline, span, |api, id| api.get_result(id))
             .await?;
         result_of(id, answer)
     }

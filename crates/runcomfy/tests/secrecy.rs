@@ -6,10 +6,10 @@
 use std::sync::{Arc, Mutex};
 
 use runcomfy::Client;
-use runcomfy_emulator::{Emulator, EmulatorConfig, Fault, Target};
+use runcomfy_emulator::{Fault, Target};
 
 mod common;
-use common::{TOKEN, client, input};
+use common::{TOKEN, client, emulator_with, input};
 
 #[tokio::test]
 async fn the_token_never_appears_in_debug_errors_or_logs() {
@@ -33,12 +33,7 @@ async fn the_token_never_appears_in_debug_errors_or_logs() {
     tracing::subscriber::set_global_default(subscriber)
         .expect("the only subscriber of this binary");
 
-    let emulator = Emulator::start(EmulatorConfig {
-        tokens: Some(vec![TOKEN.into()]),
-        ..EmulatorConfig::for_tests()
-    })
-    .await
-    .expect("emulator");
+    let emulator = emulator_with(|config| config.tokens = Some(vec![TOKEN.into()])).await;
     let client = client(&emulator);
     let mut seen = vec![format!("{client:?}")];
     let job = client.submit(&input()).await.expect("submitted");

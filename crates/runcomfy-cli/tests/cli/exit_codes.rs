@@ -9,7 +9,8 @@ use std::path::Path;
 use runcomfy_emulator::{Emulator, EmulatorConfig, FaultRates};
 
 use crate::common::command::{
-    KLING, assert_mp4, command, emulator, exit_code, finish, run_args, runcomfy, start_image,
+    KLING, Outcome, assert_mp4, command, emulator, emulator_with, exit_code, finish, run_args,
+    runcomfy, start_image,
 };
 use crate::common::schema::check_schema;
 
@@ -106,17 +107,7 @@ async fn unavailable_slow_and_rejected_services_map_to_69_75_and_77() {
     let outcome = runcomfy(Some(&broken.base_url()), &["status", "0123456789abcdef"]).await;
     assert_eq!(outcome.code, 69, "{}", outcome.stderr);
 
-    let slow = emulator(EmulatorConfig {
-        time_scale: 1.0,
-        ..EmulatorConfig::for_tests()
-    })
-    .await;
-    let image = format!("image_url=@{}", start_image());
-    let outcome = runcomfy(
-        Some(&slow.base_url()),
-        &["run", KLING, "--set", &image, "--timeout", "1"],
-    )
-    .await;
+    let outcome = run_on_slow_jobs(&[], "1").await;
     assert_eq!(outcome.code, 75, "{}", outcome.stderr);
     assert!(
         outcome.stderr.contains("deadline exceeded"),
@@ -129,24 +120,14 @@ async fn unavailable_slow_and_rejected_services_map_to_69_75_and_77() {
         ..EmulatorConfig::for_tests()
     })
     .await;
+    let image = format!("image_url=@{}", start_image());
     let outcome = runcomfy(Some(&guarded.base_url()), &["run", KLING, "--set", &image]).await;
     assert_eq!(outcome.code, 77, "{}", outcome.stderr);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_deadline_says_how_long_it_waited_and_the_last_status_seen() {
-    // Jobs take minutes: the two-second timeout ends the wait while it runs.
-    let slow = emulator(EmulatorConfig {
-        time_scale: 1.0,
-        ..EmulatorConfig::for_tests()
-    })
-    .await;
-    let image = format!("image_url=@{}", start_image());
-    let outcome = runcomfy(
-        Some(&slow.base_url()),
-        &["--json", "run", KLING, "--set", &image, "--timeout", "2"],
-    )
-    .await;
+    let outcome = run_on_slow_jobs(&["--json"], "2").await;
     assert_eq!(outcome.code, 75, "{}", outcome.stderr);
     let document = outcome.json();
     check_schema("error-output.json", &document);
@@ -166,4 +147,15 @@ async fn a_deadline_says_how_long_it_waited_and_the_last_status_seen() {
             || message.contains("(last status: in_progress)"),
         "{message}"
     );
+}
+
+/// `runcomfy FLAGS run KLING --set image_url=@start.png --timeout SECONDS`
+/// against an emulator whose jobs take minutes (time scale 1), so the
+/// timeout ends the wait while the job runs.
+async fn run_on_slow_jobs(flags: &[&str], seconds: &str) -> Outcome {
+    let slow = emulator_with(|config| config.time_scale = 1.0).await;
+    let image = format!("image_url=@{}", start_image());
+    let mut args = flags.to_vec();
+    args.extend(["run", KLING, "--set", &image, "--timeout", seconds]);
+    runcomfy(Some(&slow.base_url()), &args).await
 }

@@ -3,6 +3,7 @@
 //! with one `detail` entry per failing field.
 
 use hyper::StatusCode;
+use runcomfy_validate::http::is_loopback_url;
 use runcomfy_validate::{FieldError, MediaProbe, Validator};
 use serde_json::{Value, json};
 
@@ -64,12 +65,6 @@ pub(crate) fn validation_failed(errors: &[FieldError]) -> Reply {
     )
 }
 
-fn is_loopback_url(reference: &str) -> bool {
-    url::Url::parse(reference).is_ok_and(|url| {
-        matches!(url.scheme(), "http" | "https") && runcomfy_validate::media::is_loopback_host(&url)
-    })
-}
-
 /// A reference short enough for a message (URLs may carry long queries).
 fn short(reference: &str) -> String {
     let cut: String = reference.chars().take(120).collect();
@@ -86,11 +81,21 @@ mod tests {
 
     #[test]
     fn only_loopback_urls_are_fetched() {
-        assert!(is_loopback_url("http://127.0.0.1:8080/a.png"));
-        assert!(is_loopback_url("http://localhost/a.png"));
-        assert!(is_loopback_url("http://[::1]:9/a.png"));
-        assert!(!is_loopback_url("https://example.com/a.png"));
-        assert!(!is_loopback_url("http://10.0.0.1/a.png"));
-        assert!(!is_loopback_url("ftp://127.0.0.1/a.png"));
+        let fetched = [
+            "http://127.0.0.1:8080/a.png",
+            "http://localhost/a.png",
+            "http://[::1]:9/a.png",
+        ];
+        for url in fetched {
+            assert!(is_loopback_url(url), "{url}");
+        }
+        let refused = [
+            "https://example.com/a.png",
+            "http://10.0.0.1/a.png",
+            "ftp://127.0.0.1/a.png",
+        ];
+        for url in refused {
+            assert!(!is_loopback_url(url), "{url}");
+        }
     }
 }

@@ -22,11 +22,14 @@ pub(crate) async fn truncate(file: &mut DiskWriter, temp: &Path) -> Result<()> {
     file.truncate().await.map_err(io_error(temp))
 }
 
+/// Where the disk thread replies to an operation the caller waits for.
+type Reply = tokio::sync::oneshot::Sender<std::io::Result<()>>;
+
 /// What the disk thread is asked to do.
 enum DiskOp {
     Write(bytes::Bytes),
-    Truncate(tokio::sync::oneshot::Sender<std::io::Result<()>>),
-    Finish(tokio::sync::oneshot::Sender<std::io::Result<()>>),
+    Truncate(Reply),
+    Finish(Reply),
 }
 
 /// Writes the temporary file on a blocking thread, fed chunks through a
@@ -100,20 +103,21 @@ impl DiskWriter {
     }
 
     pub(crate) async fn truncate(&mut self) -> std::io::Result<()> {
-        let (reply, answer) = tokio::sync::oneshot::channel();
-        self.ops
-            .send(DiskOp::Truncate(reply))
-            .await
-            .map_err(|_| Self::stopped())?;
-        answer.await.map_err(|_| Self::stopped())?
+        self.ask(DiskOp::Truncate).await
     }
 
     /// Writes what is queued, then flushes and syncs the file to disk, so a
     /// file renamed into place is complete even after a crash.
     pub(crate) async fn finish(self) -> std::io::Result<()> {
+        self.ask(DiskOp::Finish).await
+    }
+
+    /// Queues the operation `op` makes of a reply channel, and waits for the
+    /// disk thread's reply.
+    async fn ask(&self, op: impl FnOnce(Reply) -> DiskOp) -> std::io::Result<()> {
         let (reply, answer) = tokio::sync::oneshot::channel();
         self.ops
-            .send(DiskOp::Finish(reply))
+            .send(op(reply))
             .await
             .map_err(|_| Self::stopped())?;
         answer.await.map_err(|_| Self::stopped())?

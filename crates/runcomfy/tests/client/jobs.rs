@@ -5,10 +5,10 @@ use std::time::{Duration, Instant};
 
 use runcomfy::models::kling_1_6_pro_image_to_video::{Input, Output};
 use runcomfy::{CancelOutcome, Error, JobResult, QueueStatus};
-use runcomfy_emulator::{Emulator, EmulatorConfig, Fault, Target};
+use runcomfy_emulator::{Fault, Target};
 use serde_json::json;
 
-use crate::common::{client, emulator, input, png};
+use crate::common::{client, emulator, emulator_with, input, png};
 
 #[tokio::test]
 async fn a_typed_job_runs_from_submit_to_downloaded_video() {
@@ -95,13 +95,11 @@ async fn a_job_that_fails_is_a_typed_failure_with_the_services_error() {
 
 #[tokio::test]
 async fn cancel_answers_cancelled_for_queued_and_not_cancellable_for_running_jobs() {
-    let emulator = Emulator::start(EmulatorConfig {
-        workers: 1,
-        time_scale: 1.0,
-        ..EmulatorConfig::for_tests()
+    let emulator = emulator_with(|config| {
+        config.workers = 1;
+        config.time_scale = 1.0;
     })
-    .await
-    .expect("emulator");
+    .await;
     let client = client(&emulator);
     let running = client.submit(&input()).await.expect("first");
     let queued = client.submit(&input()).await.expect("second");
@@ -152,12 +150,7 @@ async fn a_handle_rebuilt_from_the_request_id_resumes_the_wait() {
 
 #[tokio::test]
 async fn a_deadline_ends_the_wait_but_not_the_job() {
-    let emulator = Emulator::start(EmulatorConfig {
-        time_scale: 1.0,
-        ..EmulatorConfig::for_tests()
-    })
-    .await
-    .expect("emulator");
+    let emulator = emulator_with(|config| config.time_scale = 1.0).await;
     let job = client(&emulator).submit(&input()).await.expect("submitted");
     let started = Instant::now();
     match job

@@ -4,19 +4,13 @@
 use std::sync::Arc;
 
 use runcomfy::{Client, Error};
-use runcomfy_emulator::{Emulator, EmulatorConfig};
 use serde_json::json;
 
-use crate::common::{TOKEN, client, fast_retries, input};
+use crate::common::{TOKEN, client, emulator_with, fast_retries, input};
 
 #[tokio::test]
 async fn auth_errors_are_typed_and_a_missing_token_is_caught_before_sending() {
-    let emulator = Emulator::start(EmulatorConfig {
-        tokens: Some(vec![TOKEN.into()]),
-        ..EmulatorConfig::for_tests()
-    })
-    .await
-    .expect("emulator");
+    let emulator = emulator_with(|config| config.tokens = Some(vec![TOKEN.into()])).await;
     let anonymous = Client::builder()
         .base_url(emulator.base_url())
         .build()

@@ -26,22 +26,22 @@ async fn a_submit_is_retried_only_when_it_certainly_was_not_accepted() {
         .expect("429 and 503 are refusals: retried");
     assert_eq!(emulator.stats().submits(), 1);
 
-    emulator.faults().push(Target::Submit, Fault::Status(500));
-    assert!(
-        matches!(
-            client.submit(&input()).await,
-            Err(Error::OutcomeUnknown { .. })
-        ),
-        "a 500 may hide an accepted job"
-    );
-    emulator.faults().push(Target::Submit, Fault::Status(502));
-    assert!(
-        matches!(
-            client.submit(&input()).await,
-            Err(Error::OutcomeUnknown { .. })
-        ),
-        "a gateway may hide a job"
-    );
+    let hiding = [
+        (500, "a 500 may hide an accepted job"),
+        (502, "a gateway may hide a job"),
+    ];
+    for (status, why) in hiding {
+        emulator
+            .faults()
+            .push(Target::Submit, Fault::Status(status));
+        assert!(
+            matches!(
+                client.submit(&input()).await,
+                Err(Error::OutcomeUnknown { .. })
+            ),
+            "{why}"
+        );
+    }
     assert_eq!(emulator.stats().submits(), 1, "never resubmitted");
 
     emulator

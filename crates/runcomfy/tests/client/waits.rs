@@ -7,19 +7,14 @@ use std::time::Duration;
 use runcomfy::models::kling_1_6_pro_image_to_video::Output;
 use runcomfy::poll::{FixedInterval, RequestBudget};
 use runcomfy::{Client, Error, QueueStatus, RequestHandle, RetryPolicy};
-use runcomfy_emulator::{Emulator, EmulatorConfig, Fault, Target};
+use runcomfy_emulator::{Emulator, Fault, Target};
 
-use crate::common::{TOKEN, client, emulator, input};
+use crate::common::{TOKEN, client, emulator, emulator_with, input};
 
 /// The second of two jobs on an emulator with one worker (so that it is
 /// seen queued, then running, then completed), with the emulator that runs it.
 async fn a_second_job_on_one_worker() -> (Emulator, Client, RequestHandle<Output>) {
-    let emulator = Emulator::start(EmulatorConfig {
-        workers: 1,
-        ..EmulatorConfig::for_tests()
-    })
-    .await
-    .expect("emulator");
+    let emulator = emulator_with(|config| config.workers = 1).await;
     let client = client(&emulator);
     let _first = client.submit(&input()).await.expect("first");
     let job = client.submit(&input()).await.expect("second");

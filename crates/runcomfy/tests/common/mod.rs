@@ -48,7 +48,12 @@ pub(crate) fn client(emulator: &Emulator) -> Client {
 
 /// An emulator for tests (every answer checked against the contract).
 pub(crate) async fn emulator() -> Emulator {
-    Emulator::start(EmulatorConfig::for_tests())
-        .await
-        .expect("emulator")
+    emulator_with(|_| {}).await
+}
+
+/// An emulator for tests, its configuration `adjust`ed.
+pub(crate) async fn emulator_with(adjust: impl FnOnce(&mut EmulatorConfig)) -> Emulator {
+    let mut config = EmulatorConfig::for_tests();
+    adjust(&mut config);
+    Emulator::start(config).await.expect("emulator")
 }
