@@ -50,7 +50,7 @@ pub fn generate(schemas_root: &Path) -> Result<Vec<GeneratedFile>, CodegenError>
     });
     files.push(GeneratedFile {
         path: rust::EMULATOR_OPENAPI_FILE.into(),
-        contents: rust::openapi_module(&document),
+        contents: rust::openapi_module(&document)?,
     });
     Ok(files)
 }

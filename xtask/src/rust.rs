@@ -294,7 +294,7 @@ fn line_doc_comments(code: &str) -> String {
 }
 
 /// The emulator's module holding the assembled OpenAPI document.
-pub fn openapi_module(document: &Value) -> String {
+pub fn openapi_module(document: &Value) -> Result<String, CodegenError> {
     let mut text = header(crate::openapi::OUTPUT);
     text.push_str(&format!(
         "//! The assembled OpenAPI document, carried in this crate so that it\n\
@@ -303,7 +303,7 @@ pub fn openapi_module(document: &Value) -> String {
          pub const OPENAPI: &str = {};\n",
         raw_string(&pretty_json(document))
     ));
-    text
+    rustfmt(&text, Path::new(EMULATOR_OPENAPI_FILE))
 }
 
 /// Pretty JSON with two-space indent and a final newline.
