@@ -8,8 +8,7 @@ use std::io;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 
-use runcomfy_types::ModelSpec;
-use runcomfy_validate::{MediaProbe, Validator};
+use runcomfy_validate::{MediaProbe, Validators};
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
@@ -164,16 +163,14 @@ async fn bind(port: u16) -> Result<(TcpListener, SocketAddr), StartError> {
     Ok((listener, address))
 }
 
-/// One validator per known model, compiled from its input schema.
-fn validators() -> Result<Vec<(&'static ModelSpec, Validator)>, StartError> {
-    runcomfy_types::models()
-        .iter()
-        .map(|spec| {
-            let schema = serde_json::from_str(spec.input_schema)
-                .map_err(|e| StartError::Schema(format!("{}: {e}", spec.id)))?;
-            Validator::new(&schema)
-                .map(|validator| (*spec, validator))
-                .map_err(|e| StartError::Schema(format!("{}: {e}", spec.id)))
-        })
-        .collect()
+/// The validator of every known model, each compiled here so that a broken
+/// schema stops the start instead of a submit.
+fn validators() -> Result<Validators, StartError> {
+    let validators = Validators::new(|id| runcomfy_types::model(id).map(|spec| spec.input_schema));
+    for spec in runcomfy_types::models() {
+        validators.get(spec.id).map_err(|e| {
+            StartError::Schema(format!("{}: {} at `{}`", spec.id, e.reason, e.pointer))
+        })?;
+    }
+    Ok(validators)
 }

@@ -46,7 +46,9 @@ mod rules;
 mod scheme;
 pub mod text;
 mod validator;
+mod validators;
 
 pub use media::{MediaError, MediaFacts, MediaProbe, MediaSource};
 pub use rules::{MediaRule, MediaRules, RuleError};
 pub use validator::{FieldError, InvalidInput, SchemaError, Validator};
+pub use validators::Validators;

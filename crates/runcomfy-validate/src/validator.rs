@@ -110,6 +110,16 @@ impl Validator {
         })
     }
 
+    /// Compiles a schema written as JSON text (a model's `INPUT_SCHEMA`): the
+    /// one way every crate turns a schema it carries into a validator.
+    pub fn from_json(schema: &str) -> Result<Self, SchemaError> {
+        let schema: Value = serde_json::from_str(schema).map_err(|e| SchemaError {
+            pointer: String::new(),
+            reason: format!("not JSON: {e}"),
+        })?;
+        Self::new(&schema)
+    }
+
     /// The schema this validator was compiled from.
     pub fn schema(&self) -> &Value {
         &self.schema

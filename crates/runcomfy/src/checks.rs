@@ -2,10 +2,9 @@
 //! (validators compiled once per client, for the models this build knows)
 //! and its media rules; and [`CheckedInput`], the proof that they passed.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
 
-use runcomfy_validate::{MediaProbe, Validator};
+use runcomfy_validate::{MediaProbe, Validator, Validators};
 use serde_json::Value;
 
 use crate::error::{Error, Result};
@@ -36,7 +35,7 @@ impl CheckedInput {
 pub(crate) struct Checks {
     validate_media: bool,
     probe: MediaProbe,
-    validators: Mutex<HashMap<String, Arc<Validator>>>,
+    validators: Validators,
 }
 
 impl Checks {
@@ -44,7 +43,9 @@ impl Checks {
         Self {
             validate_media,
             probe: MediaProbe::new(),
-            validators: Mutex::new(HashMap::new()),
+            validators: Validators::new(|id| {
+                runcomfy_types::model(id).map(|spec| spec.input_schema)
+            }),
         }
     }
 
@@ -52,28 +53,12 @@ impl Checks {
     /// `Ok(None)` for a model this build does not know; an error when its
     /// built-in schema does not compile (never a silently skipped check).
     pub(crate) fn validator(&self, model_id: &str) -> Result<Option<Arc<Validator>>> {
-        let Some(spec) = runcomfy_types::model(model_id) else {
-            return Ok(None);
-        };
-        // A panic while the map was held cannot leave it inconsistent (one
-        // insert of a finished validator), so a poisoned lock is still read.
-        let mut cache = self
-            .validators
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
-        if let Some(validator) = cache.get(model_id) {
-            return Ok(Some(validator.clone()));
-        }
-        let broken = |reason: String| {
+        self.validators.get(model_id).map_err(|e| {
             Error::Configuration(format!(
-                "the built-in schema of {model_id} cannot be used, so its inputs cannot be checked: {reason}"
+                "the built-in schema of {model_id} cannot be used, so its inputs cannot be checked: {} at `{}`",
+                e.reason, e.pointer
             ))
-        };
-        let schema: Value =
-            serde_json::from_str(spec.input_schema).map_err(|e| broken(e.to_string()))?;
-        let validator = Arc::new(Validator::new(&schema).map_err(|e| broken(e.to_string()))?);
-        cache.insert(model_id.to_owned(), validator.clone());
-        Ok(Some(validator))
+        })
     }
 
     /// Every check of an input that this build can make: the schema, then

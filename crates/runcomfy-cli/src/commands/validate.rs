@@ -2,7 +2,7 @@
 //!
 //! No service client is built, nothing is sent.
 
-use serde_json::{Value, json};
+use serde_json::json;
 
 use crate::commands::models;
 use crate::exit::CliError;
@@ -22,10 +22,9 @@ pub(crate) async fn validate(
             models::known()
         ))
     })?;
-    let schema: Value = serde_json::from_str(spec.input_schema)
-        .map_err(|e| CliError::Output(format!("built-in schema: {e}")))?;
-    let validator = runcomfy_validate::Validator::new(&schema)
-        .map_err(|e| CliError::Output(format!("built-in schema: {e}")))?;
+    let validator = runcomfy_validate::Validator::from_json(spec.input_schema).map_err(|e| {
+        CliError::Output(format!("built-in schema: {} at `{}`", e.reason, e.pointer))
+    })?;
     if let Err(invalid) = validator
         .validate_all(&value, &runcomfy_validate::MediaProbe::new())
         .await

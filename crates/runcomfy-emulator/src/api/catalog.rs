@@ -31,7 +31,6 @@ pub(crate) struct ListQuery {
 
 /// `GET /v1/models`.
 pub(crate) async fn list_models(
-    State(api): State<Arc<Api>>,
     _: Owner,
     query: Result<Query<ListQuery>, QueryRejection>,
 ) -> Reply {
@@ -45,16 +44,15 @@ pub(crate) async fn list_models(
         }
     };
     let search = query.search.as_deref().unwrap_or("").to_ascii_lowercase();
-    let matching: Vec<_> = api
-        .validators
+    let matching: Vec<_> = runcomfy_types::models()
         .iter()
-        .filter(|(spec, _)| spec.id.contains(&search))
+        .filter(|spec| spec.id.contains(&search))
         .collect();
     let models: Vec<Value> = matching
         .iter()
         .skip(query.offset.unwrap_or(0))
         .take(query.limit.unwrap_or(100))
-        .map(|(spec, _)| model_info(spec, query.include_schema.unwrap_or(false)))
+        .map(|spec| model_info(spec, query.include_schema.unwrap_or(false)))
         .collect();
     Reply::json(
         StatusCode::OK,
@@ -76,14 +74,20 @@ pub(crate) async fn get_model(
 
 /// A known model's spec and validator, or the documented answer to an
 /// unknown one (which names the known models).
-pub(crate) fn model_of<'a>(
-    api: &'a Api,
+pub(crate) fn model_of(
+    api: &Api,
     model: &str,
-) -> Result<&'a (&'static ModelSpec, Validator), Reply> {
-    api.validators
-        .iter()
-        .find(|(spec, _)| spec.id == model)
-        .ok_or_else(|| unknown_model(model))
+) -> Result<(&'static ModelSpec, Arc<Validator>), Reply> {
+    let spec = runcomfy_types::model(model).ok_or_else(|| unknown_model(model))?;
+    match api.validators.get(model) {
+        Ok(Some(validator)) => Ok((spec, validator)),
+        // Every schema compiled at the start: a failure now is a bug of ours.
+        _ => Err(Reply::coded_error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            500001,
+            format!("the emulator cannot check inputs of {model}"),
+        )),
+    }
 }
 
 fn unknown_model(model: &str) -> Reply {

@@ -4,8 +4,7 @@
 use std::collections::hash_map::RandomState;
 use std::sync::Arc;
 
-use runcomfy_types::ModelSpec;
-use runcomfy_validate::{MediaProbe, Validator};
+use runcomfy_validate::{MediaProbe, Validators};
 
 use crate::faults::FaultInjector;
 use crate::jobs::Queue;
@@ -18,8 +17,8 @@ use crate::stats::Stats;
 pub(crate) struct Api {
     /// The queue.
     pub(crate) queue: Arc<Queue>,
-    /// One validator per known model.
-    pub(crate) validators: Vec<(&'static ModelSpec, Validator)>,
+    /// The validator of each known model, compiled once.
+    pub(crate) validators: Validators,
     /// Probes media the emulator is allowed to fetch.
     pub(crate) probe: MediaProbe,
     /// `http://127.0.0.1:PORT`.

@@ -35,7 +35,7 @@ pub(crate) async fn submit(
 async fn queue_job(api: &Api, model: &str, owner: u64, request: Request) -> Result<Reply, Reply> {
     let (spec, validator) = model_of(api, model)?;
     let input = json_body(request, api.body_limit).await?;
-    let errors = input_errors(validator, &api.probe, &input).await;
+    let errors = input_errors(&validator, &api.probe, &input).await;
     if !errors.is_empty() {
         return Err(validation_failed(&errors));
     }
@@ -46,7 +46,7 @@ async fn queue_job(api: &Api, model: &str, owner: u64, request: Request) -> Resu
         .and_then(Value::as_str)
         .is_some_and(|p| p.contains("emulator:fail"));
     let fails = marked || api.faults.job_fails();
-    let tag = input_tag(api, validator, &input).await;
+    let tag = input_tag(api, &validator, &input).await;
     let id = uuid::Uuid::new_v4().simple().to_string();
     api.queue
         .submit(id.clone(), owner, spec.id, video_secs, fails, tag)
