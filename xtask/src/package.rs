@@ -9,7 +9,11 @@
 //! it packages against; rust-lang/cargo#14356). So the check packages a copy
 //! of the tree (`target/package-check/tree`, the files git knows) whose
 //! workspace says `publish = true`; nothing is published, nothing else in
-//! the copy differs.
+//! the copy differs. Cargo takes a registry package of a given name and
+//! version to be immutable (it unpacks it once into its registry cache and
+//! builds it once), so the unpacked copies of this workspace's packages and
+//! the check's build directory are removed first: a package of the same
+//! version with other contents would otherwise be verified against the old.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -37,10 +41,15 @@ pub fn run(root: &Path) -> Result<(), String> {
         ));
     }
     crate::files::write(&manifest, text.replacen(PUBLISH_OFF, PUBLISH_ON, 1))?;
+    forget_unpacked(&workspace_packages(root)?)?;
+    let build = check.join("target");
+    if build.exists() {
+        std::fs::remove_dir_all(&build).map_err(|e| format!("{}: {e}", build.display()))?;
+    }
     let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
         .args(["package", "--workspace", "--allow-dirty"])
         .current_dir(&tree)
-        .env("CARGO_TARGET_DIR", check.join("target"))
+        .env("CARGO_TARGET_DIR", &build)
         .status()
         .map_err(|e| format!("cannot run cargo package: {e}"))?;
     if status.success() {
@@ -48,6 +57,50 @@ pub fn run(root: &Path) -> Result<(), String> {
     } else {
         Err(format!("cargo package --workspace failed ({status})"))
     }
+}
+
+/// `name-version` of every package of the workspace under `root`.
+fn workspace_packages(root: &Path) -> Result<Vec<String>, String> {
+    let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args(["metadata", "--no-deps", "--format-version", "1"])
+        .current_dir(root)
+        .output()
+        .map_err(|e| format!("cannot run cargo metadata: {e}"))?;
+    let metadata: serde_json::Value =
+        serde_json::from_slice(&output.stdout).map_err(|e| format!("cargo metadata: {e}"))?;
+    Ok(metadata["packages"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|p| {
+            Some(format!(
+                "{}-{}",
+                p["name"].as_str()?,
+                p["version"].as_str()?
+            ))
+        })
+        .collect())
+}
+
+/// Removes the unpacked copies of `packages` from cargo's registry cache
+/// (`$CARGO_HOME/registry/src/*/`), where earlier packaging runs left them.
+fn forget_unpacked(packages: &[String]) -> Result<(), String> {
+    let home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cargo")));
+    let Some(Ok(registries)) = home.map(|home| std::fs::read_dir(home.join("registry/src"))) else {
+        return Ok(());
+    };
+    for registry in registries.flatten() {
+        for package in packages {
+            let unpacked = registry.path().join(package);
+            if unpacked.is_dir() {
+                std::fs::remove_dir_all(&unpacked)
+                    .map_err(|e| format!("{}: {e}", unpacked.display()))?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The files git knows (tracked, or new and not ignored), copied from
