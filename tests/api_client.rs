@@ -117,7 +117,7 @@ async fn an_error_answer_comes_back_whole_for_the_runtime_to_classify() {
             assert_eq!(response.status(), 404);
             let body: runcomfy_api::types::ErrorBody =
                 response.json().await.expect("the error body");
-            assert_eq!(body.error_code, Some(404001));
+            assert_eq!(body.error_code, 404001);
             assert_eq!(body.error_message.as_deref(), Some("request not found"));
         }
         other => panic!("expected the raw answer, got {other:?}"),

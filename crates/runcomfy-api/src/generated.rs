@@ -23,15 +23,14 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<::std::string::String>,
     }
-    ///The provider's error body. Classify by HTTP status and `error_code` both; some APIs answer HTTP 200 with this body.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    ///The provider's error body: every error carries a numeric `error_code`. Classify by HTTP status and `error_code` both; some APIs answer HTTP 200 with this body.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ErrorBody {
         ///Further detail; for invalid input, a list with one entry per failing field.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub detail: ::std::option::Option<::serde_json::Value>,
         ///Numeric code, e.g. 400001 unknown model, 400002 insufficient balance, 400004 bad token, 403001 another user's request, 404001 unknown request, 422001 invalid input, 500001 internal.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub error_code: ::std::option::Option<i64>,
+        pub error_code: i64,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub error_message: ::std::option::Option<::std::string::String>,
         ///Some APIs put the message here instead of `error_message`.
@@ -41,13 +40,80 @@ pub mod types {
     ///A model in the catalog.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ModelInfo {
+        ///The price in USD per `price_unit`, when known.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub base_price_usd: ::std::option::Option<f64>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub categories: ::std::vec::Vec<::std::string::String>,
+        ///The model's name for people.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub display_name: ::std::option::Option<::std::string::String>,
         ///The model's input JSON Schema, when asked for.
         #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
         pub input_schema: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ///`model` for a hosted model.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub kind: ::std::option::Option<::std::string::String>,
         pub model_id: ::std::string::String,
         ///The JSON Schema of the model's `output`, when asked for.
         #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
         pub output_schema: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ///What `base_price_usd` is charged per: one `output`, or one `second` of requested duration.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub price_unit: ::std::option::Option<ModelInfoPriceUnit>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub pricing_note: ::std::option::Option<::std::string::String>,
+    }
+    ///What `base_price_usd` is charged per: one `output`, or one `second` of requested duration.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+    )]
+    pub enum ModelInfoPriceUnit {
+        #[serde(rename = "output")]
+        Output,
+        #[serde(rename = "second")]
+        Second,
+    }
+    impl ::std::fmt::Display for ModelInfoPriceUnit {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Output => f.write_str("output"),
+                Self::Second => f.write_str("second"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ModelInfoPriceUnit {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "output" => Ok(Self::Output),
+                "second" => Ok(Self::Second),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ModelInfoPriceUnit {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ModelInfoPriceUnit {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
     }
     ///A page of the catalog.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -59,7 +125,7 @@ pub mod types {
     ///The answer of the result endpoint.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ResultResponse {
-        ///Undocumented; with `?include_cost=true`.
+        ///The job's charge in USD, with `?include_cost=true` (read by the provider's own nodes).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub cost: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -72,7 +138,7 @@ pub mod types {
         ///Undocumented.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub model_id: ::std::option::Option<::std::string::String>,
-        ///Present when `succeeded`; its shape is the model's output schema (`output.json` in the model's folder under schemas/models/).
+        ///Present when `succeeded` (or `completed`); its shape is the model's output schema (`output.json` in the model's folder under schemas/models/). Keys seen: `image`, `images`, `video`, `videos`, `audio`; others may come.
         #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
         pub output: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         pub request_id: ::std::string::String,
@@ -242,9 +308,11 @@ impl Client {
     ///
     /// Arguments:
     /// - `request_id`: The id returned by submit.
+    /// - `include_cost`: Add the job's charge (`cost`, USD) to a finished job's result.
     pub async fn get_result<'a>(
         &'a self,
         request_id: &'a str,
+        include_cost: Option<bool>,
     ) -> Result<ResponseValue<types::ResultResponse>, Error<()>> {
         let url = format!(
             "{}/requests/{}/result",
@@ -264,6 +332,10 @@ impl Client {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
+            .query(&progenitor_client::QueryParam::new(
+                "include_cost",
+                &include_cost,
+            ))
             .headers(header_map)
             .build()?;
         let info = OperationInfo {

@@ -66,6 +66,15 @@ pub const OPENAPI: &str = r##"{
         "parameters": [
           {
             "$ref": "#/components/parameters/RequestId"
+          },
+          {
+            "name": "include_cost",
+            "in": "query",
+            "required": false,
+            "description": "Add the job's charge (`cost`, USD) to a finished job's result.",
+            "schema": {
+              "type": "boolean"
+            }
           }
         ],
         "responses": {
@@ -210,6 +219,26 @@ pub const OPENAPI: &str = r##"{
                   "$ref": "#/components/schemas/SubmitResponse"
                 }
               }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
             }
           },
           "202": {
@@ -218,6 +247,26 @@ pub const OPENAPI: &str = r##"{
               "application/json": {
                 "schema": {
                   "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
                 }
               }
             }
@@ -313,13 +362,16 @@ pub const OPENAPI: &str = r##"{
         }
       },
       "QueueStatus": {
-        "description": "State of a request on the status endpoint.",
+        "description": "State of a request on the status endpoint. Documented: `in_queue`, `in_progress`, `completed`, `cancelled`; the provider's own clients also read `succeeded`, `failed` and `canceled` as final.",
         "type": "string",
         "enum": [
           "in_queue",
           "in_progress",
           "completed",
-          "cancelled"
+          "succeeded",
+          "failed",
+          "cancelled",
+          "canceled"
         ]
       },
       "StatusResponse": {
@@ -357,14 +409,16 @@ pub const OPENAPI: &str = r##"{
         }
       },
       "ResultStatus": {
-        "description": "State of a request on the result endpoint (`succeeded` where the status endpoint says `completed`).",
+        "description": "State of a request on the result endpoint (`succeeded` where the status endpoint says `completed`; the provider's clients also accept `completed` for a success and `canceled`).",
         "type": "string",
         "enum": [
           "succeeded",
+          "completed",
           "failed",
           "in_queue",
           "in_progress",
-          "cancelled"
+          "cancelled",
+          "canceled"
         ]
       },
       "ResultResponse": {
@@ -382,7 +436,7 @@ pub const OPENAPI: &str = r##"{
             "$ref": "#/components/schemas/ResultStatus"
           },
           "output": {
-            "description": "Present when `succeeded`; its shape is the model's output schema (`output.json` in the model's folder under schemas/models/).",
+            "description": "Present when `succeeded` (or `completed`); its shape is the model's output schema (`output.json` in the model's folder under schemas/models/). Keys seen: `image`, `images`, `video`, `videos`, `audio`; others may come.",
             "type": "object",
             "additionalProperties": true
           },
@@ -400,7 +454,7 @@ pub const OPENAPI: &str = r##"{
             "type": "string"
           },
           "cost": {
-            "description": "Undocumented; with `?include_cost=true`.",
+            "description": "The job's charge in USD, with `?include_cost=true` (read by the provider's own nodes).",
             "type": "number"
           }
         }
@@ -410,6 +464,7 @@ pub const OPENAPI: &str = r##"{
         "type": "string",
         "enum": [
           "cancelled",
+          "canceled",
           "not_cancellable"
         ]
       },
@@ -434,7 +489,7 @@ pub const OPENAPI: &str = r##"{
         }
       },
       "ErrorBody": {
-        "description": "The provider's error body. Classify by HTTP status and `error_code` both; some APIs answer HTTP 200 with this body.",
+        "description": "The provider's error body: every error carries a numeric `error_code`. Classify by HTTP status and `error_code` both; some APIs answer HTTP 200 with this body.",
         "type": "object",
         "properties": {
           "error_code": {
@@ -452,7 +507,10 @@ pub const OPENAPI: &str = r##"{
           "detail": {
             "description": "Further detail; for invalid input, a list with one entry per failing field."
           }
-        }
+        },
+        "required": [
+          "error_code"
+        ]
       },
       "ModelInfo": {
         "description": "A model in the catalog.",
@@ -462,6 +520,36 @@ pub const OPENAPI: &str = r##"{
         ],
         "properties": {
           "model_id": {
+            "type": "string"
+          },
+          "display_name": {
+            "description": "The model's name for people.",
+            "type": "string"
+          },
+          "categories": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          },
+          "kind": {
+            "description": "`model` for a hosted model.",
+            "type": "string"
+          },
+          "base_price_usd": {
+            "description": "The price in USD per `price_unit`, when known.",
+            "type": "number",
+            "minimum": 0
+          },
+          "price_unit": {
+            "description": "What `base_price_usd` is charged per: one `output`, or one `second` of requested duration.",
+            "type": "string",
+            "enum": [
+              "output",
+              "second"
+            ]
+          },
+          "pricing_note": {
             "type": "string"
           },
           "input_schema": {

@@ -44,6 +44,9 @@ pub struct JobOutput<O> {
     pub created_at: Option<String>,
     /// When it finished.
     pub finished_at: Option<String>,
+    /// What the job cost, in USD, when the service said (`None` when it did
+    /// not: never taken as free).
+    pub cost: Option<f64>,
 }
 
 impl<O> JobOutput<O> {
@@ -130,6 +133,7 @@ pub(crate) fn result_of<O: DeserializeOwned>(
                 raw_output: answer.output,
                 created_at: answer.created_at,
                 finished_at: answer.finished_at,
+                cost: answer.cost,
             }))
         }
         ResultStatus::Failed => Err(Error::JobFailed {

@@ -9,6 +9,7 @@ use std::time::Duration;
 use runcomfy_api::Credentials;
 use secrecy::{ExposeSecret, SecretString};
 
+use crate::balance::DEFAULT_SERVERLESS_BASE_URL;
 use crate::checks::Checks;
 use crate::client::Client;
 use crate::download::{DownloadOptions, Downloader};
@@ -25,6 +26,7 @@ pub const DEFAULT_BASE_URL: &str = "https://model-api.runcomfy.net/v1";
 pub struct ClientBuilder {
     token: Option<SecretString>,
     base_url: Option<String>,
+    serverless_base_url: Option<String>,
     timeout: Option<Duration>,
     connect_timeout: Option<Duration>,
     retry: Option<RetryPolicy>,
@@ -55,6 +57,13 @@ impl ClientBuilder {
     /// The API base including `/v1` (default [`DEFAULT_BASE_URL`]).
     pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
         self.base_url = Some(base_url.into());
+        self
+    }
+
+    /// The provider's serverless API base, where the account's balance is
+    /// read (default [`DEFAULT_SERVERLESS_BASE_URL`](crate::DEFAULT_SERVERLESS_BASE_URL)).
+    pub fn serverless_base_url(mut self, base_url: impl Into<String>) -> Self {
+        self.serverless_base_url = Some(base_url.into());
         self
     }
 
@@ -117,6 +126,11 @@ impl ClientBuilder {
     /// Builds the client. Plain `http` is refused except for loopback hosts.
     pub fn build(self) -> Result<Client> {
         let base = parse_base(self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL))?;
+        let serverless_base = parse_base(
+            self.serverless_base_url
+                .as_deref()
+                .unwrap_or(DEFAULT_SERVERLESS_BASE_URL),
+        )?;
         // reqwest is built without a default TLS provider: install ring once.
         let _ = rustls::crypto::ring::default_provider().install_default();
         let user_agent = self
@@ -147,6 +161,7 @@ impl ClientBuilder {
         );
         let session = Session {
             base,
+            serverless_base,
             http,
             api,
             credentials,
@@ -218,7 +233,9 @@ impl Client {
 
     /// A client from the environment: the token from `RUNCOMFY_API_TOKEN`,
     /// else `RUNCOMFY_TOKEN` (the provider CLI's name); the base from
-    /// `RUNCOMFY_MODEL_API_BASE` (including `/v1`), else [`DEFAULT_BASE_URL`].
+    /// `RUNCOMFY_MODEL_API_BASE` (including `/v1`), else [`DEFAULT_BASE_URL`];
+    /// the serverless base (the balance) from `RUNCOMFY_SERVERLESS_API_BASE`,
+    /// else [`DEFAULT_SERVERLESS_BASE_URL`].
     /// A missing token is an error only when a call needs it.
     pub fn from_env() -> Result<Self> {
         Self::builder_from_env().build()
@@ -239,6 +256,10 @@ impl Client {
         }
         if let Some(base) = lookup("RUNCOMFY_MODEL_API_BASE").filter(|b| !b.trim().is_empty()) {
             builder = builder.base_url(base.trim());
+        }
+        if let Some(base) = lookup("RUNCOMFY_SERVERLESS_API_BASE").filter(|b| !b.trim().is_empty())
+        {
+            builder = builder.serverless_base_url(base.trim());
         }
         builder
     }

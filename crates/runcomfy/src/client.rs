@@ -16,7 +16,7 @@ use crate::error::{Error, Result};
 use crate::handle::RequestHandle;
 use crate::request_id;
 use crate::session::Session;
-use crate::transport::{self, Attempt, Call, RetryPolicy};
+use crate::transport::{self, Call, RetryPolicy};
 use crate::wait::Wait;
 
 /// A RunComfy Model API client. Cheap to clone; clones share connections,
@@ -53,6 +53,10 @@ impl Client {
     /// The API base, including `/v1`.
     pub fn base_url(&self) -> &str {
         self.session.base_url()
+    }
+
+    pub(crate) fn session(&self) -> &Arc<Session> {
+        &self.session
     }
 
     pub(crate) fn require_token(&self) -> Result<()> {
@@ -160,21 +164,13 @@ impl Client {
             None,
             None,
             || {
-                let request = session
-                    .http
-                    .post(&url)
-                    .header(reqwest::header::CONTENT_TYPE, "application/json")
-                    .body(body.clone())
-                    .build();
-                async move {
-                    match request {
-                        Ok(mut request) => {
-                            runcomfy_api::authorize(&session.credentials, &mut request);
-                            Attempt::from_raw(session.http.execute(request).await).await
-                        }
-                        Err(e) => Attempt::NoAnswer(e),
-                    }
-                }
+                session.execute(
+                    session
+                        .http
+                        .post(&url)
+                        .header(reqwest::header::CONTENT_TYPE, "application/json")
+                        .body(body.clone()),
+                )
             },
         )
         .await?;

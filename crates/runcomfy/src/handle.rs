@@ -193,7 +193,7 @@ impl<O: DeserializeOwned> RequestHandle<O> {
         let id = self.request_id.as_str();
         let span = tracing::debug_span!("runcomfy.result", request_id = id);
         let answer: ResultResponse = self
-            .call_queue(deadline, span, |api, id| api.get_result(id))
+            .call_queue(deadline, span, |api, id| api.get_result(id, Some(true)))
             .await?;
         result_of(id, answer)
     }

@@ -52,7 +52,9 @@ struct WorkspaceReadmeExamples;
 #[path = "fuzz.rs"]
 pub mod __fuzz;
 mod answers;
+mod balance;
 mod builder;
+mod catalog;
 mod checks;
 mod client;
 pub mod download;
@@ -69,7 +71,9 @@ mod watch;
 mod words;
 
 pub use answers::{JobOutput, JobResult, JobStatus};
+pub use balance::{Balance, DEFAULT_SERVERLESS_BASE_URL};
 pub use builder::{ClientBuilder, DEFAULT_BASE_URL};
+pub use catalog::{ModelRecord, Price, PriceUnit};
 pub use checks::CheckedInput;
 pub use client::Client;
 pub use download::{DownloadOptions, DownloadedFile};

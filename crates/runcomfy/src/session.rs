@@ -9,6 +9,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use runcomfy_api::Credentials;
+use serde::de::DeserializeOwned;
 use tracing::Instrument as _;
 
 use crate::download::Downloader;
@@ -20,6 +21,8 @@ use crate::transport::{self, Attempt, Call, RetryPolicy};
 pub(crate) struct Session {
     /// The API base, including `/v1`, without a trailing slash.
     pub(crate) base: url::Url,
+    /// The provider's serverless API base (the account's balance).
+    pub(crate) serverless_base: url::Url,
     /// The API's HTTP client (credentials are added per request).
     pub(crate) http: reqwest::Client,
     /// The generated queue client, on the same HTTP client.
@@ -37,6 +40,47 @@ impl Session {
     /// The API base, including `/v1`.
     pub(crate) fn base_url(&self) -> &str {
         self.base.as_str().trim_end_matches('/')
+    }
+
+    /// The serverless API base, without a trailing slash.
+    pub(crate) fn serverless_base_url(&self) -> &str {
+        self.serverless_base.as_str().trim_end_matches('/')
+    }
+
+    /// Sends `request` with this session's credentials: one attempt.
+    pub(crate) async fn execute<T: DeserializeOwned>(
+        &self,
+        request: reqwest::RequestBuilder,
+    ) -> Attempt<T> {
+        match request.build() {
+            Ok(mut request) => {
+                runcomfy_api::authorize(&self.credentials, &mut request);
+                Attempt::from_raw(self.http.execute(request).await).await
+            }
+            Err(e) => Attempt::NoAnswer(e),
+        }
+    }
+
+    /// A JSON document from `url` (a catalog record, the balance): a call
+    /// safe to repeat, with this session's retries and budget.
+    pub(crate) async fn get_json<T: DeserializeOwned>(
+        &self,
+        url: &str,
+        model_id: &str,
+        span: tracing::Span,
+    ) -> Result<T> {
+        self.require_token()?;
+        transport::call(
+            Call::Idempotent,
+            &self.retry,
+            &self.budget,
+            model_id,
+            None,
+            None,
+            || self.execute(self.http.get(url)),
+        )
+        .instrument(span)
+        .await
     }
 
     /// `Err(MissingToken)` unless a token is configured.

@@ -1,11 +1,13 @@
 //! The `runcomfy` binary end to end against an emulator, one module a
 //! behaviour: every input style, progress, exit codes, the calls about one
-//! request, Ctrl-C, the offline commands, timeouts of any size. One test
-//! binary, so that the suite links once.
+//! request, Ctrl-C, the offline commands, timeouts of any size, and `batch`
+//! (its own folder of modules). One test binary, so that the suite links once.
 
 #[path = "../common/mod.rs"]
 mod common;
 
+#[path = "../batch/mod.rs"]
+mod batch;
 mod exit_codes;
 mod huge_timeout;
 mod offline;

@@ -35,8 +35,8 @@ impl Reply {
         }
     }
 
-    /// The documented error body: `error_code` when there is one, a message
-    /// and an optional `detail`.
+    /// The documented error body: an `error_code` (the status's own when
+    /// none is given), a message and an optional `detail`.
     pub(crate) fn error(
         status: StatusCode,
         code: Option<u64>,
@@ -44,9 +44,8 @@ impl Reply {
         detail: Option<Value>,
     ) -> Self {
         let mut body = serde_json::Map::new();
-        if let Some(code) = code {
-            body.insert("error_code".into(), json!(code));
-        }
+        let code = code.unwrap_or_else(|| default_code(status));
+        body.insert("error_code".into(), json!(code));
         body.insert("error_message".into(), json!(message.into()));
         if let Some(detail) = detail {
             body.insert("detail".into(), detail);
@@ -113,4 +112,19 @@ fn file_response(file: FileReply) -> Response {
         headers.insert(header::CONTENT_RANGE, range);
     }
     response
+}
+
+/// The documented `error_code` that goes with an error status when no more
+/// specific one applies: every error body carries one, as the document says.
+fn default_code(status: StatusCode) -> u64 {
+    match status.as_u16() {
+        401 => 400004,
+        402 => 400002,
+        403 => 403001,
+        // A path, method or file that names nothing: an invalid identifier.
+        404 | 405 => 400001,
+        // A body that cannot be an input (not JSON, too large, wrong type).
+        400..=499 if status != StatusCode::TOO_MANY_REQUESTS => 422001,
+        _ => 500001,
+    }
 }

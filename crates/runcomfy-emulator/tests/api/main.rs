@@ -1,5 +1,5 @@
-//! The emulator over HTTP: the documented contract, the queue, errors, bad
-//! requests and faults, a behaviour a module. Every emulator here checks
+//! The emulator over HTTP (the documented contract, the queue, errors, bad
+//! requests and faults) and its MP4 writer, a behaviour a module. Every emulator here checks
 //! each answer against the OpenAPI document and fails the test on drop if
 //! one did not match.
 //!
@@ -19,3 +19,4 @@ mod lifecycle;
 mod queue;
 mod start_image;
 mod validation;
+mod video;

@@ -1,9 +1,6 @@
 //! `runcomfy batch` end to end, one module a behaviour: re-runs, results,
 //! `kill -9`, unknown outcomes, refused submits, Ctrl-C, the journal lock.
-//! One test binary, so that the suite links once.
-
-#[path = "../common/mod.rs"]
-mod common;
+//! A module of the `cli` test binary, so that the suite links once.
 
 mod ctrl_c;
 mod journal_lock;
