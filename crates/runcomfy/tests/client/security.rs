@@ -6,7 +6,7 @@ use std::sync::Arc;
 use runcomfy::{Client, Error};
 use serde_json::json;
 
-use crate::common::{TOKEN, client, emulator_with, fast_retries, input};
+use crate::common::{TOKEN, client, emulator, emulator_with, fast_retries, input};
 
 #[tokio::test]
 async fn auth_errors_are_typed_and_a_missing_token_is_caught_before_sending() {
@@ -122,4 +122,19 @@ async fn a_redirect_to_another_host_does_not_carry_the_token() {
         vec![None],
         "the other host got no Authorization header"
     );
+}
+
+#[tokio::test]
+async fn a_request_id_that_cannot_be_one_never_reaches_a_url() {
+    let emulator = emulator().await;
+    let client = client(&emulator);
+    for id in ["../x", "a/b", "a?b=c", "", "é"] {
+        match client.resume(id) {
+            Err(Error::InvalidRequestId { reason, .. }) => assert!(!reason.is_empty()),
+            other => panic!("{id:?}: {other:?}"),
+        }
+    }
+    assert!(client.resume("x".repeat(129)).is_err());
+    assert!(client.resume("x".repeat(128)).is_ok());
+    assert_eq!(emulator.stats().requests(), 0, "nothing was sent");
 }

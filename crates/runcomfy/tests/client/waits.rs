@@ -102,3 +102,31 @@ async fn a_wait_that_tolerates_no_failed_poll_ends_at_the_first() {
         .await
         .expect("one failure waited out");
 }
+
+#[tokio::test]
+async fn a_progress_stream_and_a_wait_can_move_to_another_task() {
+    fn owned_stream<S: futures::Stream + Send + Unpin + 'static>(stream: S) -> S {
+        stream
+    }
+    let emulator = emulator().await;
+    let job = client(&emulator).submit(&input()).await.expect("submitted");
+    // No pinning, no borrow of the handle: the stream goes where it is needed.
+    let updates = owned_stream(job.updates());
+    let watcher = tokio::spawn(async move {
+        use futures::StreamExt as _;
+        updates
+            .filter_map(|u| async move { u.ok() })
+            .collect::<Vec<_>>()
+            .await
+    });
+    let waiter = {
+        let job = job.clone();
+        tokio::spawn(async move { job.wait().await.map(|output| output.request_id) })
+    };
+    assert_eq!(
+        waiter.await.expect("joined").expect("done"),
+        job.request_id()
+    );
+    let seen = watcher.await.expect("joined");
+    assert_eq!(seen.last().map(|s| &s.state), Some(&QueueStatus::Completed));
+}
