@@ -1,6 +1,7 @@
 //! Inputs checked as the client checks them: a 422 with one `detail` entry
 //! per failing field, media rules read from `data:` URIs and loopback URLs,
-//! and any other URL refused because the emulator cannot fetch it.
+//! and any other URL refused because the emulator cannot fetch it, unless
+//! told to fetch remote media.
 
 use reqwest::StatusCode;
 use runcomfy_emulator::EmulatorConfig;
@@ -79,4 +80,28 @@ async fn images_on_loopback_are_fetched_like_the_service_fetches_urls() {
         body["detail"][0]["message"],
         "The uploaded image must have an aspect ratio between 2:5 and 5:2."
     );
+}
+
+#[tokio::test]
+async fn other_hosts_are_fetched_only_when_told_to_fetch_remote_media() {
+    let address = loopback::serve("image/png", |_| png(800, 600)).await;
+    // 0.0.0.0 is not a loopback host by the emulator's rule, but Linux
+    // connects it to this machine: a stand-in for a remote host that keeps
+    // the test on loopback.
+    let remote = json!({"image_url": format!("http://0.0.0.0:{}/start.png", address.port())});
+    let refusing = start(EmulatorConfig::for_tests()).await;
+    let (status, body) = submit(&refusing, &remote).await;
+    let message = body["detail"][0]["message"].as_str().unwrap_or_default();
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        message.ends_with("unless started with --fetch-remote"),
+        "the refusal names the opt-in: {body}"
+    );
+    let fetching = start(EmulatorConfig {
+        fetch_remote: true,
+        ..EmulatorConfig::for_tests()
+    })
+    .await;
+    let (status, body) = submit(&fetching, &remote).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
 }
