@@ -24,8 +24,28 @@ pub(crate) struct ListQuery {
     search: Option<String>,
     category: Option<String>,
     include_schema: Option<bool>,
-    limit: Option<usize>,
-    offset: Option<usize>,
+    // The document's int64: a larger number is refused, as a schema-checked
+    // service refuses it.
+    limit: Option<i64>,
+    offset: Option<i64>,
+}
+
+impl ListQuery {
+    /// The page asked for (offset, limit), or the documented 400 when the
+    /// limit is below 1 or the offset below 0.
+    fn page(&self) -> Result<(usize, usize), Reply> {
+        let limit = usize::try_from(self.limit.unwrap_or(100))
+            .ok()
+            .filter(|l| *l >= 1);
+        let offset = usize::try_from(self.offset.unwrap_or(0)).ok();
+        match (offset, limit) {
+            (Some(offset), Some(limit)) => Ok((offset, limit)),
+            _ => Err(Reply::error_message(
+                StatusCode::BAD_REQUEST,
+                "bad query: `limit` is at least 1 and `offset` at least 0",
+            )),
+        }
+    }
 }
 
 /// `GET /v1/models`.
@@ -34,6 +54,10 @@ pub(crate) async fn list_models(
     _: Owner,
     QueryParams(query): QueryParams<ListQuery>,
 ) -> Reply {
+    let (offset, limit) = match query.page() {
+        Ok(page) => page,
+        Err(reply) => return reply,
+    };
     let search = query.search.as_deref().unwrap_or("").to_ascii_lowercase();
     let matching: Vec<_> = runcomfy_types::models()
         .iter()
@@ -47,8 +71,8 @@ pub(crate) async fn list_models(
         .collect();
     let models: Vec<Value> = matching
         .iter()
-        .skip(query.offset.unwrap_or(0))
-        .take(query.limit.unwrap_or(100))
+        .skip(offset)
+        .take(limit)
         .map(|spec| {
             model_info(
                 spec,

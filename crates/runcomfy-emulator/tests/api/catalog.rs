@@ -39,3 +39,27 @@ async fn the_catalog_needs_a_token_like_every_call() {
         assert_eq!(call("GET", &url, Some(TOKEN), None).await.0, StatusCode::OK);
     }
 }
+
+#[tokio::test]
+async fn a_page_outside_the_documented_numbers_is_refused() {
+    let emulator = start(EmulatorConfig::for_tests()).await;
+    for query in [
+        "limit=0",
+        "offset=-1",
+        "offset=9223372036854775808",
+        "limit=x",
+    ] {
+        let answer = get(&emulator, &format!("/models?{query}")).await;
+        assert_eq!(
+            (answer.0, answer.2["error_code"].is_u64()),
+            (StatusCode::BAD_REQUEST, true),
+            "{query}: {}",
+            answer.2
+        );
+    }
+    let (status, _, page) = get(&emulator, "/models?limit=1&offset=1").await;
+    assert_eq!(
+        (status, page["models"].clone(), page["total"].clone()),
+        (StatusCode::OK, json!([]), json!(1))
+    );
+}
