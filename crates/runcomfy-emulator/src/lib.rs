@@ -8,7 +8,8 @@
 //!
 //! It binds to 127.0.0.1 only, never logs a token, validates inputs with the
 //! same validator as the client (fetching only loopback URLs and `data:`
-//! URIs), and shares the types and validators but never the API client.
+//! URIs unless [`EmulatorConfig::fetch_remote`] says otherwise), and shares
+//! the types and validators but never the API client.
 //!
 //! ```
 //! # #[tokio::main(flavor = "current_thread")]
