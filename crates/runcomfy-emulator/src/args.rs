@@ -109,7 +109,7 @@ impl EmulatorArgs {
         let prices = self
             .prices
             .iter()
-            .map(|assignment| Price::parse_assignment(assignment))
+            .map(|assignment| known_model_price(assignment))
             .collect::<Result<_, _>>()?;
         Ok(EmulatorConfig {
             port: self.port,
@@ -189,6 +189,23 @@ impl EmulatorArgs {
     }
 }
 
+/// A `--price` value for a model this build knows (a typo would otherwise
+/// leave the model unpriced without a word).
+fn known_model_price(assignment: &str) -> Result<(String, Price), String> {
+    let (model, price) = Price::parse_assignment(assignment)?;
+    if runcomfy_types::model(&model).is_none() {
+        let known: Vec<&str> = runcomfy_types::models()
+            .iter()
+            .map(|spec| spec.id)
+            .collect();
+        return Err(format!(
+            "--price names `{model}`, which this emulator does not know; it knows: {}",
+            known.join(", ")
+        ));
+    }
+    Ok((model, price))
+}
+
 #[cfg(test)]
 mod tests {
     use clap::{CommandFactory as _, Parser};
@@ -234,8 +251,6 @@ mod tests {
             "list",
             "--price",
             &format!("{kling}=0.1/second"),
-            "--price",
-            "acme/upscaler=0.02/output",
             "--balance",
             "5",
             "--fetch-remote",
@@ -258,7 +273,7 @@ mod tests {
                 unit: PriceUnit::Second
             })
         );
-        assert_eq!(config.prices.len(), 2);
+        assert_eq!(config.prices.len(), 1);
         assert_eq!(config.balance_usd, Some(5.0));
         assert!(config.fetch_remote);
         let videos = config_of(&["--output-shape", "videos", "--failure-error", "string"])
@@ -272,6 +287,7 @@ mod tests {
         for (args, flag) in [
             (["--price", "kling=0.1/token"], "--price"),
             (["--price", "kling"], "--price"),
+            (["--price", "acme/upscaler=0.02/output"], "--price"),
             (["--balance", "-1"], "--balance"),
             (["--balance", "NaN"], "--balance"),
         ] {
