@@ -3,6 +3,12 @@
 //! Model ids contain slashes and generated clients percent-encode path
 //! parameters, so every model gets its own fixed submit path
 //! (`/models/<model id>`) with its input as a typed request body.
+//!
+//! The document's examples are sent as they are by contract testers, to the
+//! emulator among others, which fetches only loopback URLs and `data:` URIs:
+//! so an http(s) example of a media field becomes a `data:` URI of a PNG
+//! header that says 1280×720 (what the media rules read). The model schemas
+//! in `schemas/models/` keep the provider's own examples.
 
 use std::path::Path;
 
@@ -49,6 +55,7 @@ pub fn assemble(root: &Path, models: &[Model]) -> Result<Value, CodegenError> {
                 ));
             }
             let mut converted = to_openapi_schema(schema);
+            loopback_safe_examples(&mut converted);
             if let Some(object) = converted.as_object_mut() {
                 object.insert("x-model-id".into(), json!(model.id));
             }
@@ -129,6 +136,47 @@ pub fn to_openapi_schema(schema: &Value) -> Value {
     }
 }
 
+/// What a media field's http(s) example becomes: a PNG header of 1280×720,
+/// which passes the media rules of every image field and is read offline.
+fn offline_image() -> Value {
+    json!(runcomfy_validate::fixtures::png_data_uri(1280, 720))
+}
+
+/// Replaces the http(s) examples of media fields (a field with media rules,
+/// or a `*_uri`/`*_uris` format) by [`offline_image`], at any depth of
+/// `properties` and `items`.
+fn loopback_safe_examples(schema: &mut Value) {
+    let Some(object) = schema.as_object_mut() else {
+        return;
+    };
+    let media = object.contains_key("x-validations")
+        || object
+            .get("format")
+            .and_then(Value::as_str)
+            .is_some_and(|format| format.ends_with("_uri") || format.ends_with("_uris"));
+    if media && let Some(example) = object.get_mut("example") {
+        let remote = |value: &Value| {
+            value
+                .as_str()
+                .is_some_and(|text| text.starts_with("http://") || text.starts_with("https://"))
+        };
+        match example {
+            Value::Array(items) => items
+                .iter_mut()
+                .filter(|item| remote(item))
+                .for_each(|item| *item = offline_image()),
+            single if remote(single) => *single = offline_image(),
+            _ => {}
+        }
+    }
+    if let Some(Value::Object(properties)) = object.get_mut("properties") {
+        properties.values_mut().for_each(loopback_safe_examples);
+    }
+    if let Some(items) = object.get_mut("items") {
+        loopback_safe_examples(items);
+    }
+}
+
 /// Replaces placeholders in every string of a JSON template.
 fn substitute(template: &Value, vars: &[(&str, &str)]) -> Value {
     match template {
@@ -166,5 +214,37 @@ mod tests {
                 "properties": {"u": {"type": "string", "example": "a", "x-validations": []}}
             })
         );
+    }
+
+    #[test]
+    fn media_examples_become_offline_images_and_others_stay() {
+        let mut schema = json!({
+            "type": "object",
+            "properties": {
+                "image_url": {"type": "string", "x-validations": [], "example": "https://cdn.example/a.jpeg"},
+                "frames": {"type": "array", "format": "image_uris", "example": ["http://cdn.example/b.png", "data:image/png;base64,AA"]},
+                "nested": {"type": "array", "items": {"type": "object", "properties": {
+                    "clip": {"type": "string", "format": "video_uri", "example": "https://cdn.example/c.mp4"}
+                }}},
+                "homepage": {"type": "string", "format": "uri", "example": "https://example.com"},
+                "prompt": {"type": "string", "example": "https://not-a-media-field"}
+            }
+        });
+        loopback_safe_examples(&mut schema);
+        let image = offline_image();
+        let properties = &schema["properties"];
+        assert_eq!(properties["image_url"]["example"], image);
+        assert_eq!(
+            properties["frames"]["example"],
+            json!([image, "data:image/png;base64,AA"])
+        );
+        assert_eq!(
+            properties["nested"]["items"]["properties"]["clip"]["example"],
+            image
+        );
+        assert_eq!(properties["homepage"]["example"], "https://example.com");
+        assert_eq!(properties["prompt"]["example"], "https://not-a-media-field");
+        let decoded = runcomfy_validate::media::DataUri::parse(image.as_str().unwrap_or(""));
+        assert!(decoded.is_ok(), "a data: URI the validator reads");
     }
 }

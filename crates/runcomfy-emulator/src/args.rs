@@ -4,7 +4,11 @@
 use std::time::Duration;
 
 use crate::config::EmulatorConfig;
+use crate::dialect::{
+    CancelSpelling, Dialect, FailureError, FinishedStatus, OutputShape, SuccessWord,
+};
 use crate::faults::FaultRates;
+use crate::pricing::Price;
 
 /// Flags that configure an emulator.
 #[derive(Debug, Clone, clap::Args)]
@@ -68,11 +72,83 @@ pub struct EmulatorArgs {
     /// Probability that a job fails.
     #[arg(long, default_value_t = 0.0, value_name = "RATE")]
     pub fail_rate: f64,
+    /// What the status endpoint says of a finished job: `completed` (the
+    /// documented word) or `outcome` (`succeeded` or `failed`).
+    #[arg(long, value_enum, default_value_t, value_name = "WORD")]
+    pub finished_status: FinishedStatus,
+    /// How a cancelled job is spelled on the status, result and cancel answers.
+    #[arg(long, value_enum, default_value_t, value_name = "SPELLING")]
+    pub cancel_spelling: CancelSpelling,
+    /// What the result endpoint says of a success.
+    #[arg(long, value_enum, default_value_t, value_name = "WORD")]
+    pub success_word: SuccessWord,
+    /// Where a success's `output` puts its files: `video`, `videos` (two in
+    /// an array) or `video-and-preview` (plus a `preview` URL).
+    #[arg(long, value_enum, default_value_t, value_name = "SHAPE")]
+    pub output_shape: OutputShape,
+    /// The shape of a failed job's `error`: a string, an object or a list.
+    #[arg(long, value_enum, default_value_t, value_name = "SHAPE")]
+    pub failure_error: FailureError,
+    /// A model's price (repeatable): `MODEL_ID=USD/output` or
+    /// `MODEL_ID=USD/second`; by default no price is known.
+    #[arg(long = "price", value_name = "MODEL_ID=USD/UNIT")]
+    pub prices: Vec<String>,
+    /// The account's balance in USD, charged for jobs of priced models
+    /// (`GET /prod/v2/balance` reads it); unlimited by default.
+    #[arg(long = "balance", value_name = "USD", allow_negative_numbers = true)]
+    pub balance_usd: Option<f64>,
+    /// Fetch media from any http(s) URL, not only loopback URLs and data: URIs.
+    #[arg(long)]
+    pub fetch_remote: bool,
 }
 
 impl EmulatorArgs {
     /// The configuration these flags describe; a rate outside 0..=1 is an error naming the flag.
     pub fn config(&self) -> Result<EmulatorConfig, String> {
+        self.check_numbers()?;
+        let prices = self
+            .prices
+            .iter()
+            .map(|assignment| known_model_price(assignment))
+            .collect::<Result<_, _>>()?;
+        Ok(EmulatorConfig {
+            port: self.port,
+            workers: self.workers,
+            time_scale: self.time_scale,
+            seed: self.seed,
+            job_ttl: Duration::from_secs(self.job_ttl),
+            max_jobs: self.max_jobs,
+            tokens: (!self.tokens.is_empty()).then(|| self.tokens.clone()),
+            faults: FaultRates {
+                rate_limited: self.fault_rate_limit,
+                retry_after_secs: self.retry_after,
+                server_error: self.fault_server_error,
+                reset: self.fault_reset,
+                reset_after_processing: self.fault_reset_after,
+                slow: self.fault_slow,
+                slow_delay: Duration::from_millis(self.slow_ms),
+                malformed_json: self.fault_malformed_json,
+                error_in_200: self.fault_error_in_200,
+                truncated_media: self.fault_truncate_media,
+                job_failure: self.fail_rate,
+            },
+            output_padding: self.output_padding_mb * 1024 * 1024,
+            dialect: Dialect {
+                finished_status: self.finished_status,
+                cancel_spelling: self.cancel_spelling,
+                success_word: self.success_word,
+                output_shape: self.output_shape,
+                failure_error: self.failure_error,
+            },
+            prices,
+            balance_usd: self.balance_usd,
+            fetch_remote: self.fetch_remote,
+            ..EmulatorConfig::default()
+        })
+    }
+
+    /// Every number a flag holds within its range, or the error naming the flag.
+    fn check_numbers(&self) -> Result<(), String> {
         let rates = [
             ("--fault-rate-limit", self.fault_rate_limit),
             ("--fault-server-error", self.fault_server_error),
@@ -102,29 +178,138 @@ impl EmulatorArgs {
         if self.workers == 0 {
             return Err("--workers must be at least 1".into());
         }
-        Ok(EmulatorConfig {
-            port: self.port,
-            workers: self.workers,
-            time_scale: self.time_scale,
-            seed: self.seed,
-            job_ttl: Duration::from_secs(self.job_ttl),
-            max_jobs: self.max_jobs,
-            tokens: (!self.tokens.is_empty()).then(|| self.tokens.clone()),
-            faults: FaultRates {
-                rate_limited: self.fault_rate_limit,
-                retry_after_secs: self.retry_after,
-                server_error: self.fault_server_error,
-                reset: self.fault_reset,
-                reset_after_processing: self.fault_reset_after,
-                slow: self.fault_slow,
-                slow_delay: Duration::from_millis(self.slow_ms),
-                malformed_json: self.fault_malformed_json,
-                error_in_200: self.fault_error_in_200,
-                truncated_media: self.fault_truncate_media,
-                job_failure: self.fail_rate,
-            },
-            output_padding: self.output_padding_mb * 1024 * 1024,
-            ..EmulatorConfig::default()
-        })
+        if let Some(usd) = self.balance_usd
+            && !(usd.is_finite() && usd >= 0.0)
+        {
+            return Err(format!(
+                "--balance must be a number of USD from 0, not {usd}"
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// A `--price` value for a model this build knows (a typo would otherwise
+/// leave the model unpriced without a word).
+fn known_model_price(assignment: &str) -> Result<(String, Price), String> {
+    let (model, price) = Price::parse_assignment(assignment)?;
+    if runcomfy_types::model(&model).is_none() {
+        let known: Vec<&str> = runcomfy_types::models()
+            .iter()
+            .map(|spec| spec.id)
+            .collect();
+        return Err(format!(
+            "--price names `{model}`, which this emulator does not know; it knows: {}",
+            known.join(", ")
+        ));
+    }
+    Ok((model, price))
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::{CommandFactory as _, Parser};
+
+    use super::*;
+    use crate::pricing::PriceUnit;
+
+    /// A program whose flags are the emulator's.
+    #[derive(Debug, Parser)]
+    struct Flags {
+        #[command(flatten)]
+        emulator: EmulatorArgs,
+    }
+
+    fn config_of(args: &[&str]) -> Result<EmulatorConfig, String> {
+        let flags = Flags::try_parse_from(std::iter::once("emulator").chain(args.iter().copied()))
+            .map_err(|e| e.to_string())?;
+        flags.emulator.config()
+    }
+
+    #[test]
+    fn by_default_the_seeds_words_no_price_no_balance_and_loopback_only() {
+        let config = config_of(&[]).expect("defaults");
+        assert_eq!(config.dialect, Dialect::default());
+        assert!(config.prices.is_empty());
+        assert_eq!(config.balance_usd, None);
+        assert!(!config.fetch_remote);
+    }
+
+    #[test]
+    fn every_word_shape_price_and_balance_has_a_flag() {
+        let kling = "kling/kling-1-6/pro/image-to-video";
+        let config = config_of(&[
+            "--finished-status",
+            "outcome",
+            "--cancel-spelling",
+            "canceled",
+            "--success-word",
+            "completed",
+            "--output-shape",
+            "video-and-preview",
+            "--failure-error",
+            "list",
+            "--price",
+            &format!("{kling}=0.1/second"),
+            "--balance",
+            "5",
+            "--fetch-remote",
+        ])
+        .expect("a configuration");
+        assert_eq!(
+            config.dialect,
+            Dialect {
+                finished_status: FinishedStatus::Outcome,
+                cancel_spelling: CancelSpelling::Canceled,
+                success_word: SuccessWord::Completed,
+                output_shape: OutputShape::VideoAndPreview,
+                failure_error: FailureError::List,
+            }
+        );
+        assert_eq!(
+            config.prices.get(kling),
+            Some(&Price {
+                usd: 0.1,
+                unit: PriceUnit::Second
+            })
+        );
+        assert_eq!(config.prices.len(), 1);
+        assert_eq!(config.balance_usd, Some(5.0));
+        assert!(config.fetch_remote);
+        let videos = config_of(&["--output-shape", "videos", "--failure-error", "string"])
+            .expect("a configuration");
+        assert_eq!(videos.dialect.output_shape, OutputShape::Videos);
+        assert_eq!(videos.dialect.failure_error, FailureError::String);
+    }
+
+    #[test]
+    fn a_wrong_price_or_balance_is_an_error_naming_its_flag() {
+        for (args, flag) in [
+            (["--price", "kling=0.1/token"], "--price"),
+            (["--price", "kling"], "--price"),
+            (["--price", "acme/upscaler=0.02/output"], "--price"),
+            (["--balance", "-1"], "--balance"),
+            (["--balance", "NaN"], "--balance"),
+        ] {
+            let error = config_of(&args).expect_err("refused");
+            assert!(error.contains(flag), "{args:?}: {error}");
+        }
+    }
+
+    #[test]
+    fn help_documents_every_new_flag() {
+        let help = Flags::command().render_long_help().to_string();
+        for flag in [
+            "--finished-status",
+            "--cancel-spelling",
+            "--success-word",
+            "--output-shape",
+            "--failure-error",
+            "--price <MODEL_ID=USD/UNIT>",
+            "--balance <USD>",
+            "--fetch-remote",
+        ] {
+            assert!(help.contains(flag), "{flag} in {help}");
+        }
     }
 }

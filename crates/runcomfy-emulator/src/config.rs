@@ -1,8 +1,11 @@
 //! How an emulator behaves: its queue, its limits and its faults.
 
+use std::collections::BTreeMap;
 use std::time::Duration;
 
+use crate::dialect::Dialect;
 use crate::faults::FaultRates;
+use crate::pricing::Price;
 
 /// Everything an [`Emulator`](crate::Emulator) can be told at start.
 #[derive(Debug, Clone)]
@@ -35,6 +38,18 @@ pub struct EmulatorConfig {
     /// Validate every response against the OpenAPI document and record the
     /// ones that do not match ([`Emulator::contract_violations`](crate::Emulator::contract_violations)).
     pub check_contract: bool,
+    /// The words and shapes of answers where the service varies (the
+    /// default: the seeds').
+    pub dialect: Dialect,
+    /// Each model's price, by model id; a model without one has no known
+    /// price, no `cost` and is never charged.
+    pub prices: BTreeMap<String, Price>,
+    /// The account's balance in USD, which submits of priced models are
+    /// charged to; `None` is unlimited.
+    pub balance_usd: Option<f64>,
+    /// Fetch media from any http(s) URL, not only from loopback URLs and
+    /// `data:` URIs (off: no test reaches another host by default).
+    pub fetch_remote: bool,
 }
 
 impl Default for EmulatorConfig {
@@ -52,6 +67,10 @@ impl Default for EmulatorConfig {
             faults: FaultRates::default(),
             output_padding: 0,
             check_contract: false,
+            dialect: Dialect::default(),
+            prices: BTreeMap::new(),
+            balance_usd: None,
+            fetch_remote: false,
         }
     }
 }

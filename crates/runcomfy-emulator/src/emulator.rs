@@ -12,6 +12,7 @@ use runcomfy_validate::{MediaProbe, Validators};
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
+use crate::account::Account;
 use crate::api::{self, Api};
 use crate::config::EmulatorConfig;
 use crate::contract::Contract;
@@ -62,12 +63,14 @@ impl Emulator {
             None
         };
         let faults = Arc::new(FaultInjector::new(config.faults.clone(), config.seed));
+        let account = Arc::new(Account::new(config.balance_usd));
         let queue = Queue::new(
             config.workers,
             config.time_scale,
             config.seed,
             config.job_ttl,
             config.max_jobs,
+            account.clone(),
         );
         let stats = Stats::default();
         let api = Arc::new(Api {
@@ -80,8 +83,12 @@ impl Emulator {
             fingerprint_key: RandomState::new(),
             faults: faults.clone(),
             files: Files::new(config.output_padding),
-            start_images: StartImages::default(),
+            start_images: StartImages::new(config.fetch_remote),
             stats: stats.clone(),
+            dialect: config.dialect,
+            prices: config.prices.clone(),
+            account,
+            fetch_remote: config.fetch_remote,
         });
         let shared = Arc::new(Shared {
             router: api::router(api),
@@ -110,6 +117,13 @@ impl Emulator {
     /// The API base, including `/v1`, as `RUNCOMFY_MODEL_API_BASE` takes it.
     pub fn base_url(&self) -> String {
         format!("http://{}/v1", self.address)
+    }
+
+    /// The base of the provider's serverless API as this emulator serves it
+    /// (`http://127.0.0.1:PORT/prod/v2`, whose `/balance` is the account's
+    /// balance), as `RUNCOMFY_SERVERLESS_API_BASE` takes it.
+    pub fn serverless_base_url(&self) -> String {
+        format!("http://{}/prod/v2", self.address)
     }
 
     /// Plans faults for the next matching requests.

@@ -43,6 +43,46 @@ pub enum Fault {
     TruncatedMedia,
     /// The job fails instead of producing a video.
     JobFails,
+    /// 429 with `Retry-After` as an HTTP date this many seconds from now.
+    RateLimitedUntil {
+        /// Seconds from now to the date.
+        retry_after_secs: u64,
+    },
+    /// 503 with `Retry-After` as an HTTP date this many seconds from now.
+    UnavailableUntil {
+        /// Seconds from now to the date.
+        retry_after_secs: u64,
+    },
+    /// 401 with `error_code` 400004: the token is missing, expired or revoked.
+    Unauthorized,
+    /// 402 with `error_code` 400002: the balance is insufficient.
+    InsufficientBalance,
+    /// 403 with `error_code` 403001: the request belongs to another user.
+    Forbidden,
+    /// 404 with `error_code` 404001: the request is unknown, deleted or expired.
+    NotFound,
+    /// `status` (400 or 422) with `error_code` 422001 and a `detail` of this
+    /// shape: the input does not match the schema.
+    InvalidInput {
+        /// The HTTP status, 400 or 422.
+        status: u16,
+        /// The shape of `detail`.
+        detail: Detail,
+    },
+}
+
+/// The shape of the `detail` of an invalid input's error body, each one an
+/// API of the provider's has been seen to use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Detail {
+    /// One string.
+    Text,
+    /// A list of strings.
+    Texts,
+    /// A list of `{field, message}`.
+    Fields,
+    /// FastAPI's list of `{loc, msg, type}`.
+    FastApi,
 }
 
 /// Which requests a planned fault applies to.

@@ -1,19 +1,21 @@
 //! The answers of injected faults that the handlers cannot give: a dropped
-//! connection, an error status or `Retry-After` in place of the answer, a
-//! body that is not JSON or an error inside a 200, and a download cut
-//! halfway.
+//! connection, an error status or `Retry-After` (seconds or a date) in place
+//! of the answer, the documented refusals (401, 402, 403, 404, an invalid
+//! input's 400 or 422 with each shape of `detail`), a body that is not JSON
+//! or an error inside a 200, and a download cut halfway.
 
 use std::io;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use axum::body::Body;
 use axum::response::IntoResponse as _;
 use futures::StreamExt as _;
 use hyper::header::{self, HeaderValue};
 use hyper::{Response, StatusCode};
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::api::Reply;
+use crate::faults::{Detail, Fault};
 
 /// The error that makes hyper drop a connection without answering.
 #[derive(Debug)]
@@ -27,6 +29,73 @@ impl std::fmt::Display for Reset {
 
 impl std::error::Error for Reset {}
 
+/// The answer a fault gives in place of the routed one, for the faults
+/// that answer without the request being carried out and stay on contract.
+pub(crate) fn answer_instead(fault: Fault) -> Option<Response<Body>> {
+    let in_a = |secs| SystemTime::now() + Duration::from_secs(secs);
+    let (too_many, unavailable) = (
+        StatusCode::TOO_MANY_REQUESTS,
+        StatusCode::SERVICE_UNAVAILABLE,
+    );
+    Some(match fault {
+        Fault::RateLimited { retry_after_secs } => {
+            retry_later(too_many, RATE_LIMITED, &retry_after_secs.to_string())
+        }
+        Fault::Unavailable { retry_after_secs } => {
+            retry_later(unavailable, UNAVAILABLE, &retry_after_secs.to_string())
+        }
+        Fault::RateLimitedUntil { retry_after_secs } => retry_later(
+            too_many,
+            RATE_LIMITED,
+            &httpdate::fmt_http_date(in_a(retry_after_secs)),
+        ),
+        Fault::UnavailableUntil { retry_after_secs } => retry_later(
+            unavailable,
+            UNAVAILABLE,
+            &httpdate::fmt_http_date(in_a(retry_after_secs)),
+        ),
+        Fault::Status(code) => injected_status(code),
+        Fault::Unauthorized => refused(401, 400004, "invalid, expired or revoked token"),
+        Fault::InsufficientBalance => refused(402, 400002, "insufficient balance"),
+        Fault::Forbidden => refused(403, 403001, "the request belongs to another user"),
+        Fault::NotFound => refused(
+            404,
+            404001,
+            "the request does not exist, was deleted or expired",
+        ),
+        Fault::InvalidInput { status, detail } => invalid_input(status, detail),
+        _ => return None,
+    })
+}
+
+const RATE_LIMITED: &str = "rate limited (injected fault)";
+const UNAVAILABLE: &str = "service unavailable (injected fault)";
+
+/// The documented error body of a refusal, with its code.
+fn refused(status: u16, code: u64, message: &str) -> Response<Body> {
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST);
+    Reply::coded_error(status, code, format!("{message} (injected fault)")).into_response()
+}
+
+/// An invalid input's 400 or 422, its `detail` in the shape asked for.
+fn invalid_input(status: u16, detail: Detail) -> Response<Body> {
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);
+    let (field, message) = ("duration", "must be one of 5, 10");
+    let detail: Value = match detail {
+        Detail::Text => json!(format!("{field} {message}")),
+        Detail::Texts => json!([format!("{field} {message}"), "cfg_scale must be at most 1"]),
+        Detail::Fields => json!([{"field": field, "message": message}]),
+        Detail::FastApi => json!([{"loc": ["body", field], "msg": message, "type": "value_error"}]),
+    };
+    Reply::error(
+        status,
+        Some(422001),
+        "input failed validation (injected fault)",
+        Some(detail),
+    )
+    .into_response()
+}
+
 /// The error answer of an injected status fault.
 pub(crate) fn injected_status(code: u16) -> Response<Body> {
     let status = StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
@@ -34,17 +103,12 @@ pub(crate) fn injected_status(code: u16) -> Response<Body> {
     Reply::error(status, code, format!("{status} (injected fault)"), None).into_response()
 }
 
-/// An error answer that asks the client to come back after `retry_after_secs`.
-pub(crate) fn retry_later(
-    status: StatusCode,
-    message: &str,
-    retry_after_secs: u64,
-) -> Response<Body> {
-    let mut response = Reply::error_message(status, message).into_response();
-    response
-        .headers_mut()
-        .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
-    response
+/// An error answer that asks the client to come back: `retry_after` is
+/// seconds or an HTTP date.
+fn retry_later(status: StatusCode, message: &str, retry_after: &str) -> Response<Body> {
+    Reply::error_message(status, message)
+        .with_header(header::RETRY_AFTER, retry_after)
+        .into_response()
 }
 
 /// HTTP 200 with a body cut inside its first field: not JSON.

@@ -1,5 +1,7 @@
 //! The queue: jobs wait `in_queue` for one of the workers, run for a seeded,
 //! realistic duration (scaled), then succeed or fail. Finished jobs expire.
+//! What a job was charged is given back to the account when it fails or is
+//! cancelled while queued.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -8,6 +10,9 @@ use std::time::{Duration, Instant, SystemTime};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use tokio::sync::Notify;
+
+use crate::account::Account;
+use crate::pricing::Cost;
 
 /// Where a job is in its life.
 #[derive(Debug, Clone, PartialEq)]
@@ -52,36 +57,47 @@ impl JobState {
 /// One submitted job.
 #[derive(Debug, Clone)]
 pub(crate) struct Job {
-    /// A fingerprint of the token that submitted it (never the token).
-    pub(crate) owner: u64,
-    /// The model it was submitted to.
-    pub(crate) model_id: String,
-    /// The video length asked for, in seconds.
-    pub(crate) video_secs: u32,
+    /// What was submitted.
+    pub(crate) submission: Submission,
     /// When it was submitted.
     pub(crate) created_at: SystemTime,
     /// How long it runs once a worker takes it.
     pub(crate) run_for: Duration,
-    /// Whether it fails instead of succeeding.
-    pub(crate) fails: bool,
     /// Where it is.
     pub(crate) state: JobState,
-    /// What it was asked to do, for the admin listing.
-    pub(crate) input: InputTag,
     /// When it became final (for expiry).
     finalized: Option<Instant>,
 }
 
 impl Job {
-    /// Ends the job as it was decided at submit: failed or succeeded.
-    fn finish(&mut self, finished_at: SystemTime, now: Instant) {
-        self.state = if self.fails {
+    /// Ends the job as it was decided at submit: failed (its cost given
+    /// back) or succeeded.
+    fn finish(&mut self, finished_at: SystemTime, now: Instant, account: &Account) {
+        self.state = if self.submission.fails {
+            account.refund(self.submission.cost.unwrap_or_default());
             JobState::Failed { finished_at }
         } else {
             JobState::Succeeded { finished_at }
         };
         self.finalized = Some(now);
     }
+}
+
+/// A job as submitted: whose, what for, and what was decided of it.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Submission {
+    /// A fingerprint of the token that submitted it (never the token).
+    pub(crate) owner: u64,
+    /// The model it was submitted to.
+    pub(crate) model_id: String,
+    /// The video length asked for, in seconds.
+    pub(crate) video_secs: u32,
+    /// Whether it fails instead of succeeding.
+    pub(crate) fails: bool,
+    /// What it was asked to do, for the admin listing.
+    pub(crate) input: InputTag,
+    /// What it was charged at submit (`None`: its model has no price).
+    pub(crate) cost: Option<Cost>,
 }
 
 /// What the admin listing (`GET /_emulator/jobs`) shows of a job's input.
@@ -127,16 +143,19 @@ pub(crate) struct Queue {
     time_scale: f64,
     ttl: Duration,
     max_jobs: usize,
+    account: Arc<Account>,
 }
 
 impl Queue {
-    /// A queue with `workers` workers; durations from `seed`, times `time_scale`.
+    /// A queue with `workers` workers; durations from `seed`, times
+    /// `time_scale`; what failed and cancelled jobs cost goes back to `account`.
     pub(crate) fn new(
         workers: usize,
         time_scale: f64,
         seed: u64,
         ttl: Duration,
         max_jobs: usize,
+        account: Arc<Account>,
     ) -> Arc<Self> {
         Arc::new(Self {
             inner: Mutex::new(Inner {
@@ -149,6 +168,7 @@ impl Queue {
             time_scale: time_scale.max(0.0),
             ttl,
             max_jobs,
+            account,
         })
     }
 
@@ -161,15 +181,7 @@ impl Queue {
     }
 
     /// Admits a job and queues it.
-    pub(crate) fn submit(
-        &self,
-        id: String,
-        owner: u64,
-        model_id: &str,
-        video_secs: u32,
-        fails: bool,
-        input: InputTag,
-    ) -> Result<(), Full> {
+    pub(crate) fn submit(&self, id: String, submission: Submission) -> Result<(), Full> {
         let mut inner = self.lock();
         if inner.jobs.len() >= self.max_jobs {
             expire(&mut inner, self.ttl);
@@ -179,23 +191,20 @@ impl Queue {
                 });
             }
         }
-        let run_for = realistic_run_time(&mut inner.rng, video_secs).mul_f64(self.time_scale);
+        let run_for =
+            realistic_run_time(&mut inner.rng, submission.video_secs).mul_f64(self.time_scale);
         let created_at = SystemTime::now();
         let mut job = Job {
-            owner,
-            model_id: model_id.to_owned(),
-            video_secs,
+            submission,
             created_at,
             run_for,
-            fails,
             state: JobState::Queued,
-            input,
             finalized: None,
         };
         if self.time_scale == 0.0 {
             // Zero job time: done at once, so a client's first status sees it
             // (deterministic call counts for overhead benchmarks).
-            job.finish(created_at, Instant::now());
+            job.finish(created_at, Instant::now(), &self.account);
             inner.jobs.insert(id, job);
             return Ok(());
         }
@@ -245,6 +254,7 @@ impl Queue {
             at: SystemTime::now(),
         };
         job.finalized = Some(Instant::now());
+        self.account.refund(job.submission.cost.unwrap_or_default());
         let state = job.state.clone();
         inner.queue.retain(|queued| queued != id);
         Some((Cancelled::Cancelled, state))
@@ -296,7 +306,7 @@ impl Queue {
             if let JobState::Running { worker, ends } = job.state
                 && ends <= now
             {
-                job.finish(SystemTime::now(), now);
+                job.finish(SystemTime::now(), now, &self.account);
                 free_workers.push(worker);
             }
         }
@@ -381,10 +391,10 @@ mod tests {
 
     #[tokio::test]
     async fn jobs_queue_run_and_finish_in_order_with_positions() {
-        let queue = Queue::new(1, 0.0001, 1, Duration::from_secs(60), 100);
+        let queue = Queue::new(1, 0.0001, 1, Duration::from_secs(60), 100, Arc::default());
         for n in 0..3 {
             queue
-                .submit(format!("job{n}"), 1, "m", 5, n == 2, InputTag::default())
+                .submit(format!("job{n}"), job_of_owner_1(n == 2))
                 .expect("room");
         }
         assert_eq!(queue.get("job2").map(|(_, p)| p), Some(Some(3)));
@@ -412,14 +422,25 @@ mod tests {
         runner.abort();
     }
 
+    /// A 5 s job of owner 1 for model `m`, failing or not.
+    fn job_of_owner_1(fails: bool) -> Submission {
+        Submission {
+            owner: 1,
+            model_id: "m".into(),
+            video_secs: 5,
+            fails,
+            ..Submission::default()
+        }
+    }
+
     /// Submits a 5 s job of owner 1 that succeeds.
     fn submit_plain(queue: &Queue, id: &str) -> Result<(), Full> {
-        queue.submit(id.into(), 1, "m", 5, false, InputTag::default())
+        queue.submit(id.into(), job_of_owner_1(false))
     }
 
     #[test]
     fn only_queued_jobs_cancel_and_the_cap_holds() {
-        let queue = Queue::new(1, 1.0, 1, Duration::from_secs(60), 2);
+        let queue = Queue::new(1, 1.0, 1, Duration::from_secs(60), 2, Arc::default());
         submit_plain(&queue, "a").expect("room");
         submit_plain(&queue, "b").expect("room");
         assert_eq!(submit_plain(&queue, "c"), Err(Full { max_jobs: 2 }));
@@ -443,7 +464,7 @@ mod tests {
 
     #[test]
     fn finished_jobs_expire_after_the_ttl() {
-        let queue = Queue::new(1, 1.0, 1, Duration::from_millis(20), 10);
+        let queue = Queue::new(1, 1.0, 1, Duration::from_millis(20), 10, Arc::default());
         submit_plain(&queue, "a").expect("room");
         queue.cancel("a");
         assert!(queue.get("a").is_some());

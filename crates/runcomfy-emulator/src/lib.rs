@@ -2,11 +2,14 @@
 //! the queue contract (submit, status, result, cancel, catalog) with every
 //! documented field and error code, a queue with workers and realistic
 //! (scalable) durations, real MP4 outputs served with `Range`, and faults
-//! that chaos tests can inject by rate or one at a time.
+//! that chaos tests can inject by rate or one at a time. Where the service
+//! is known to answer in other words or shapes than the seeds document, a
+//! [`Dialect`] makes it say them; prices and a balance make jobs cost.
 //!
 //! It binds to 127.0.0.1 only, never logs a token, validates inputs with the
 //! same validator as the client (fetching only loopback URLs and `data:`
-//! URIs), and shares the types and validators but never the API client.
+//! URIs unless [`EmulatorConfig::fetch_remote`] says otherwise), and shares
+//! the types and validators but never the API client.
 //!
 //! ```
 //! # #[tokio::main(flavor = "current_thread")]
@@ -25,11 +28,13 @@
 #[doc = include_str!("../README.md")]
 struct ReadmeExamples;
 
+mod account;
 mod api;
 mod args;
 mod background;
 mod config;
 mod contract;
+mod dialect;
 mod emulator;
 pub mod faults;
 pub mod fixtures;
@@ -37,16 +42,22 @@ mod injected;
 mod jobs;
 mod media;
 mod openapi;
+mod pricing;
 mod server;
 mod start;
 mod stats;
 pub mod video;
 
+pub use api::UNLIMITED_BALANCE_USD;
 pub use args::EmulatorArgs;
 pub use background::BackgroundEmulator;
 pub use config::EmulatorConfig;
+pub use dialect::{
+    CancelSpelling, Dialect, FailureError, FinishedStatus, OutputShape, SuccessWord,
+};
 pub use emulator::{Emulator, StartError};
-pub use faults::{Fault, FaultRates, Target};
+pub use faults::{Detail, Fault, FaultRates, Target};
 pub use jobs::sample_run_times;
 pub use openapi::OPENAPI;
+pub use pricing::{Price, PriceUnit};
 pub use stats::Stats;

@@ -632,7 +632,7 @@ pub const OPENAPI: &str = r##"{
                 "validation_error": "The uploaded image must have an aspect ratio between 2:5 and 5:2."
               }
             ],
-            "example": "https://playgrounds-storage-public.runcomfy.net/tools/7002/media-files/usecase3-1-1-input.jpeg"
+            "example": "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAABQAAAALQCAIAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=="
           },
           "tail_image_url": {
             "title": "End Image",
@@ -651,7 +651,7 @@ pub const OPENAPI: &str = r##"{
                 "validation_error": "The uploaded image width and height must both exceed 300 pixels."
               }
             ],
-            "example": "https://playgrounds-storage-public.runcomfy.net/tools/7002/media-files/usecase3-1-2-input.jpeg"
+            "example": "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAABQAAAALQCAIAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=="
           },
           "duration": {
             "title": "Duration",

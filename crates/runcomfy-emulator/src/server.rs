@@ -10,7 +10,7 @@ use http_body_util::BodyExt;
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
-use hyper::{Request, Response, StatusCode};
+use hyper::{Request, Response};
 use hyper_util::rt::TokioIo;
 use serde_json::Value;
 use tokio::net::TcpListener;
@@ -20,7 +20,7 @@ use crate::api;
 use crate::contract::Contract;
 use crate::faults::{Fault, FaultInjector, Target};
 use crate::injected::{
-    Reset, error_in_200, injected_status, malformed_json, retry_later, truncated,
+    Reset, answer_instead, error_in_200, injected_status, malformed_json, truncated,
 };
 use crate::stats::Stats;
 
@@ -71,17 +71,6 @@ async fn answer(shared: &Shared, request: Request<Incoming>) -> Result<Response<
     };
     let response = match fault {
         Some(Fault::ResetBeforeAnswer) => return Err(Reset),
-        Some(Fault::RateLimited { retry_after_secs }) => retry_later(
-            StatusCode::TOO_MANY_REQUESTS,
-            "rate limited (injected fault)",
-            retry_after_secs,
-        ),
-        Some(Fault::Unavailable { retry_after_secs }) => retry_later(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "service unavailable (injected fault)",
-            retry_after_secs,
-        ),
-        Some(Fault::Status(code)) => injected_status(code),
         Some(Fault::StatusAfterProcessing(code)) => {
             let _ = route(shared, request).await;
             injected_status(code)
@@ -96,7 +85,11 @@ async fn answer(shared: &Shared, request: Request<Incoming>) -> Result<Response<
             let _ = route(shared, request).await;
             return Err(Reset);
         }
-        Some(Fault::TruncatedMedia | Fault::JobFails) | None => route(shared, request).await,
+        Some(fault) => match answer_instead(fault) {
+            Some(answer) => answer,
+            None => route(shared, request).await,
+        },
+        None => route(shared, request).await,
     };
     let response = match (&shared.contract, path.strip_prefix("/v1")) {
         (Some(contract), Some(api_path)) => {

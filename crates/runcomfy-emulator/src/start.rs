@@ -1,6 +1,6 @@
 //! The start image of an image-to-video job, made the still picture of its
-//! output video: fetched as the emulator fetches media (a `data:` URI, or a
-//! loopback URL), decoded (PNG, JPEG or WebP) and scaled so that its long
+//! output video: fetched as the emulator fetches media (a `data:` URI, a
+//! loopback URL, or any http(s) URL when told to fetch remote media), decoded (PNG, JPEG or WebP) and scaled so that its long
 //! side is [`LONG_SIDE`] pixels, keeping its aspect ratio as the model does.
 //!
 //! Anything that cannot be fetched or decoded (an image the media rules
@@ -35,9 +35,19 @@ pub(crate) struct StartImages {
     /// The client for loopback fetches, built on first use (`None`: it
     /// could not be built).
     http: OnceLock<Option<reqwest::Client>>,
+    /// Whether any http(s) host may be fetched, not only loopback ones.
+    fetch_remote: bool,
 }
 
 impl StartImages {
+    /// No image decoded yet; `fetch_remote` lets any http(s) host be fetched.
+    pub(crate) fn new(fetch_remote: bool) -> Self {
+        Self {
+            fetch_remote,
+            ..Self::default()
+        }
+    }
+
     /// The frame of the image `reference` points to, or `None` when it
     /// cannot be fetched from here or decoded.
     pub(crate) async fn frame(&self, reference: &str) -> Option<Arc<Frame>> {
@@ -75,7 +85,7 @@ impl StartImages {
         }
         let url = url::Url::parse(reference).ok()?;
         if !matches!(url.scheme(), "http" | "https")
-            || !runcomfy_validate::media::is_loopback_host(&url)
+            || !(self.fetch_remote || runcomfy_validate::media::is_loopback_host(&url))
         {
             return None;
         }

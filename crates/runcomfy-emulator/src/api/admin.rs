@@ -1,7 +1,9 @@
 //! `GET /_emulator/jobs`: the emulator's own read-only listing of every job
 //! it holds, for chaos tests that count on the service's side. Not part of
 //! the Model API: it is outside `/v1` (so the contract check and the faults
-//! leave it alone) and needs no token.
+//! leave it alone) and needs no token. Its words are always the default
+//! dialect's, whatever the Model API answers say, so that tools counting
+//! on it read one vocabulary.
 
 use std::sync::Arc;
 
@@ -9,9 +11,11 @@ use axum::extract::State;
 use hyper::StatusCode;
 use serde_json::{Value, json};
 
+use crate::api::outcome::file_names;
 use crate::api::reply::Reply;
 use crate::api::state::Api;
 use crate::api::states::{result_status, timestamp};
+use crate::dialect::Dialect;
 use crate::jobs::{Job, JobState};
 
 /// Where the listing is served.
@@ -48,18 +52,19 @@ fn jobs_report(api: &Api) -> Reply {
 fn job_entry(api: &Api, id: &str, job: &Job) -> Value {
     let mut entry = json!({
         "request_id": id,
-        "model_id": job.model_id,
-        "state": result_status(&job.state),
-        "prompt": job.input.prompt,
-        "input_sha256": job.input.sha256,
+        "model_id": job.submission.model_id,
+        "state": result_status(&job.state, &Dialect::default()),
+        "prompt": job.submission.input.prompt,
+        "input_sha256": job.submission.input.sha256,
         "created_at": timestamp(job.created_at),
     });
     if matches!(job.state, JobState::Succeeded { .. }) {
-        let url = api.video_url(id);
-        entry["output"] = match api
-            .files
-            .get(id, job.video_secs, job.input.start.as_deref())
-        {
+        let url = api.file_url(id, file_names(api.dialect.output_shape)[0]);
+        entry["output"] = match api.files.get(
+            id,
+            job.submission.video_secs,
+            job.submission.input.start.as_deref(),
+        ) {
             Ok(file) => {
                 let (size, sha256) = file.digest();
                 json!({"url": url, "size": size, "sha256": sha256})

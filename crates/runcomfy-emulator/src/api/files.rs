@@ -1,5 +1,7 @@
-//! `GET`/`HEAD /files/{id}/output.mp4`: a succeeded job's video, whole or a
-//! byte range of it. Fetched without a token, as output URLs are.
+//! `GET`/`HEAD /files/{id}/{name}`: a succeeded job's video under each
+//! name its `output` gives it (`output.mp4`, and the others of the
+//! dialect's output shape), whole or a byte range of it. Fetched without a
+//! token, as output URLs are.
 
 use std::sync::Arc;
 
@@ -7,27 +9,34 @@ use axum::extract::State;
 use hyper::header::{self, HeaderMap};
 use hyper::{Method, StatusCode};
 
-use crate::api::path_param::PathParam;
+use crate::api::outcome::file_names;
+use crate::api::params::PathParam;
 use crate::api::reply::Reply;
 use crate::api::state::Api;
 use crate::jobs::JobState;
 use crate::media::FileReply;
 
-/// `GET` or `HEAD /files/{id}/output.mp4`.
+/// `GET` or `HEAD /files/{id}/{name}`.
 pub(crate) async fn file(
     State(api): State<Arc<Api>>,
     method: Method,
     headers: HeaderMap,
-    PathParam(id): PathParam,
+    PathParam((id, name)): PathParam<(String, String)>,
 ) -> Reply {
     let job = match api.queue.get(&id) {
-        Some((job, _)) if matches!(job.state, JobState::Succeeded { .. }) => job,
+        Some((job, _))
+            if matches!(job.state, JobState::Succeeded { .. })
+                && file_names(api.dialect.output_shape).contains(&name.as_str()) =>
+        {
+            job
+        }
         _ => return Reply::error_message(StatusCode::NOT_FOUND, "no such file"),
     };
-    match api
-        .files
-        .get(&id, job.video_secs, job.input.start.as_deref())
-    {
+    match api.files.get(
+        &id,
+        job.submission.video_secs,
+        job.submission.input.start.as_deref(),
+    ) {
         Ok(bytes) => {
             api.stats.downloaded();
             Reply::File(FileReply::new(

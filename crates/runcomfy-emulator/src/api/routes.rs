@@ -1,5 +1,7 @@
 //! The routes: which handler answers which method and path, the answers to
 //! any other path or method, and which faults a request is exposed to.
+//! Besides the Model API under `/v1`: the output files, the balance (the
+//! provider's serverless API's path) and the admin listing.
 
 use std::sync::Arc;
 
@@ -8,6 +10,7 @@ use axum::routing::{get, post};
 use hyper::{Method, StatusCode};
 
 use crate::api::admin::{ADMIN_JOBS, admin_jobs};
+use crate::api::balance::{BALANCE, balance};
 use crate::api::catalog::{get_model, list_models};
 use crate::api::files::file;
 use crate::api::reply::Reply;
@@ -16,7 +19,7 @@ use crate::api::state::Api;
 use crate::api::submit::submit;
 use crate::faults::Target;
 
-/// The routes of the Model API and the output files.
+/// The routes of the Model API, the output files, the balance and the listing.
 pub(crate) fn router(api: Arc<Api>) -> Router {
     Router::new()
         .route("/v1/models", get(list_models))
@@ -24,7 +27,8 @@ pub(crate) fn router(api: Arc<Api>) -> Router {
         .route("/v1/requests/{id}/status", get(status))
         .route("/v1/requests/{id}/result", get(result))
         .route("/v1/requests/{id}/cancel", post(cancel))
-        .route("/files/{id}/output.mp4", get(file))
+        .route("/files/{id}/{name}", get(file))
+        .route(BALANCE, get(balance))
         .route(ADMIN_JOBS, get(admin_jobs))
         .fallback(not_found)
         .method_not_allowed_fallback(wrong_method)

@@ -1,14 +1,19 @@
 //! What every handler shares ([`Api`]): the queue, the validators, the
-//! accepted tokens, the output files, and the addresses answers point to.
+//! accepted tokens, the output files, the prices and the balance, the words
+//! answers use, and the addresses answers point to.
 
+use std::collections::BTreeMap;
 use std::collections::hash_map::RandomState;
 use std::sync::Arc;
 
 use runcomfy_validate::{MediaProbe, Validators};
 
+use crate::account::Account;
+use crate::dialect::Dialect;
 use crate::faults::FaultInjector;
 use crate::jobs::Queue;
 use crate::media::Files;
+use crate::pricing::Price;
 use crate::start::StartImages;
 use crate::stats::Stats;
 
@@ -37,6 +42,15 @@ pub(crate) struct Api {
     pub(crate) start_images: StartImages,
     /// Counts of what happened.
     pub(crate) stats: Stats,
+    /// The words and shapes answers use.
+    pub(crate) dialect: Dialect,
+    /// Each priced model's price, by model id.
+    pub(crate) prices: BTreeMap<String, Price>,
+    /// The balance jobs are charged to (shared with the queue, which gives
+    /// back what failed jobs cost).
+    pub(crate) account: Arc<Account>,
+    /// Whether media is fetched from any http(s) URL, not only loopback ones.
+    pub(crate) fetch_remote: bool,
 }
 
 impl Api {
@@ -45,8 +59,8 @@ impl Api {
         format!("{}/v1/requests/{id}", self.origin)
     }
 
-    /// The URL of a succeeded request's video.
-    pub(crate) fn video_url(&self, id: &str) -> String {
-        format!("{}/files/{id}/output.mp4", self.origin)
+    /// The URL of one of a succeeded request's files (`output.mp4`).
+    pub(crate) fn file_url(&self, id: &str, name: &str) -> String {
+        format!("{}/files/{id}/{name}", self.origin)
     }
 }

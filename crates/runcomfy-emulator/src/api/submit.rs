@@ -1,6 +1,8 @@
 //! `POST /v1/models/{model}`: the body read as JSON within the size limit,
-//! the input checked as the client checks it, then the job queued (or the
-//! documented 503 when the queue is full).
+//! the input checked as the client checks it, its cost charged to the
+//! balance (the documented 402 when it holds too little), then the job
+//! queued (or the documented 503 when the queue is full, its cost given
+//! back).
 
 use std::sync::Arc;
 
@@ -11,13 +13,16 @@ use hyper::header;
 use runcomfy_validate::Validator;
 use serde_json::{Value, json};
 
+use crate::account::Insufficient;
 use crate::api::auth::Owner;
 use crate::api::catalog::model_of;
-use crate::api::path_param::PathParam;
+use crate::api::outcome::output_count;
+use crate::api::params::PathParam;
 use crate::api::reply::Reply;
 use crate::api::state::Api;
 use crate::api::validation::{input_errors, validation_failed};
-use crate::jobs::{Full, InputTag};
+use crate::jobs::{Full, InputTag, Submission};
+use crate::pricing::Cost;
 
 /// `POST /v1/models/{model}`.
 pub(crate) async fn submit(
@@ -35,11 +40,20 @@ pub(crate) async fn submit(
 async fn queue_job(api: &Api, model: &str, owner: u64, request: Request) -> Result<Reply, Reply> {
     let (spec, validator) = model_of(api, model)?;
     let input = json_body(request, api.body_limit).await?;
-    let errors = input_errors(&validator, &api.probe, &input).await;
+    let errors = input_errors(&validator, &api.probe, &input, api.fetch_remote).await;
     if !errors.is_empty() {
         return Err(validation_failed(&errors));
     }
     let video_secs = input.get("duration").and_then(Value::as_u64).unwrap_or(5) as u32;
+    let cost = api
+        .prices
+        .get(spec.id)
+        .map(|price| price.cost(output_count(api.dialect.output_shape), video_secs));
+    if let Some(cost) = cost {
+        api.account
+            .charge(cost)
+            .map_err(|refused| insufficient_balance(cost, refused))?;
+    }
     // A prompt that asks for it fails deterministically, for end-to-end tests.
     let marked = input
         .get("prompt")
@@ -48,9 +62,18 @@ async fn queue_job(api: &Api, model: &str, owner: u64, request: Request) -> Resu
     let fails = marked || api.faults.job_fails();
     let tag = input_tag(api, &validator, &input).await;
     let id = uuid::Uuid::new_v4().simple().to_string();
-    api.queue
-        .submit(id.clone(), owner, spec.id, video_secs, fails, tag)
-        .map_err(queue_full)?;
+    let submission = Submission {
+        owner,
+        model_id: spec.id.to_owned(),
+        video_secs,
+        fails,
+        input: tag,
+        cost,
+    };
+    if let Err(full) = api.queue.submit(id.clone(), submission) {
+        api.account.refund(cost.unwrap_or_default());
+        return Err(queue_full(full));
+    }
     api.stats.submitted();
     let base = api.request_url(&id);
     Ok(Reply::json(
@@ -124,6 +147,19 @@ async fn input_tag(api: &Api, validator: &Validator, input: &Value) -> InputTag 
             .map(str::to_owned),
         start,
     }
+}
+
+/// The documented refusal of a job the balance cannot pay for: HTTP 402
+/// with `error_code` 400002, as the provider's plugins see it.
+fn insufficient_balance(cost: Cost, refused: Insufficient) -> Reply {
+    Reply::coded_error(
+        StatusCode::PAYMENT_REQUIRED,
+        400002,
+        format!(
+            "insufficient balance: this job costs {cost} and the balance is {}",
+            refused.balance
+        ),
+    )
 }
 
 /// The documented 503 of a full queue, with `Retry-After`.

@@ -1,6 +1,7 @@
 //! The check of a submitted input: every schema error, then the media rules
-//! for the references the emulator may fetch, answered as the documented 422
-//! with one `detail` entry per failing field.
+//! for the references the emulator may fetch (`data:` URIs and loopback
+//! URLs; any http(s) URL once told to fetch remote media), answered as the
+//! documented 422 with one `detail` entry per failing field.
 
 use hyper::StatusCode;
 use runcomfy_validate::http::is_loopback_url;
@@ -11,11 +12,13 @@ use crate::api::reply::Reply;
 
 /// Every schema error, then the media rules for the references the
 /// emulator may fetch: `data:` URIs and loopback URLs, like the real
-/// service fetches public ones; anything else cannot be fetched from here.
+/// service fetches public ones; anything else cannot be fetched from here
+/// unless `fetch_remote` says so.
 pub(crate) async fn input_errors(
     validator: &Validator,
     probe: &MediaProbe,
     input: &Value,
+    fetch_remote: bool,
 ) -> Vec<FieldError> {
     let mut errors = validator.errors(input);
     if !errors.is_empty() {
@@ -26,14 +29,14 @@ pub(crate) async fn input_errors(
         let Some(reference) = input.pointer(pointer).and_then(Value::as_str) else {
             continue;
         };
-        if reference.starts_with("data:") || is_loopback_url(reference) {
+        if fetch_remote || reference.starts_with("data:") || is_loopback_url(reference) {
             continue;
         }
         errors.push(FieldError {
             pointer: pointer.to_owned(),
             keyword: "validations".into(),
             message: format!(
-                "could not fetch {}: the emulator fetches only loopback URLs and data: URIs",
+                "could not fetch {}: the emulator fetches only loopback URLs and data: URIs unless started with --fetch-remote",
                 short(reference)
             ),
         });

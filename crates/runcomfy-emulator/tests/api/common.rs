@@ -88,3 +88,24 @@ pub(crate) async fn video_of(emulator: &Emulator, body: &Value) -> Vec<u8> {
 pub(crate) fn error_code(answer: &(StatusCode, HeaderMap, Value)) -> (StatusCode, Value) {
     (answer.0, answer.2["error_code"].clone())
 }
+
+/// A test emulator that accepts the test token only.
+pub(crate) async fn start_accepting_only_the_test_token() -> Emulator {
+    start(EmulatorConfig {
+        tokens: Some(vec![TOKEN.into()]),
+        ..EmulatorConfig::for_tests()
+    })
+    .await
+}
+
+/// Checks that `GET url` is refused with the documented 401 (400004)
+/// without a token and with one the emulator does not accept.
+pub(crate) async fn assert_needs_a_token(url: &str) {
+    for token in [None, Some("not-a-known-token")] {
+        assert_eq!(
+            error_code(&call("GET", url, token, None).await),
+            (StatusCode::UNAUTHORIZED, json!(400004)),
+            "{url} with {token:?}"
+        );
+    }
+}

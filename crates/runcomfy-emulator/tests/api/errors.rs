@@ -1,6 +1,7 @@
 //! The documented error answers: tokens missing, unknown or another
 //! caller's, unknown ids and models, and requests the API cannot take
-//! (wrong type, not JSON, too large, wrong method, no such path).
+//! (wrong type, not JSON, too large, wrong method, no such path), each with
+//! a numeric `error_code`.
 
 use reqwest::StatusCode;
 use runcomfy_emulator::EmulatorConfig;
@@ -54,13 +55,17 @@ async fn authentication_ownership_and_unknown_ids_use_the_documented_codes() {
     );
 }
 
-#[tokio::test]
-async fn bad_requests_get_the_documented_error_body() {
-    let emulator = start(EmulatorConfig {
+/// A test emulator that takes bodies of at most 4 KiB.
+fn taking_bodies_of_4_kib() -> EmulatorConfig {
+    EmulatorConfig {
         body_limit: 4096,
         ..EmulatorConfig::for_tests()
-    })
-    .await;
+    }
+}
+
+#[tokio::test]
+async fn bad_requests_get_the_documented_error_body() {
+    let emulator = start(taking_bodies_of_4_kib()).await;
     let url = format!("{}/models/{KLING}", emulator.base_url());
     let client = http();
     let send = |request: reqwest::RequestBuilder| async move {
@@ -104,4 +109,46 @@ async fn bad_requests_get_the_documented_error_body() {
             .0,
         StatusCode::NOT_FOUND
     );
+}
+
+#[tokio::test]
+async fn every_error_answer_carries_a_numeric_error_code() {
+    let emulator = start(taking_bodies_of_4_kib()).await;
+    let base = emulator.base_url();
+    let submit_url = format!("{base}/models/{KLING}");
+    let client = http();
+    let json_post = |body: Vec<u8>| {
+        client
+            .post(&submit_url)
+            .header("content-type", "application/json")
+            .body(body)
+    };
+    for (what, request) in [
+        ("invalid JSON", json_post(b"{\"image_url\": ".to_vec())),
+        ("JSON that is not an object", json_post(b"[1, 2]".to_vec())),
+        ("not UTF-8", json_post(vec![0xff, 0xfe, 0x00])),
+        ("no content type", client.post(&submit_url).body("{}")),
+        ("too large", json_post(vec![b' '; 5000])),
+        (
+            "a path that is not UTF-8",
+            client.get(format!("{base}/requests/%FF/status")),
+        ),
+        (
+            "a bad query",
+            client.get(format!("{base}/models?include_schema=maybe")),
+        ),
+        ("no such endpoint", client.get(format!("{base}/nothing"))),
+        ("a wrong method", client.put(format!("{base}/models"))),
+        (
+            "no such file",
+            client.get(format!("http://{}/files/x/output.mp4", emulator.address())),
+        ),
+    ] {
+        let response = request.bearer_auth(TOKEN).send().await.expect("answer");
+        let status = response.status();
+        let body: Value = response.json().await.expect("a JSON error body");
+        assert!(status.is_client_error(), "{what}: {status}");
+        assert!(body["error_code"].is_u64(), "{what}: {body}");
+        assert!(body["error_message"].is_string(), "{what}: {body}");
+    }
 }

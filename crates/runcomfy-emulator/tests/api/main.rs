@@ -1,5 +1,6 @@
 //! The emulator over HTTP (the documented contract, the queue, errors, bad
-//! requests and faults) and its MP4 writer, a behaviour a module. Every emulator here checks
+//! requests and faults, the other words and shapes of its dialect, prices,
+//! costs and the balance) and its MP4 writer, a behaviour a module. Every emulator here checks
 //! each answer against the OpenAPI document and fails the test on drop if
 //! one did not match.
 //!
@@ -12,11 +13,15 @@ mod ffmpeg;
 
 mod admin_listing;
 mod background;
+mod balance;
 mod catalog;
+mod costs;
+mod dialect;
 mod errors;
 mod faults;
 mod lifecycle;
 mod queue;
+mod refusals;
 mod start_image;
 mod validation;
 mod video;
