@@ -13,6 +13,7 @@ mod download_names;
 mod download_resume;
 mod download_safety;
 mod download_support;
+mod fidelity;
 mod jobs;
 mod retries;
 mod security;
