@@ -14,6 +14,7 @@
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod bench;
+pub mod catalog;
 pub mod chaos;
 pub mod codegen;
 pub mod error;
