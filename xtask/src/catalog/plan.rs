@@ -67,13 +67,13 @@ pub fn plan(
             });
             continue;
         }
-        let made = Made {
+        let import = RecordImport {
             catalog,
             catalog_path,
             record,
             facts_schema: &facts_schema,
         };
-        let model = made.folder(facts.map(|facts| facts.output_kind), &mut plan.warnings)?;
+        let model = import.folder(facts.map(|facts| facts.output_kind), &mut plan.warnings)?;
         plan.models.push(model);
     }
     let listed: BTreeSet<&str> = catalog
@@ -91,15 +91,15 @@ pub fn plan(
     Ok(plan)
 }
 
-/// One record's folder in the making.
-struct Made<'a> {
+/// One record's import: what its folder is made from.
+struct RecordImport<'a> {
     catalog: &'a Catalog,
     catalog_path: &'a Path,
     record: &'a Record,
     facts_schema: &'a FactsSchema,
 }
 
-impl Made<'_> {
+impl RecordImport<'_> {
     fn folder(
         &self,
         existing: Option<kind::OutputKind>,
