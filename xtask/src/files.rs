@@ -3,6 +3,10 @@
 
 use std::path::Path;
 
+use serde_json::Value;
+
+use crate::error::CodegenError;
+
 /// Every file under `dir`, recursively.
 pub fn walk(dir: &Path, found: &mut dyn FnMut(&Path)) {
     let Ok(entries) = std::fs::read_dir(dir) else {
@@ -31,4 +35,18 @@ pub fn create(path: &Path) -> Result<std::fs::File, String> {
 /// Writes the whole file.
 pub fn write(path: &Path, bytes: impl AsRef<[u8]>) -> Result<(), String> {
     std::fs::write(path, bytes).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// Reads a JSON file at `rel` under `root`; a syntax error names the line
+/// and column.
+pub fn read_json(root: &Path, rel: &Path) -> Result<Value, CodegenError> {
+    let text = std::fs::read_to_string(root.join(rel))
+        .map_err(|e| CodegenError::file(rel, format!("cannot read: {e}")))?;
+    serde_json::from_str(&text).map_err(|e| {
+        CodegenError::at(
+            rel,
+            format!("line {} column {}", e.line(), e.column()),
+            format!("not valid JSON: {e}"),
+        )
+    })
 }

@@ -1,6 +1,7 @@
 //! Project automation. `cargo xtask codegen` turns `schemas/` into the
 //! checked-in generated code; `cargo xtask codegen --check` fails with a diff
-//! when any of it is stale. `cargo xtask bench` runs every performance
+//! when any of it is stale. `cargo xtask catalog import FILE` brings the
+//! provider's catalog into `schemas/models/` (see [`catalog`]). `cargo xtask bench` runs every performance
 //! scenario side by side with its baseline and prints one table.
 //! `cargo xtask chaos` runs a batch against the emulator with every fault
 //! injected and the CLI killed (see [`chaos`]). `cargo xtask tidy` checks
@@ -14,6 +15,7 @@
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod bench;
+pub mod catalog;
 pub mod chaos;
 pub mod codegen;
 pub mod error;

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 const USAGE: &str = "usage: cargo xtask codegen [--check]
        cargo xtask bench [--quick] [--publish]
        cargo xtask chaos [--jobs N] [--seed N] [--kills N] [--concurrency N] [--time-scale X] [--fault-rate P] [--slow-ms MS] [--debug]
+       cargo xtask catalog import FILE [--check]
        cargo xtask tidy
        cargo xtask package
 
@@ -21,6 +22,13 @@ const USAGE: &str = "usage: cargo xtask codegen [--check]
                    restarted on the same journal; checks on the emulator's side that no input
                    was lost or submitted twice and that every download is byte-identical;
                    --debug uses dev-profile binaries
+  catalog import   write schemas/models/<model id>/ (input.json, output.json, model.json) for every
+                   model of a saved catalog answer: the live API's {models: [...], total: N}
+                   or the provider's snapshot; curated folders are kept, folders the answer no
+                   longer lists are removed; warnings on stderr
+  catalog import --check
+                   write nothing; name each model that would be added, removed or changed and
+                   what changes in each; exit 1 if anything would
   tidy             check the tree: files within 600 lines, functions within 80, a `//!` line
                    first in every module, every module in ARCHITECTURE.md's code map, no two
                    files of a crate importing each other; prints each violation, exit 1 if any
@@ -35,6 +43,7 @@ fn main() -> ExitCode {
         ["codegen", "--check"] => codegen(true),
         ["bench", flags @ ..] => bench(flags),
         ["chaos", rest @ ..] => chaos(rest),
+        ["catalog", "import", rest @ ..] => catalog_import(rest),
         ["tidy"] => tidy(),
         ["package"] => match xtask::package::run(&xtask::repository_root()) {
             Ok(()) => ExitCode::SUCCESS,
@@ -115,6 +124,46 @@ fn chaos(args: &[&str]) -> ExitCode {
         failures.join("; ")
     );
     ExitCode::FAILURE
+}
+
+fn catalog_import(args: &[&str]) -> ExitCode {
+    let check = args.contains(&"--check");
+    let files: Vec<&&str> = args.iter().filter(|arg| **arg != "--check").collect();
+    let [file] = files.as_slice() else {
+        eprintln!("{USAGE}");
+        return ExitCode::from(64);
+    };
+    let outcome = match xtask::catalog::import(
+        &xtask::repository_root(),
+        std::path::Path::new(file),
+        check,
+    ) {
+        Ok(outcome) => outcome,
+        Err(error) => {
+            eprintln!("error: {error}\nnothing was written");
+            return ExitCode::FAILURE;
+        }
+    };
+    for warning in &outcome.warnings {
+        eprintln!("warning: {warning}");
+    }
+    print!("{}", xtask::catalog::report::changes(&outcome.changes));
+    println!("{}", xtask::catalog::report::summary(&outcome));
+    let warnings = xtask::catalog::report::warning_counts(&outcome.warnings);
+    if !warnings.is_empty() {
+        eprintln!("catalog: {warnings}");
+    }
+    if check && !outcome.changes.is_empty() {
+        println!("catalog: the import would change these models; run it without --check");
+        return ExitCode::FAILURE;
+    }
+    if !check {
+        println!(
+            "catalog: {} files written or removed",
+            outcome.written.len()
+        );
+    }
+    ExitCode::SUCCESS
 }
 
 fn tidy() -> ExitCode {

@@ -5,8 +5,10 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
+use crate::catalog::facts;
 use crate::error::CodegenError;
-use crate::lint;
+pub use crate::files::read_json;
+use crate::lint::{self, Profile};
 
 /// One model: `schemas/models/<model id>/{input,output}.json`.
 #[derive(Debug, Clone)]
@@ -22,7 +24,7 @@ pub struct Model {
 impl Model {
     /// The folder, relative to the repository root.
     pub fn dir(&self) -> PathBuf {
-        Path::new("schemas/models").join(&self.id)
+        Path::new(MODELS_DIR).join(&self.id)
     }
 
     /// The id's words in order, with a word repeated right after itself
@@ -73,40 +75,30 @@ impl Model {
     }
 }
 
-/// Reads and lints every model under `<root>/schemas/models`, sorted by id.
+/// The folder of every model, relative to the repository root.
+pub const MODELS_DIR: &str = "schemas/models";
+
+/// Reads and lints every model under `<root>/schemas/models` that code
+/// generation takes, sorted by id: a folder without a facts file, or whose
+/// facts say `"codegen": true`.
 pub fn discover(root: &Path) -> Result<Vec<Model>, CodegenError> {
-    let base = root.join("schemas/models");
-    let mut dirs = Vec::new();
-    find_model_dirs(&base, &mut dirs)
-        .map_err(|e| CodegenError::file("schemas/models", e.to_string()))?;
     let mut models = Vec::new();
-    for dir in dirs {
-        let id = dir
-            .strip_prefix(&base)
-            .map_err(|e| CodegenError::file(&dir, e.to_string()))?
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy().into_owned())
-            .collect::<Vec<_>>()
-            .join("/");
-        if let Some(bad) = id
-            .chars()
-            .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/')))
-        {
-            return Err(CodegenError::file(
-                Path::new("schemas/models").join(&id),
-                format!(
-                    "model id `{id}` contains `{bad}`; ids are made of ASCII letters, digits, `-`, `_`, `.` and `/`"
-                ),
-            ));
+    for id in folder_ids(root)? {
+        let rel = Path::new(MODELS_DIR).join(&id);
+        let facts = facts::read(root, &rel)?;
+        if facts.as_ref().is_some_and(|facts| !facts.codegen) {
+            continue;
         }
-        let rel = Path::new("schemas/models").join(&id);
+        let profile = match &facts {
+            Some(facts) if !facts.curated => Profile::Imported,
+            _ => Profile::Curated,
+        };
         let input = read_json(root, &rel.join("input.json"))?;
         let output = read_json(root, &rel.join("output.json"))?;
-        lint::model_schema(&rel.join("input.json"), &input)?;
-        lint::model_schema(&rel.join("output.json"), &output)?;
+        lint::model_schema_as(&rel.join("input.json"), &input, profile)?;
+        lint::model_schema_as(&rel.join("output.json"), &output, profile)?;
         models.push(Model { id, input, output });
     }
-    models.sort_by(|a, b| a.id.cmp(&b.id));
     for pair in models.windows(2) {
         if pair[0].module() == pair[1].module() {
             return Err(CodegenError::file(
@@ -122,11 +114,44 @@ pub fn discover(root: &Path) -> Result<Vec<Model>, CodegenError> {
     }
     if models.is_empty() {
         return Err(CodegenError::file(
-            "schemas/models",
+            MODELS_DIR,
             "no model folders (a folder with input.json and output.json)",
         ));
     }
     Ok(models)
+}
+
+/// The id of every model folder under `<root>/schemas/models` (a folder
+/// holding `input.json` or `output.json`), sorted; an id that cannot be one
+/// is an error naming its folder.
+pub fn folder_ids(root: &Path) -> Result<Vec<String>, CodegenError> {
+    let base = root.join(MODELS_DIR);
+    let mut dirs = Vec::new();
+    find_model_dirs(&base, &mut dirs).map_err(|e| CodegenError::file(MODELS_DIR, e.to_string()))?;
+    let mut ids = Vec::new();
+    for dir in dirs {
+        let id = dir
+            .strip_prefix(&base)
+            .map_err(|e| CodegenError::file(&dir, e.to_string()))?
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect::<Vec<_>>()
+            .join("/");
+        if let Some(bad) = id
+            .chars()
+            .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/')))
+        {
+            return Err(CodegenError::file(
+                Path::new(MODELS_DIR).join(&id),
+                format!(
+                    "model id `{id}` contains `{bad}`; ids are made of ASCII letters, digits, `-`, `_`, `.` and `/`"
+                ),
+            ));
+        }
+        ids.push(id);
+    }
+    ids.sort();
+    Ok(ids)
 }
 
 fn find_model_dirs(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
@@ -144,19 +169,6 @@ fn find_model_dirs(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
         }
     }
     Ok(())
-}
-
-/// Reads a JSON file; a syntax error names the line and column.
-pub fn read_json(root: &Path, rel: &Path) -> Result<Value, CodegenError> {
-    let text = fs::read_to_string(root.join(rel))
-        .map_err(|e| CodegenError::file(rel, format!("cannot read: {e}")))?;
-    serde_json::from_str(&text).map_err(|e| {
-        CodegenError::at(
-            rel,
-            format!("line {} column {}", e.line(), e.column()),
-            format!("not valid JSON: {e}"),
-        )
-    })
 }
 
 #[cfg(test)]

@@ -5,6 +5,8 @@ use std::path::{Path, PathBuf};
 
 use xtask::{CodegenError, check, generate, regenerate, repository_root};
 
+use crate::common::copy_tree;
+
 const KLING_INPUT: &str = "schemas/models/kling/kling-1-6/pro/image-to-video/input.json";
 const KLING_MODULE: &str = "crates/runcomfy-types/src/models/kling_1_6_pro_image_to_video.rs";
 
@@ -48,18 +50,6 @@ fn sandbox() -> (tempfile::TempDir, PathBuf) {
     )
     .expect("copy");
     (dir, root)
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    fs::create_dir_all(to).expect("mkdir");
-    for entry in fs::read_dir(from).expect("read dir") {
-        let entry = entry.expect("entry");
-        if entry.file_type().expect("type").is_dir() {
-            copy_tree(&entry.path(), &to.join(entry.file_name()));
-        } else {
-            fs::copy(entry.path(), to.join(entry.file_name())).expect("copy");
-        }
-    }
 }
 
 fn edit(root: &Path, file: &str, from: &str, to: &str) {
@@ -256,5 +246,32 @@ fn a_failure_anywhere_writes_nothing() {
     assert!(
         check(&root, &generate(&root).expect("generates")).is_empty(),
         "regenerating twice changes nothing"
+    );
+}
+
+#[test]
+fn imported_folders_are_generated_only_once_their_facts_say_codegen() {
+    let ids = |root: &Path| -> Vec<String> {
+        xtask::models::discover(root)
+            .unwrap_or_else(|e| panic!("{e}"))
+            .into_iter()
+            .map(|model| model.id)
+            .collect()
+    };
+    assert_eq!(
+        ids(&repository_root()),
+        ["kling/kling-1-6/pro/image-to-video"]
+    );
+    let (_dir, root) = sandbox();
+    // A required prompt with a default, as the catalog writes it: an
+    // imported folder is linted with the imported profile.
+    let facts = "schemas/models/bytedance/seedance-2.5/image-to-video/1080p/model.json";
+    edit(&root, facts, "\"codegen\": false", "\"codegen\": true");
+    assert_eq!(
+        ids(&root),
+        [
+            "bytedance/seedance-2.5/image-to-video/1080p",
+            "kling/kling-1-6/pro/image-to-video"
+        ]
     );
 }
