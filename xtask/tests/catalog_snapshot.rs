@@ -33,7 +33,7 @@ fn the_snapshot_imports_to_exactly_the_checked_in_schemas() {
     assert!(
         differing.is_empty(),
         "the import differs from the checked-in schemas/ (run `cargo xtask catalog import \
-         ../shared/catalog/partner-nodes-models.json`): {differing:?}"
+         schemas/catalog/partner-nodes-models.json`): {differing:?}"
     );
 
     let again = import(&root, &snapshot, false).unwrap_or_else(|e| panic!("{e}"));

@@ -8,8 +8,9 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 use xtask::repository_root;
 
-/// The snapshot's place relative to the repository root (CI has it there).
-const SNAPSHOT: &str = "../shared/catalog/partner-nodes-models.json";
+/// The snapshot's place relative to the repository root: a copy of the
+/// provider's file kept in the repository (`schemas/README.md` says whence).
+const SNAPSHOT: &str = "schemas/catalog/partner-nodes-models.json";
 
 /// Names another place for the snapshot, for a checkout that is not beside
 /// `shared/` (a git worktree elsewhere).
