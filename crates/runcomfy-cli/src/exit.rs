@@ -5,6 +5,8 @@ use std::process::ExitCode;
 
 use runcomfy::{Error, FieldError};
 
+use crate::credentials::token_file::TokenFileError;
+
 /// Exit codes, documented in `--help` and the README.
 pub(crate) const EXIT_CODES: &str = "Exit codes:
   0   success
@@ -33,6 +35,13 @@ pub(crate) enum CliError {
     },
     /// The client failed.
     Client(Error),
+    /// The provider CLI's token file cannot give a token: expired,
+    /// malformed or unreadable. Exit 77 for all three, as for a missing or
+    /// rejected token: the file stands for a login, and logging in again
+    /// (which rewrites it) is the fix of each, so a script that answers 77
+    /// by logging in does the right thing; 64 would blame this command's
+    /// arguments, which are not wrong.
+    Token(TokenFileError),
     /// Something could not be written.
     Output(String),
     /// Ctrl-C.
@@ -64,6 +73,7 @@ impl CliError {
             Self::Interrupted => 130,
             Self::JournalBusy(_) => 75,
             Self::Batch { code, .. } => *code,
+            Self::Token(_) => 77,
             Self::Client(error) => match error {
                 Error::JobFailed { .. } | Error::Cancelled { .. } | Error::NotFound { .. } => 1,
                 Error::MissingToken | Error::Authentication { .. } | Error::Permission { .. } => 77,
@@ -95,6 +105,7 @@ impl CliError {
             Self::Interrupted => "interrupted",
             Self::JournalBusy(_) => "journal_busy",
             Self::Batch { .. } => "batch",
+            Self::Token(error) => error.kind(),
             Self::Client(error) => match error {
                 Error::JobFailed { .. } => "job_failed",
                 Error::Cancelled { .. } => "cancelled",
@@ -144,7 +155,13 @@ impl std::fmt::Display for CliError {
                 }
                 Ok(())
             }
+            Self::Client(Error::MissingToken) => write!(
+                f,
+                "{}; or log in with the provider's CLI (`runcomfy login`): its token file is read too",
+                Error::MissingToken
+            ),
             Self::Client(error) => write!(f, "{error}"),
+            Self::Token(error) => write!(f, "{error}"),
             Self::Interrupted => f.write_str("interrupted"),
         }
     }

@@ -15,7 +15,7 @@ use crate::batch::args::BatchArgs;
 use crate::batch::inputs::Input;
 use crate::batch::journal::{Journal, sync_dir};
 use crate::batch::outcome::{Kind, Outcome};
-use crate::batch::record::{Event, Record, error_text};
+use crate::batch::record::{Event, Record, failure_text};
 use crate::context::Context;
 use crate::exit::CliError;
 use crate::timeout::Timeout;
@@ -206,7 +206,7 @@ fn ended(line: usize, finished: Result<(JobOutput<Value>, Vec<String>), Error>) 
             ..Outcome::new(line, Kind::Succeeded)
         },
         Err(Error::JobFailed { request_id, error }) => Outcome {
-            error: Some(error_text(&error).unwrap_or_else(|| "the job failed".to_owned())),
+            error: Some(failure_text(&error).unwrap_or_else(|| "the job failed".to_owned())),
             cause: Some(CliError::Client(Error::JobFailed { request_id, error })),
             ..Outcome::new(line, Kind::Failed)
         },

@@ -115,26 +115,18 @@ fn died_after_intent() -> String {
 fn error_of<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
     Ok(Option::<Value>::deserialize(deserializer)?
         .as_ref()
-        .and_then(error_text))
+        .and_then(failure_text))
 }
 
-/// A service error as one line of text: its message (and code) when it has
-/// one, else the value as JSON.
-pub(crate) fn error_text(error: &Value) -> Option<String> {
+/// A job's failure as one line of text, in the service's own words
+/// ([`runcomfy::service_message`]); none when it gave no error at all. A
+/// string is kept as written, so that a `done` record reads back byte for
+/// byte.
+pub(crate) fn failure_text(error: &Value) -> Option<String> {
     match error {
         Value::Null => None,
         Value::String(text) => Some(text.clone()),
-        Value::Object(fields) => {
-            let message = ["error_message", "message", "detail"]
-                .iter()
-                .find_map(|key| fields.get(*key).and_then(Value::as_str));
-            Some(match (message, fields.get("error_code")) {
-                (Some(message), Some(code)) => format!("{message} (error_code {code})"),
-                (Some(message), None) => message.to_owned(),
-                (None, _) => error.to_string(),
-            })
-        }
-        other => Some(other.to_string()),
+        other => Some(runcomfy::service_message(other)),
     }
 }
 

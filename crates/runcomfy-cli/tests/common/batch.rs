@@ -11,7 +11,7 @@ use runcomfy_emulator::fixtures::png_data_uri;
 use runcomfy_emulator::{Emulator, EmulatorConfig};
 use serde_json::{Value, json};
 
-use crate::common::command::{KLING, Outcome, emulator};
+use crate::common::command::{KLING, NO_CONFIG_DIR, Outcome, emulator};
 use crate::common::schema::check_schema;
 
 /// The token of batches; no output and no journal may contain it.
@@ -48,6 +48,8 @@ impl Batch {
             .current_dir(self.dir.path())
             .env_remove("RUNCOMFY_TOKEN")
             .env_remove("RUNCOMFY_MODEL_API_BASE")
+            .env_remove("RUNCOMFY_SERVERLESS_API_BASE")
+            .env("RUNCOMFY_CONFIG_DIR", NO_CONFIG_DIR)
             .env("RUNCOMFY_API_TOKEN", TOKEN)
             .env("NO_COLOR", "1")
             .args([

@@ -9,6 +9,10 @@ use serde_json::Value;
 pub(crate) const KLING: &str = "kling/kling-1-6/pro/image-to-video";
 /// The token of single commands; no output may contain its `SECRET`.
 pub(crate) const TOKEN: &str = "tok-SECRET-cli-77";
+/// Where commands look for the provider CLI's token file unless a test
+/// says otherwise: nowhere that exists, so that no test reads the token
+/// of the machine's own login.
+pub(crate) const NO_CONFIG_DIR: &str = "/nonexistent/runcomfy-cli-tests";
 
 /// How a command ended and what it printed.
 pub(crate) struct Outcome {
@@ -66,6 +70,8 @@ pub(crate) fn command(base: Option<&str>, args: &[&str]) -> tokio::process::Comm
         .args(args)
         .env_remove("RUNCOMFY_TOKEN")
         .env_remove("RUNCOMFY_MODEL_API_BASE")
+        .env_remove("RUNCOMFY_SERVERLESS_API_BASE")
+        .env("RUNCOMFY_CONFIG_DIR", NO_CONFIG_DIR)
         .env("RUNCOMFY_API_TOKEN", TOKEN)
         .env("NO_COLOR", "1");
     if let Some(base) = base {
