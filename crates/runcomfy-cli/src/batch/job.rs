@@ -16,6 +16,7 @@ use crate::batch::inputs::Input;
 use crate::batch::journal::{Journal, sync_dir};
 use crate::batch::outcome::{Kind, Outcome};
 use crate::batch::record::{Event, Record, failure_text};
+use crate::clock;
 use crate::context::Context;
 use crate::exit::CliError;
 use crate::timeout::Timeout;
@@ -114,6 +115,7 @@ impl Job<'_> {
         let id = handle.request_id();
         let submitted = Event::Submitted {
             request_id: id.to_owned(),
+            at: Some(clock::now()),
         };
         self.append(line, submitted).await.map_err(|e| {
             CliError::Output(format!("{e}; line {line} was submitted as {id}: resume it with `runcomfy wait {id}`, do not submit it again"))
@@ -201,6 +203,7 @@ impl Job<'_> {
 fn ended(line: usize, finished: Result<(JobOutput<Value>, Vec<String>), Error>) -> Outcome {
     match finished {
         Ok((output, files)) => Outcome {
+            cost: output.cost,
             output: Value::Object(output.raw_output),
             files,
             ..Outcome::new(line, Kind::Succeeded)

@@ -46,6 +46,8 @@ pub(crate) struct Outcome {
     pub(crate) output: Value,
     pub(crate) files: Vec<String>,
     pub(crate) error: Option<String>,
+    /// What the job cost in USD, when the service said.
+    pub(crate) cost: Option<f64>,
     /// Finished by an earlier run.
     pub(crate) from_journal: bool,
     /// The error its exit code comes from.
@@ -61,6 +63,7 @@ impl Outcome {
             output: Value::Null,
             files: Vec::new(),
             error: None,
+            cost: None,
             from_journal: false,
             cause: None,
         }
@@ -102,6 +105,7 @@ impl Outcome {
             output: done.output,
             files: done.files,
             error: done.error,
+            cost: done.cost,
             from_journal: true,
             cause,
             ..Self::new(line, status)
@@ -125,12 +129,13 @@ impl Outcome {
                 output: self.output.clone(),
                 files: self.files.clone(),
                 error: self.error.clone(),
+                cost: self.cost,
             }),
         })
     }
 
     /// Its result line.
     pub(crate) fn to_json(&self) -> Value {
-        json!({"line": self.line, "request_id": self.request_id, "status": self.status.as_str(), "output": self.output, "files": self.files, "error": self.error})
+        json!({"line": self.line, "request_id": self.request_id, "status": self.status.as_str(), "output": self.output, "files": self.files, "error": self.error, "cost": self.cost})
     }
 }

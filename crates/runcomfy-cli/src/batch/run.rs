@@ -101,7 +101,7 @@ async fn settle<'a>(
                 tally.progress.note(format!("line {line}: the outcome of its submit is unknown ({reason}); not submitted again (use --resubmit-unknown)"));
                 tally.add(Outcome::unknown(line, model_id, &reason), None)?;
             }
-            Plan::Resume(request_id) => work.push((input, Some(request_id))),
+            Plan::Resume(request_id, _) => work.push((input, Some(request_id))),
             Plan::Submit { stale } => {
                 if stale {
                     record_unknown(journal, line, DIED_AFTER_INTENT).await?;

@@ -12,6 +12,7 @@ use crate::cli::WaitArgs;
 use crate::context::Context;
 use crate::exit::CliError;
 use crate::input::{self, InputArgs};
+use crate::money;
 use crate::progress::Progress;
 use crate::timeout::Timeout;
 
@@ -73,7 +74,8 @@ async fn finish(
             })?
     };
     let paths: Vec<String> = files.iter().map(|f| f.path.display().to_string()).collect();
-    let document = json!({"request_id": output.request_id, "status": "succeeded", "output": output.raw_output, "files": paths});
+    context.output.say(cost_line(output.cost));
+    let document = json!({"request_id": output.request_id, "status": "succeeded", "output": output.raw_output, "files": paths, "cost": output.cost});
     context.output.print(&document, || {
         if wait.no_download {
             output.file_urls().join("\n")
@@ -82,6 +84,14 @@ async fn finish(
         }
     });
     Ok(())
+}
+
+/// What the job cost, as the service said; unknown is never shown as free.
+fn cost_line(cost: Option<f64>) -> String {
+    match cost {
+        Some(usd) => format!("cost {}", money::usd(usd)),
+        None => "cost unknown (the service did not say)".to_owned(),
+    }
 }
 
 /// The library's wait, its status callback feeding the progress display;

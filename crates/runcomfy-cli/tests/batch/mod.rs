@@ -1,7 +1,9 @@
 //! `runcomfy batch` end to end, one module a behaviour: re-runs, results,
-//! `kill -9`, unknown outcomes, refused submits, Ctrl-C, the journal lock.
+//! `kill -9`, unknown outcomes, refused submits, Ctrl-C, the journal lock,
+//! costs.
 //! A module of the `cli` test binary, so that the suite links once.
 
+mod costs;
 mod ctrl_c;
 mod journal_lock;
 mod kills;

@@ -11,6 +11,7 @@ mod common;
 mod balance;
 #[path = "../batch/mod.rs"]
 mod batch;
+mod cost;
 mod exit_codes;
 mod huge_timeout;
 mod offline;

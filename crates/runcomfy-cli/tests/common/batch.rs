@@ -25,13 +25,15 @@ pub(crate) struct Batch {
 
 impl Batch {
     pub(crate) fn new(emulator: &Emulator, lines: &[String]) -> Self {
+        Self::at(emulator.base_url(), lines)
+    }
+
+    /// A batch of `lines` against the Model API at `base`.
+    pub(crate) fn at(base: String, lines: &[String]) -> Self {
         let dir = tempfile::tempdir().expect("tempdir");
         std::fs::write(dir.path().join("inputs.jsonl"), lines.join("\n") + "\n")
             .expect("write inputs");
-        Self {
-            dir,
-            base: emulator.base_url(),
-        }
+        Self { dir, base }
     }
 
     pub(crate) fn path(&self, name: &str) -> PathBuf {
