@@ -32,10 +32,17 @@ pub(crate) struct Job<'a> {
     pub(crate) stopped: watch::Receiver<bool>,
 }
 
+/// A line's job, submitted by this run or an earlier one.
+pub(crate) struct Submitted {
+    pub(crate) handle: RequestHandle<Value>,
+    /// Since when the journal knows its request id (unix seconds), when it says.
+    pub(crate) since: Option<u64>,
+}
+
 /// How a line's submit ended.
 enum Submit {
     /// The service took it: a job exists.
-    Accepted(RequestHandle<Value>),
+    Accepted(Submitted),
     /// No job (refused, invalid, stopped) or none known (unknown outcome).
     Ended(Outcome),
 }
@@ -46,16 +53,16 @@ impl Job<'_> {
     pub(crate) async fn run(
         &self,
         input: &Input,
-        resume: Option<String>,
+        resume: Option<Submitted>,
     ) -> Result<Outcome, CliError> {
-        let handle = match resume {
-            Some(request_id) => self.context.client.resume(request_id)?,
+        let job = match resume {
+            Some(job) => job,
             None => match self.submit(input).await? {
-                Submit::Accepted(handle) => handle,
+                Submit::Accepted(job) => job,
                 Submit::Ended(outcome) => return Ok(outcome),
             },
         };
-        self.see_through(input.number, &handle).await
+        self.see_through(input.number, &job).await
     }
 
     async fn append(&self, line: usize, event: Event) -> Result<(), CliError> {
@@ -113,14 +120,16 @@ impl Job<'_> {
         handle: RequestHandle<Value>,
     ) -> Result<Submit, CliError> {
         let id = handle.request_id();
+        let at = clock::now();
         let submitted = Event::Submitted {
             request_id: id.to_owned(),
-            at: Some(clock::now()),
+            at: Some(at),
         };
         self.append(line, submitted).await.map_err(|e| {
             CliError::Output(format!("{e}; line {line} was submitted as {id}: resume it with `runcomfy wait {id}`, do not submit it again"))
         })?;
-        Ok(Submit::Accepted(handle))
+        let since = Some(at);
+        Ok(Submit::Accepted(Submitted { handle, since }))
     }
 
     /// Journals a submit that ended without a job: refused for certain
@@ -157,11 +166,8 @@ impl Job<'_> {
 
     /// Waits for the job and downloads its outputs, unless Ctrl-C stops the
     /// batch first; a finished job's `done` record is journaled.
-    async fn see_through(
-        &self,
-        line: usize,
-        handle: &RequestHandle<Value>,
-    ) -> Result<Outcome, CliError> {
+    async fn see_through(&self, line: usize, job: &Submitted) -> Result<Outcome, CliError> {
+        let handle = &job.handle;
         let request_id = handle.request_id().to_owned();
         let mut stopped = self.stopped.clone();
         let finished = tokio::select! {
@@ -170,7 +176,7 @@ impl Job<'_> {
         };
         let outcome = Outcome {
             request_id: Some(request_id),
-            ..ended(line, finished)
+            ..ended(line, job.since, finished)
         };
         if let Some(done) = outcome.done_record() {
             self.journal.append(&done).await?;
@@ -199,8 +205,13 @@ impl Job<'_> {
     }
 }
 
-/// The outcome of a wait and download.
-fn ended(line: usize, finished: Result<(JobOutput<Value>, Vec<String>), Error>) -> Outcome {
+/// The outcome of a wait and download of a job whose id the journal knows
+/// `since` then.
+fn ended(
+    line: usize,
+    since: Option<u64>,
+    finished: Result<(JobOutput<Value>, Vec<String>), Error>,
+) -> Outcome {
     match finished {
         Ok((output, files)) => Outcome {
             cost: output.cost,
@@ -218,6 +229,11 @@ fn ended(line: usize, finished: Result<(JobOutput<Value>, Vec<String>), Error>) 
             cause: Some(CliError::Client(Error::Cancelled { request_id })),
             ..Outcome::new(line, Kind::Cancelled)
         },
+        Err(error @ Error::NotFound { .. }) => Outcome {
+            error: Some(format!("{error}; {}", gone(since))),
+            cause: Some(CliError::from(error)),
+            ..Outcome::new(line, Kind::Error)
+        },
         // Anything else leaves the job submitted: a re-run resumes it.
         Err(error) => Outcome {
             error: Some(format!(
@@ -232,6 +248,22 @@ fn ended(line: usize, finished: Result<(JobOutput<Value>, Vec<String>), Error>) 
             ..Outcome::new(line, Kind::Error)
         },
     }
+}
+
+/// What a line whose job the service no longer knows says: since when the
+/// journal knew its id, and that it is not submitted again.
+fn gone(since: Option<u64>) -> String {
+    let known = match since {
+        Some(at) => format!(
+            "the journal has known this request id since {} ({})",
+            clock::utc(at),
+            clock::ago(at, clock::now())
+        ),
+        None => "the journal does not say since when it knew this request id (an earlier build wrote it)".to_owned(),
+    };
+    format!(
+        "{known}; the line is not submitted again (its job may have run and been billed): to run it anew, start a new batch with another --journal"
+    )
 }
 
 /// Downloads into `dir/.partial/`, then moves the files into `dir`, replacing
@@ -267,4 +299,31 @@ async fn download(
     let dir = dir.to_owned();
     let _ = tokio::task::spawn_blocking(move || sync_dir(&dir)).await;
     Ok(files)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_job_gone_from_the_service_says_since_when_the_journal_knew_it() {
+        let known = gone(Some(0));
+        assert!(
+            known.starts_with(
+                "the journal has known this request id since 1970-01-01 00:00:00 UTC ("
+            ),
+            "{known}"
+        );
+        let unknown = gone(None);
+        assert!(
+            unknown.starts_with("the journal does not say since when it knew this request id"),
+            "{unknown}"
+        );
+        for text in [known, unknown] {
+            assert!(
+                text.ends_with("start a new batch with another --journal"),
+                "{text}"
+            );
+        }
+    }
 }

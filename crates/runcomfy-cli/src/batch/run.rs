@@ -4,6 +4,7 @@
 //! rest at most N at once until done or Ctrl-C, summarize.
 
 use std::collections::BTreeMap;
+use std::path::Path;
 use std::time::Instant;
 
 use futures::StreamExt as _;
@@ -12,7 +13,7 @@ use tokio::sync::watch;
 use crate::batch::args::BatchArgs;
 use crate::batch::check::check;
 use crate::batch::inputs::{Input, read_inputs};
-use crate::batch::job::Job;
+use crate::batch::job::{Job, Submitted};
 use crate::batch::journal::{Journal, read_journal};
 use crate::batch::outcome::{Kind, Outcome};
 use crate::batch::plan::{Plan, plan};
@@ -23,9 +24,9 @@ use crate::batch::report::{Sink, Summary, Tally, verdict};
 use crate::context::Context;
 use crate::exit::CliError;
 
-/// A line to send to a job: its input, and its request id when it was
-/// submitted earlier.
-type Work<'a> = (&'a Input, Option<String>);
+/// A line to send to a job: its input, and its job when it was submitted
+/// earlier.
+type Work<'a> = (&'a Input, Option<Submitted>);
 
 /// Runs the batch; the error decides the exit code (see `verdict`).
 pub(crate) async fn run(context: &Context, args: &BatchArgs) -> Result<(), CliError> {
@@ -35,6 +36,7 @@ pub(crate) async fn run(context: &Context, args: &BatchArgs) -> Result<(), CliEr
     let past = replay(&loaded.records, &inputs, &args.model_id)
         .map_err(|mismatch| mismatch.into_error(args, &journal_path))?;
     let plans = plan(inputs.keys().copied(), past, args.resubmit_unknown);
+    let resumed = resumed(context, &plans, &journal_path)?;
 
     // Every input that may be submitted is checked before anything is sent.
     let (checked, invalid) = check(context, &args.model_id, &inputs, &plans).await?;
@@ -56,7 +58,15 @@ pub(crate) async fn run(context: &Context, args: &BatchArgs) -> Result<(), CliEr
         progress: Progress::new(&context.output, inputs.len()),
         outcomes: Vec::new(),
     };
-    let work = settle(&mut tally, plans, &inputs, &journal, &args.model_id).await?;
+    let work = settle(
+        &mut tally,
+        plans,
+        resumed,
+        &inputs,
+        &journal,
+        &args.model_id,
+    )
+    .await?;
     let (stop, stopped) = watch::channel(false);
     let job = Job {
         context,
@@ -80,11 +90,37 @@ pub(crate) async fn run(context: &Context, args: &BatchArgs) -> Result<(), CliEr
     verdict(tally.outcomes, &args.model_id)
 }
 
+/// The job of every line an earlier run submitted. A journaled request id
+/// that cannot be one (a journal edited by hand) stops the batch before
+/// anything is sent or written.
+fn resumed(
+    context: &Context,
+    plans: &[(usize, Plan)],
+    journal: &Path,
+) -> Result<BTreeMap<usize, Submitted>, CliError> {
+    let mut jobs = BTreeMap::new();
+    for (line, plan) in plans {
+        let Plan::Resume(request_id, since) = plan else {
+            continue;
+        };
+        let handle = context.client.resume(request_id.clone()).map_err(|error| {
+            CliError::Usage(format!(
+                "the journal {} says line {line} was submitted as a request id that cannot be one: {error}; nothing was sent (was the journal edited?)",
+                journal.display()
+            ))
+        })?;
+        let since = *since;
+        jobs.insert(*line, Submitted { handle, since });
+    }
+    Ok(jobs)
+}
+
 /// Reports the lines this run sends no job for (finished earlier, or of
 /// unknown outcome) and returns the others, those already billed first.
 async fn settle<'a>(
     tally: &mut Tally,
     plans: Vec<(usize, Plan)>,
+    mut resumed: BTreeMap<usize, Submitted>,
     inputs: &'a BTreeMap<usize, Input>,
     journal: &Journal,
     model_id: &str,
@@ -101,7 +137,7 @@ async fn settle<'a>(
                 tally.progress.note(format!("line {line}: the outcome of its submit is unknown ({reason}); not submitted again (use --resubmit-unknown)"));
                 tally.add(Outcome::unknown(line, model_id, &reason), None)?;
             }
-            Plan::Resume(request_id, _) => work.push((input, Some(request_id))),
+            Plan::Resume(..) => work.push((input, resumed.remove(&line))),
             Plan::Submit { stale } => {
                 if stale {
                     record_unknown(journal, line, DIED_AFTER_INTENT).await?;

@@ -103,6 +103,20 @@ impl Batch {
             .collect()
     }
 
+    /// Rewrites the journal as a kill or a hand would have left it: each
+    /// record `edit`ed, or left out when it gives none; the journal's text.
+    pub(crate) fn rewrite_journal(&self, edit: impl FnMut(Value) -> Option<Value>) -> String {
+        let kept: Vec<String> = self
+            .records()
+            .into_iter()
+            .filter_map(edit)
+            .map(|record| record.to_string())
+            .collect();
+        let text = kept.join("\n") + "\n";
+        std::fs::write(self.journal(), &text).expect("journal");
+        text
+    }
+
     /// Each line's events, in order.
     pub(crate) fn events(&self) -> BTreeMap<u64, Vec<String>> {
         let mut events: BTreeMap<u64, Vec<String>> = BTreeMap::new();
