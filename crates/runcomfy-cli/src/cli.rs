@@ -57,6 +57,10 @@ pub(crate) enum Command {
         model_id: String,
         #[command(flatten)]
         input: InputArgs,
+        /// Print what the catalog's price says the job will cost (and the
+        /// balance) after the local checks; submit nothing.
+        #[arg(long)]
+        estimate: bool,
         #[command(flatten)]
         wait: WaitArgs,
     },

@@ -12,6 +12,7 @@ mod clock;
 mod commands;
 mod context;
 mod credentials;
+mod estimate;
 mod exit;
 mod input;
 mod money;
@@ -98,8 +99,9 @@ async fn dispatch(cli: Cli, output: Output) -> Result<(), CliError> {
         Command::Run {
             model_id,
             input,
+            estimate,
             wait,
-        } => run::run(&context, &model_id, &input, &wait).await,
+        } => run::run(&context, &model_id, &input, &wait, estimate).await,
         Command::Wait { request_id, wait } => run::wait(&context, request_id, &wait).await,
         Command::Status { request_id } => requests::status(&context, request_id).await,
         Command::Result { request_id } => requests::result(&context, &request_id).await,

@@ -319,6 +319,7 @@ mod tests {
             journal: None,
             output_dir: PathBuf::from("."),
             resubmit_unknown: false,
+            estimate: false,
             timeout: None,
             results: None,
         };

@@ -8,6 +8,8 @@ use std::path::Path;
 use std::time::Instant;
 
 use futures::StreamExt as _;
+use runcomfy::CheckedInput;
+use serde_json::Value;
 use tokio::sync::watch;
 
 use crate::batch::args::BatchArgs;
@@ -22,6 +24,7 @@ use crate::batch::record::{DIED_AFTER_INTENT, Event, Record};
 use crate::batch::replay::replay;
 use crate::batch::report::{Sink, Summary, Tally, verdict};
 use crate::context::Context;
+use crate::estimate::estimate;
 use crate::exit::CliError;
 
 /// A line to send to a job: its input, and its job when it was submitted
@@ -40,10 +43,16 @@ pub(crate) async fn run(context: &Context, args: &BatchArgs) -> Result<(), CliEr
 
     // Every input that may be submitted is checked before anything is sent.
     let (checked, invalid) = check(context, &args.model_id, &inputs, &plans).await?;
-    let mut sink = Sink::open(args.results.as_deref())?;
     if !invalid.is_empty() {
+        let mut sink = Sink::open(args.results.as_deref())?;
         return Err(sink.refuse(&invalid, &args.model_id)?);
     }
+    if args.estimate {
+        let to_submit: Vec<&Value> = checked.values().map(CheckedInput::value).collect();
+        let not_submitted_again = plans.len() - to_submit.len();
+        return estimate(context, &args.model_id, &to_submit, not_submitted_again).await;
+    }
+    let sink = Sink::open(args.results.as_deref())?;
 
     let journal = Journal::open(&journal_path, &loaded)?;
     if loaded.torn {

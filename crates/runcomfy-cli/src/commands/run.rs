@@ -10,6 +10,7 @@ use serde_json::{Value, json};
 
 use crate::cli::WaitArgs;
 use crate::context::Context;
+use crate::estimate;
 use crate::exit::CliError;
 use crate::input::{self, InputArgs};
 use crate::money;
@@ -17,14 +18,20 @@ use crate::progress::Progress;
 use crate::timeout::Timeout;
 
 /// `runcomfy run`: the input assembled, submitted, then waited for unless
-/// `--no-wait`.
+/// `--no-wait`; with `--estimate`, checked as for a run, then what the
+/// catalog's price says it will cost, and nothing is submitted.
 pub(crate) async fn run(
     context: &Context,
     model_id: &str,
     input: &InputArgs,
     wait: &WaitArgs,
+    estimate: bool,
 ) -> Result<(), CliError> {
     let value = input::assemble(model_id, input).await?;
+    if estimate {
+        context.client.validate(model_id, &value).await?;
+        return estimate::estimate(context, model_id, &[&value], 0).await;
+    }
     let handle = context.client.submit_json(model_id, &value).await?;
     context.output.say(format!(
         "submitted {} (resume with: runcomfy wait {})",

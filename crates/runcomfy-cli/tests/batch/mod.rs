@@ -1,10 +1,11 @@
 //! `runcomfy batch` end to end, one module a behaviour: re-runs, results,
 //! `kill -9`, unknown outcomes, refused submits, Ctrl-C, the journal lock,
-//! costs, the request ids a journal holds.
+//! costs, estimates, the request ids a journal holds.
 //! A module of the `cli` test binary, so that the suite links once.
 
 mod costs;
 mod ctrl_c;
+mod estimates;
 mod journal_lock;
 mod journaled_ids;
 mod kills;

@@ -2,7 +2,7 @@
 //! emulator does not answer yet, a scripted service), one module a
 //! behaviour: every input style, progress, exit codes, the calls about one
 //! request, Ctrl-C, the offline commands, timeouts of any size, the token
-//! file, the balance, and `batch` (its own folder of modules). One test
+//! file, the balance, estimates, and `batch` (its own folder of modules). One test
 //! binary, so that the suite links once.
 
 #[path = "../common/mod.rs"]
@@ -12,6 +12,7 @@ mod balance;
 #[path = "../batch/mod.rs"]
 mod batch;
 mod cost;
+mod estimates;
 mod exit_codes;
 mod huge_timeout;
 mod offline;

@@ -6,6 +6,8 @@ use std::process::Stdio;
 use runcomfy_emulator::{Emulator, EmulatorConfig};
 use serde_json::Value;
 
+use crate::common::schema::check_schema;
+
 pub(crate) const KLING: &str = "kling/kling-1-6/pro/image-to-video";
 /// The token of single commands; no output may contain its `SECRET`.
 pub(crate) const TOKEN: &str = "tok-SECRET-cli-77";
@@ -34,6 +36,14 @@ impl Outcome {
     pub(crate) fn json(&self) -> Value {
         serde_json::from_str(&self.stdout)
             .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}", self.stdout))
+    }
+
+    /// Stdout as the document of `--estimate`, checked against its schema:
+    /// its `estimate` object.
+    pub(crate) fn estimate(&self) -> Value {
+        let document = self.json();
+        check_schema("estimate-output.json", &document);
+        document["estimate"].clone()
     }
 
     pub(crate) fn explain(&self) -> String {
