@@ -75,7 +75,10 @@ impl CliError {
             Self::Batch { code, .. } => *code,
             Self::Token(_) => 77,
             Self::Client(error) => match error {
-                Error::JobFailed { .. } | Error::Cancelled { .. } | Error::NotFound { .. } => 1,
+                Error::JobFailed { .. }
+                | Error::Cancelled { .. }
+                | Error::NotFound { .. }
+                | Error::InsufficientBalance { .. } => 1,
                 Error::MissingToken | Error::Authentication { .. } | Error::Permission { .. } => 77,
                 Error::ServiceUnavailable { .. }
                 | Error::Transport { .. }

@@ -6,6 +6,7 @@
 use std::collections::BTreeMap;
 use std::io::ErrorKind;
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use runcomfy::{CheckedInput, Error, JobOutput, RequestHandle};
 use serde_json::Value;
@@ -14,7 +15,7 @@ use tokio::sync::watch;
 use crate::batch::args::BatchArgs;
 use crate::batch::inputs::Input;
 use crate::batch::journal::{Journal, sync_dir};
-use crate::batch::outcome::{Kind, Outcome};
+use crate::batch::outcome::{Kind, Outcome, Shortfall};
 use crate::batch::record::{Event, Record, failure_text};
 use crate::clock;
 use crate::context::Context;
@@ -30,6 +31,10 @@ pub(crate) struct Job<'a> {
     pub(crate) checked: &'a BTreeMap<usize, CheckedInput>,
     /// True once Ctrl-C asks the batch to stop.
     pub(crate) stopped: watch::Receiver<bool>,
+    /// True once a submit was refused for an insufficient balance: the
+    /// service would refuse every other submit too, so none is sent (a
+    /// batch of 500 lines does not send 499 submits bound to be refused).
+    pub(crate) balance_ran_out: AtomicBool,
 }
 
 /// A line's job, submitted by this run or an earlier one.
@@ -84,6 +89,9 @@ impl Job<'_> {
         let client = &self.context.client;
         let mut retry = 0u32;
         loop {
+            if self.balance_ran_out.load(Ordering::SeqCst) {
+                return Ok(Submit::Ended(Outcome::not_submitted_for_balance(line)));
+            }
             let intent = Event::Intent {
                 hash: input.hash.clone(),
                 model_id: self.args.model_id.clone(),
@@ -147,9 +155,14 @@ impl Job<'_> {
             } else {
                 Kind::Error
             };
+            let shortfall = matches!(error, Error::InsufficientBalance { .. }).then(|| {
+                self.balance_ran_out.store(true, Ordering::SeqCst);
+                Shortfall::Refused
+            });
             return Ok(Outcome {
                 error: Some(text),
                 cause: Some(CliError::from(error)),
+                shortfall,
                 ..Outcome::new(line, status)
             });
         }

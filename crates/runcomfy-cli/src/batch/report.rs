@@ -113,6 +113,8 @@ pub(crate) struct Summary {
     by_kind: BTreeMap<&'static str, Vec<usize>>,
     skipped_done: usize,
     cost: Cost,
+    /// Lines refused, or not submitted, for an insufficient balance.
+    short_of_balance: usize,
 }
 
 /// What a batch's jobs cost, as far as the service said.
@@ -183,6 +185,7 @@ impl Summary {
             by_kind,
             skipped_done: outcomes.iter().filter(|o| o.from_journal).count(),
             cost: Cost::of(outcomes),
+            short_of_balance: outcomes.iter().filter(|o| o.shortfall.is_some()).count(),
         }
     }
 
@@ -204,6 +207,7 @@ impl Summary {
             "skipped_done": self.skipped_done,
             "cost_usd": money::rounded(self.cost.usd),
             "cost_unknown": self.cost.unknown,
+            "insufficient_balance": self.short_of_balance,
         }})
     }
 
@@ -253,11 +257,23 @@ impl Summary {
                 self.skipped_done
             ));
         }
+        if self.short_of_balance > 0 {
+            text.push_str(&format!(
+                "\n  the balance ran out: {} refused or not submitted for an insufficient balance; add funds, then re-run the same command to submit {}",
+                count_lines(self.short_of_balance),
+                if self.short_of_balance == 1 { "it" } else { "them" }
+            ));
+        }
         if self.count(Kind::Unknown) > 0 {
             text.push_str("\n  unknown: a billed job may exist for these lines; check before re-running with --resubmit-unknown");
         }
         text
     }
+}
+
+/// `1 line`, `3 lines`.
+fn count_lines(n: usize) -> String {
+    format!("{n} line{}", if n == 1 { "" } else { "s" })
 }
 
 /// The exit: 0 when every input succeeded; 1 when any job failed or was

@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 
 use futures::StreamExt as _;
@@ -17,7 +18,7 @@ use crate::batch::check::check;
 use crate::batch::inputs::{Input, read_inputs};
 use crate::batch::job::{Job, Submitted};
 use crate::batch::journal::{Journal, read_journal};
-use crate::batch::outcome::{Kind, Outcome};
+use crate::batch::outcome::{BALANCE_RAN_OUT, Kind, Outcome, Shortfall};
 use crate::batch::plan::{Plan, plan};
 use crate::batch::progress::Progress;
 use crate::batch::record::{DIED_AFTER_INTENT, Event, Record};
@@ -83,6 +84,7 @@ pub(crate) async fn run(context: &Context, args: &BatchArgs) -> Result<(), CliEr
         journal: &journal,
         checked: &checked,
         stopped,
+        balance_ran_out: AtomicBool::new(false),
     };
     let interrupted = drive(&mut tally, &job, work, &stop, args.jobs_at_once()).await?;
     tally.progress.finish();
@@ -186,12 +188,17 @@ async fn drive(
         .buffer_unordered(at_once);
     let mut ctrl_c = std::pin::pin!(tokio::signal::ctrl_c());
     let mut interrupted = false;
+    let mut balance_noted = false;
     loop {
         tokio::select! {
             next = jobs.next() => match next {
                 Some(outcome) => {
                     let outcome = outcome?;
-                    let remark = remark(&outcome);
+                    let mut remark = remark(&outcome);
+                    if outcome.shortfall == Some(Shortfall::Refused) && !balance_noted {
+                        balance_noted = true;
+                        remark = Some(format!("{}\n{BALANCE_RAN_OUT}", remark.unwrap_or_default()));
+                    }
                     tally.add(outcome, remark)?;
                 }
                 None => return Ok(interrupted),
@@ -209,8 +216,13 @@ async fn drive(
     }
 }
 
-/// What a line that did not succeed says on stderr as it ends.
+/// What a line that did not succeed says on stderr as it ends; one not
+/// submitted because the balance ran out says nothing (the summary counts
+/// them).
 fn remark(outcome: &Outcome) -> Option<String> {
+    if outcome.shortfall == Some(Shortfall::NotSubmitted) {
+        return None;
+    }
     match (outcome.status, &outcome.error) {
         (
             Kind::Failed | Kind::Cancelled | Kind::Unknown | Kind::Invalid | Kind::Error,

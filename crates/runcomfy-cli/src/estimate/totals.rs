@@ -5,14 +5,12 @@
 /// (0.07 × 5 is not 0.35 in `f64`), not money.
 const ROUNDING: f64 = 1e-9;
 
-/// The estimates of a number of jobs, added up.
+/// The estimates of a number of jobs added up: how many `jobs`, how many
+/// of them are `priced` (have an estimate), and the `usd` those sum to.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct Totals {
-    /// The jobs.
     pub(crate) jobs: usize,
-    /// Those with an estimate.
     pub(crate) priced: usize,
-    /// The sum of their estimates, in USD.
     pub(crate) usd: f64,
 }
 

@@ -11,14 +11,13 @@ use serde_json::json;
 
 use crate::common::batch::{Batch, inputs, results, start};
 use crate::common::command::Outcome;
-use crate::common::service::{Script, Service};
+use crate::common::service::Service;
 
 /// 0.07 USD a second: each input of `inputs` (5 s) is estimated at $0.35.
 async fn priced(balance: Option<f64>) -> Service {
-    Service::start(Script {
-        price: Some((0.07, "second")),
-        balance,
-        ..Script::default()
+    Service::scripted(|script| {
+        script.price = Some((0.07, "second"));
+        script.balance = balance;
     })
     .await
 }

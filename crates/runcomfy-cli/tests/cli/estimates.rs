@@ -10,7 +10,6 @@ use runcomfy_emulator::EmulatorConfig;
 use serde_json::json;
 
 use crate::common::command::{KLING, Outcome, emulator, runcomfy, start_image};
-use crate::common::schema::check_schema;
 use crate::common::service::{Script, Service};
 
 /// `runcomfy FLAGS run KLING --set image_url=@start.png EXTRA --estimate`
@@ -33,10 +32,9 @@ async fn estimate(base: &str, serverless: &str, flags: &[&str], extra: &[&str]) 
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_estimate_says_the_price_of_the_requested_seconds_and_sends_nothing() {
-    let service = Service::start(Script {
-        price: Some((0.07, "second")),
-        balance: Some(12.0),
-        ..Script::default()
+    let service = Service::scripted(|script| {
+        script.price = Some((0.07, "second"));
+        script.balance = Some(12.0);
     })
     .await;
     let (base, serverless) = (service.base_url(), service.serverless_base_url());
@@ -105,7 +103,7 @@ async fn an_estimate_of_an_invalid_input_exits_65_before_any_request() {
     let (base, serverless) = (service.base_url(), service.serverless_base_url());
     let invalid = estimate(&base, &serverless, &["--json"], &["--set", "duration=7"]).await;
     assert_eq!(invalid.code, 65, "{}", invalid.explain());
-    check_schema("error-output.json", &invalid.json());
+    assert_eq!(invalid.error_document()["kind"], "invalid_input");
     assert!(service.requests().is_empty(), "{:?}", service.requests());
 }
 

@@ -38,6 +38,14 @@ impl Outcome {
             .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}", self.stdout))
     }
 
+    /// Stdout as the error document of `--json`, checked against its
+    /// schema: its `error` object.
+    pub(crate) fn error_document(&self) -> Value {
+        let document = self.json();
+        check_schema("error-output.json", &document);
+        document["error"].clone()
+    }
+
     /// Stdout as the document of `--estimate`, checked against its schema:
     /// its `estimate` object.
     pub(crate) fn estimate(&self) -> Value {

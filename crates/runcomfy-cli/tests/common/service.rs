@@ -63,6 +63,13 @@ pub(crate) struct Service {
 }
 
 impl Service {
+    /// The service of the default script, `adjust`ed.
+    pub(crate) async fn scripted(adjust: impl FnOnce(&mut Script)) -> Self {
+        let mut script = Script::default();
+        adjust(&mut script);
+        Self::start(script).await
+    }
+
     pub(crate) async fn start(script: Script) -> Self {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
