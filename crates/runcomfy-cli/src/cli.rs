@@ -51,7 +51,8 @@ pub(crate) struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
-    /// Validate, submit, wait with live progress, download the outputs.
+    /// Validate, submit, wait with live progress, download the outputs and
+    /// say what the job cost (or, with --estimate, only what it will cost).
     Run {
         /// The model id, e.g. kling/kling-1-6/pro/image-to-video.
         model_id: String,

@@ -9,16 +9,19 @@ use crate::credentials::token_file::TokenFileError;
 
 /// Exit codes, documented in `--help` and the README.
 pub(crate) const EXIT_CODES: &str = "Exit codes:
-  0   success
-  1   the job failed or was cancelled (or the request does not exist)
-  64  usage error (including a request id that cannot be one)
+  0   success (with --estimate: the estimate was printed, whatever it says)
+  1   the job failed or was cancelled, the request does not exist (unknown, deleted,
+      or expired: requests and their outputs expire), or the balance cannot pay for
+      the job (never retried)
+  64  usage error (including a request id that cannot be one, given or in a batch's journal)
   65  invalid input (every error is listed; nothing was sent)
   66  an input file is missing or unreadable
   69  service unavailable after retries
   74  an output could not be written
   75  temporary: deadline exceeded, still rate limited, a submit's outcome is unknown,
       or another batch run holds the journal
-  77  missing or rejected token, or permission denied
+  77  missing, expired or rejected token, or permission denied; also a token file of
+      the provider's CLI that is expired, malformed or unreadable (log in again)
   130 interrupted (Ctrl-C)";
 
 /// Why a command failed.
