@@ -161,10 +161,10 @@ impl std::fmt::Display for CliError {
                 }
                 Ok(())
             }
-            Self::Client(Error::MissingToken) => write!(
-                f,
-                "{}; or log in with the provider's CLI (`runcomfy login`): its token file is read too",
-                Error::MissingToken
+            // The library's words name its builder; a person at a shell has
+            // the provider CLI's login besides the variables.
+            Self::Client(Error::MissingToken) => f.write_str(
+                "no API token: set RUNCOMFY_API_TOKEN (or RUNCOMFY_TOKEN), or log in with the provider's CLI (`runcomfy login`), whose token file this command reads",
             ),
             Self::Client(error) => write!(f, "{error}"),
             Self::Token(error) => write!(f, "{error}"),
