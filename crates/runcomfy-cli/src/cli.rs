@@ -12,7 +12,10 @@ use crate::input::InputArgs;
 use crate::timeout::Timeout;
 
 /// Run RunComfy Model API models (image-to-video and more) from a terminal or
-/// a script. The token comes from RUNCOMFY_API_TOKEN (or RUNCOMFY_TOKEN).
+/// a script. The token comes from RUNCOMFY_API_TOKEN, else RUNCOMFY_TOKEN,
+/// else the token file of the provider's own CLI (`runcomfy login`):
+/// token.json in $RUNCOMFY_CONFIG_DIR, else $XDG_CONFIG_HOME/runcomfy, else
+/// ~/.config/runcomfy (read only; -v says which).
 #[derive(Debug, Parser)]
 #[command(name = "runcomfy", version, after_help = EXIT_CODES)]
 pub(crate) struct Cli {
@@ -20,6 +23,11 @@ pub(crate) struct Cli {
     #[arg(long, global = true, value_name = "URL")]
     #[arg(env = "RUNCOMFY_MODEL_API_BASE")]
     pub(crate) base_url: Option<String>,
+    /// The provider's serverless API base, where the balance is read
+    /// (default https://api.runcomfy.net/prod/v2).
+    #[arg(long, global = true, value_name = "URL")]
+    #[arg(env = "RUNCOMFY_SERVERLESS_API_BASE")]
+    pub(crate) serverless_base_url: Option<String>,
     /// Start the built-in emulator on loopback for this one command (no token needed).
     #[arg(long, global = true)]
     pub(crate) emulator: bool,
@@ -43,12 +51,17 @@ pub(crate) struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
-    /// Validate, submit, wait with live progress, download the outputs.
+    /// Validate, submit, wait with live progress, download the outputs and
+    /// say what the job cost (or, with --estimate, only what it will cost).
     Run {
         /// The model id, e.g. kling/kling-1-6/pro/image-to-video.
         model_id: String,
         #[command(flatten)]
         input: InputArgs,
+        /// Print what the catalog's price says the job will cost (and the
+        /// balance) after the local checks; submit nothing.
+        #[arg(long)]
+        estimate: bool,
         #[command(flatten)]
         wait: WaitArgs,
     },
@@ -74,6 +87,8 @@ pub(crate) enum Command {
         #[command(flatten)]
         wait: WaitArgs,
     },
+    /// The account's balance (the provider's serverless API; see --serverless-base-url).
+    Balance,
     /// Check an input locally (schema and media rules); nothing is sent.
     Validate {
         /// The model id.

@@ -1,7 +1,8 @@
 //! What a command that talks to the service gets: its client and its output.
 //!
-//! The client is of the service, or of an emulator started in this process
-//! for `--emulator`.
+//! The client is of the service, with the token of the first source that
+//! has one (`credentials`), or of an emulator started in this process for
+//! `--emulator`.
 
 use std::sync::Arc;
 
@@ -9,6 +10,8 @@ use runcomfy::poll::RequestBudget;
 use runcomfy::{Client, ClientBuilder};
 use runcomfy_emulator::{Emulator, EmulatorConfig};
 
+use crate::clock;
+use crate::credentials::source;
 use crate::exit::CliError;
 use crate::output::Output;
 
@@ -18,6 +21,8 @@ pub(crate) struct Service<'a> {
     pub(crate) emulator: bool,
     /// `--base-url`, else the environment's.
     pub(crate) base_url: Option<&'a str>,
+    /// `--serverless-base-url`, else the environment's.
+    pub(crate) serverless_base_url: Option<&'a str>,
     /// `--max-requests-per-second`.
     pub(crate) max_requests_per_second: Option<f64>,
 }
@@ -41,20 +46,23 @@ impl Context {
             })
             .await
             .map_err(|e| CliError::Output(format!("cannot start the emulator: {e}")))?;
+            output.detail("token: the built-in emulator's");
+            let base = emulator.base_url();
             let client = with_budget(
                 Client::builder()
-                    .base_url(emulator.base_url())
+                    .base_url(&base)
+                    .serverless_base_url(serverless_base_of(&base))
                     .token("emulator"),
                 budget,
             )
             .build()?;
             (client, Some(emulator))
         } else {
-            let mut builder = Client::builder_from_env();
-            if let Some(base) = service.base_url {
-                builder = builder.base_url(base);
-            }
-            (with_budget(builder, budget).build()?, None)
+            let builder = with_token(Client::builder_from_env(), &output)?;
+            (
+                with_budget(with_bases(builder, service), budget).build()?,
+                None,
+            )
         };
         Ok(Self {
             output,
@@ -62,6 +70,40 @@ impl Context {
             _emulator: emulator,
         })
     }
+}
+
+/// The client's token: the environment's (the builder has it), else the
+/// provider CLI's token file's; `-v` says which, and a file others can read
+/// is warned about.
+fn with_token(builder: ClientBuilder, output: &Output) -> Result<ClientBuilder, CliError> {
+    let found =
+        source::find(|name| std::env::var(name).ok(), clock::now()).map_err(CliError::Token)?;
+    output.detail(found.source.describe());
+    if let Some(warning) = &found.warning {
+        output.say(warning);
+    }
+    Ok(match found.file_token {
+        Some(token) => builder.token(token),
+        None => builder,
+    })
+}
+
+/// The bases the command line gives, over the environment's.
+fn with_bases(mut builder: ClientBuilder, service: &Service<'_>) -> ClientBuilder {
+    if let Some(base) = service.base_url {
+        builder = builder.base_url(base);
+    }
+    if let Some(base) = service.serverless_base_url {
+        builder = builder.serverless_base_url(base);
+    }
+    builder
+}
+
+/// The emulator's serverless base: its origin's `/prod/v2`, as the
+/// service's is `https://api.runcomfy.net/prod/v2`.
+fn serverless_base_of(model_api_base: &str) -> String {
+    let origin = model_api_base.trim_end_matches('/').trim_end_matches("/v1");
+    format!("{origin}/prod/v2")
 }
 
 fn with_budget(builder: ClientBuilder, max_requests_per_second: Option<f64>) -> ClientBuilder {
@@ -72,5 +114,22 @@ fn with_budget(builder: ClientBuilder, max_requests_per_second: Option<f64>) -> 
             (rate * 2.0).ceil() as u32,
         ))),
         None => builder,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_emulators_serverless_base_is_its_origins_prod_v2() {
+        assert_eq!(
+            serverless_base_of("http://127.0.0.1:4010/v1"),
+            "http://127.0.0.1:4010/prod/v2"
+        );
+        assert_eq!(
+            serverless_base_of("http://127.0.0.1:4010/v1/"),
+            "http://127.0.0.1:4010/prod/v2"
+        );
     }
 }

@@ -5,18 +5,23 @@ use std::process::ExitCode;
 
 use runcomfy::{Error, FieldError};
 
+use crate::credentials::token_file::TokenFileError;
+
 /// Exit codes, documented in `--help` and the README.
 pub(crate) const EXIT_CODES: &str = "Exit codes:
-  0   success
-  1   the job failed or was cancelled (or the request does not exist)
-  64  usage error (including a request id that cannot be one)
+  0   success (with --estimate: the estimate was printed, whatever it says)
+  1   the job failed or was cancelled, the request does not exist (unknown, deleted,
+      or expired: requests and their outputs expire), or the balance cannot pay for
+      the job (never retried)
+  64  usage error (including a request id that cannot be one, given or in a batch's journal)
   65  invalid input (every error is listed; nothing was sent)
   66  an input file is missing or unreadable
   69  service unavailable after retries
   74  an output could not be written
   75  temporary: deadline exceeded, still rate limited, a submit's outcome is unknown,
       or another batch run holds the journal
-  77  missing or rejected token, or permission denied
+  77  missing, expired or rejected token, or permission denied; also a token file of
+      the provider's CLI that is expired, malformed or unreadable (log in again)
   130 interrupted (Ctrl-C)";
 
 /// Why a command failed.
@@ -33,6 +38,13 @@ pub(crate) enum CliError {
     },
     /// The client failed.
     Client(Error),
+    /// The provider CLI's token file cannot give a token: expired,
+    /// malformed or unreadable. Exit 77 for all three, as for a missing or
+    /// rejected token: the file stands for a login, and logging in again
+    /// (which rewrites it) is the fix of each, so a script that answers 77
+    /// by logging in does the right thing; 64 would blame this command's
+    /// arguments, which are not wrong.
+    Token(TokenFileError),
     /// Something could not be written.
     Output(String),
     /// Ctrl-C.
@@ -64,8 +76,12 @@ impl CliError {
             Self::Interrupted => 130,
             Self::JournalBusy(_) => 75,
             Self::Batch { code, .. } => *code,
+            Self::Token(_) => 77,
             Self::Client(error) => match error {
-                Error::JobFailed { .. } | Error::Cancelled { .. } | Error::NotFound { .. } => 1,
+                Error::JobFailed { .. }
+                | Error::Cancelled { .. }
+                | Error::NotFound { .. }
+                | Error::InsufficientBalance { .. } => 1,
                 Error::MissingToken | Error::Authentication { .. } | Error::Permission { .. } => 77,
                 Error::ServiceUnavailable { .. }
                 | Error::Transport { .. }
@@ -95,6 +111,7 @@ impl CliError {
             Self::Interrupted => "interrupted",
             Self::JournalBusy(_) => "journal_busy",
             Self::Batch { .. } => "batch",
+            Self::Token(error) => error.kind(),
             Self::Client(error) => match error {
                 Error::JobFailed { .. } => "job_failed",
                 Error::Cancelled { .. } => "cancelled",
@@ -144,7 +161,13 @@ impl std::fmt::Display for CliError {
                 }
                 Ok(())
             }
+            // The library's words name its builder; a person at a shell has
+            // the provider CLI's login besides the variables.
+            Self::Client(Error::MissingToken) => f.write_str(
+                "no API token: set RUNCOMFY_API_TOKEN (or RUNCOMFY_TOKEN), or log in with the provider's CLI (`runcomfy login`), whose token file this command reads",
+            ),
             Self::Client(error) => write!(f, "{error}"),
+            Self::Token(error) => write!(f, "{error}"),
             Self::Interrupted => f.write_str("interrupted"),
         }
     }

@@ -8,10 +8,14 @@
 
 mod batch;
 mod cli;
+mod clock;
 mod commands;
 mod context;
+mod credentials;
+mod estimate;
 mod exit;
 mod input;
+mod money;
 mod output;
 mod progress;
 mod timeout;
@@ -21,7 +25,7 @@ use std::process::ExitCode;
 use clap::Parser as _;
 
 use crate::cli::{Cli, Command};
-use crate::commands::{completions, emulator, models, requests, run, validate};
+use crate::commands::{balance, completions, emulator, models, requests, run, validate};
 use crate::context::{Context, Service};
 use crate::exit::CliError;
 use crate::output::Output;
@@ -59,6 +63,7 @@ fn main() -> ExitCode {
     let output = Output {
         json: cli.json,
         quiet: cli.quiet,
+        verbose: cli.verbose > 0,
     };
     match runtime.block_on(dispatch(cli, output)) {
         Ok(()) => ExitCode::SUCCESS,
@@ -73,6 +78,7 @@ async fn dispatch(cli: Cli, output: Output) -> Result<(), CliError> {
     let service = Service {
         emulator: cli.emulator,
         base_url: cli.base_url.as_deref(),
+        serverless_base_url: cli.serverless_base_url.as_deref(),
         max_requests_per_second: cli.max_requests_per_second,
     };
     // The commands that need no service client come first: nothing is built.
@@ -93,13 +99,15 @@ async fn dispatch(cli: Cli, output: Output) -> Result<(), CliError> {
         Command::Run {
             model_id,
             input,
+            estimate,
             wait,
-        } => run::run(&context, &model_id, &input, &wait).await,
+        } => run::run(&context, &model_id, &input, &wait, estimate).await,
         Command::Wait { request_id, wait } => run::wait(&context, request_id, &wait).await,
         Command::Status { request_id } => requests::status(&context, request_id).await,
         Command::Result { request_id } => requests::result(&context, &request_id).await,
         Command::Cancel { request_id } => requests::cancel(&context, request_id).await,
         Command::Batch(args) => batch::run(&context, &args).await,
+        Command::Balance => balance::balance(&context).await,
         Command::Models
         | Command::Schema { .. }
         | Command::Completions { .. }

@@ -10,11 +10,12 @@ use serde_json::{Value, json};
 
 use crate::exit::CliError;
 
-/// The choices of `--json` and `-q`.
+/// The choices of `--json`, `-q` and `-v`.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Output {
     pub(crate) json: bool,
     pub(crate) quiet: bool,
+    pub(crate) verbose: bool,
 }
 
 impl Output {
@@ -22,6 +23,13 @@ impl Output {
     pub(crate) fn say(&self, text: impl AsRef<str>) {
         if !self.quiet {
             eprintln!("{}", text.as_ref());
+        }
+    }
+
+    /// Human text on stderr with `-v` only (and never with `-q`).
+    pub(crate) fn detail(&self, text: impl AsRef<str>) {
+        if self.verbose {
+            self.say(text);
         }
     }
 

@@ -28,6 +28,11 @@ pub(crate) struct BatchArgs {
     /// Stop waiting for a job after this many seconds (it goes on; a re-run resumes it).
     #[arg(long, value_name = "SECS", value_parser = Timeout::parser())]
     pub(crate) timeout: Option<Timeout>,
+    /// Print what the catalog's price says the lines this run would submit
+    /// will cost, and how many of them the balance covers, after the local
+    /// checks; submit nothing, write no journal.
+    #[arg(long)]
+    pub(crate) estimate: bool,
     /// Write the result lines to this file instead of stdout.
     #[arg(long, value_name = "FILE")]
     pub(crate) results: Option<PathBuf>,

@@ -6,6 +6,7 @@
 use std::collections::BTreeMap;
 use std::io::ErrorKind;
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use runcomfy::{CheckedInput, Error, JobOutput, RequestHandle};
 use serde_json::Value;
@@ -14,8 +15,9 @@ use tokio::sync::watch;
 use crate::batch::args::BatchArgs;
 use crate::batch::inputs::Input;
 use crate::batch::journal::{Journal, sync_dir};
-use crate::batch::outcome::{Kind, Outcome};
-use crate::batch::record::{Event, Record, error_text};
+use crate::batch::outcome::{Kind, Outcome, Shortfall};
+use crate::batch::record::{Event, Record, failure_text};
+use crate::clock;
 use crate::context::Context;
 use crate::exit::CliError;
 use crate::timeout::Timeout;
@@ -29,12 +31,23 @@ pub(crate) struct Job<'a> {
     pub(crate) checked: &'a BTreeMap<usize, CheckedInput>,
     /// True once Ctrl-C asks the batch to stop.
     pub(crate) stopped: watch::Receiver<bool>,
+    /// True once a submit was refused for an insufficient balance: the
+    /// service would refuse every other submit too, so none is sent (a
+    /// batch of 500 lines does not send 499 submits bound to be refused).
+    pub(crate) balance_ran_out: AtomicBool,
+}
+
+/// A line's job, submitted by this run or an earlier one.
+pub(crate) struct Submitted {
+    pub(crate) handle: RequestHandle<Value>,
+    /// Since when the journal knows its request id (unix seconds), when it says.
+    pub(crate) since: Option<u64>,
 }
 
 /// How a line's submit ended.
 enum Submit {
     /// The service took it: a job exists.
-    Accepted(RequestHandle<Value>),
+    Accepted(Submitted),
     /// No job (refused, invalid, stopped) or none known (unknown outcome).
     Ended(Outcome),
 }
@@ -45,16 +58,16 @@ impl Job<'_> {
     pub(crate) async fn run(
         &self,
         input: &Input,
-        resume: Option<String>,
+        resume: Option<Submitted>,
     ) -> Result<Outcome, CliError> {
-        let handle = match resume {
-            Some(request_id) => self.context.client.resume(request_id)?,
+        let job = match resume {
+            Some(job) => job,
             None => match self.submit(input).await? {
-                Submit::Accepted(handle) => handle,
+                Submit::Accepted(job) => job,
                 Submit::Ended(outcome) => return Ok(outcome),
             },
         };
-        self.see_through(input.number, &handle).await
+        self.see_through(input.number, &job).await
     }
 
     async fn append(&self, line: usize, event: Event) -> Result<(), CliError> {
@@ -76,6 +89,9 @@ impl Job<'_> {
         let client = &self.context.client;
         let mut retry = 0u32;
         loop {
+            if self.balance_ran_out.load(Ordering::SeqCst) {
+                return Ok(Submit::Ended(Outcome::not_submitted_for_balance(line)));
+            }
             let intent = Event::Intent {
                 hash: input.hash.clone(),
                 model_id: self.args.model_id.clone(),
@@ -112,13 +128,16 @@ impl Job<'_> {
         handle: RequestHandle<Value>,
     ) -> Result<Submit, CliError> {
         let id = handle.request_id();
+        let at = clock::now();
         let submitted = Event::Submitted {
             request_id: id.to_owned(),
+            at: Some(at),
         };
         self.append(line, submitted).await.map_err(|e| {
             CliError::Output(format!("{e}; line {line} was submitted as {id}: resume it with `runcomfy wait {id}`, do not submit it again"))
         })?;
-        Ok(Submit::Accepted(handle))
+        let since = Some(at);
+        Ok(Submit::Accepted(Submitted { handle, since }))
     }
 
     /// Journals a submit that ended without a job: refused for certain
@@ -136,9 +155,14 @@ impl Job<'_> {
             } else {
                 Kind::Error
             };
+            let shortfall = matches!(error, Error::InsufficientBalance { .. }).then(|| {
+                self.balance_ran_out.store(true, Ordering::SeqCst);
+                Shortfall::Refused
+            });
             return Ok(Outcome {
                 error: Some(text),
                 cause: Some(CliError::from(error)),
+                shortfall,
                 ..Outcome::new(line, status)
             });
         }
@@ -155,11 +179,8 @@ impl Job<'_> {
 
     /// Waits for the job and downloads its outputs, unless Ctrl-C stops the
     /// batch first; a finished job's `done` record is journaled.
-    async fn see_through(
-        &self,
-        line: usize,
-        handle: &RequestHandle<Value>,
-    ) -> Result<Outcome, CliError> {
+    async fn see_through(&self, line: usize, job: &Submitted) -> Result<Outcome, CliError> {
+        let handle = &job.handle;
         let request_id = handle.request_id().to_owned();
         let mut stopped = self.stopped.clone();
         let finished = tokio::select! {
@@ -168,7 +189,7 @@ impl Job<'_> {
         };
         let outcome = Outcome {
             request_id: Some(request_id),
-            ..ended(line, finished)
+            ..ended(line, job.since, finished)
         };
         if let Some(done) = outcome.done_record() {
             self.journal.append(&done).await?;
@@ -197,16 +218,22 @@ impl Job<'_> {
     }
 }
 
-/// The outcome of a wait and download.
-fn ended(line: usize, finished: Result<(JobOutput<Value>, Vec<String>), Error>) -> Outcome {
+/// The outcome of a wait and download of a job whose id the journal knows
+/// `since` then.
+fn ended(
+    line: usize,
+    since: Option<u64>,
+    finished: Result<(JobOutput<Value>, Vec<String>), Error>,
+) -> Outcome {
     match finished {
         Ok((output, files)) => Outcome {
+            cost: output.cost,
             output: Value::Object(output.raw_output),
             files,
             ..Outcome::new(line, Kind::Succeeded)
         },
         Err(Error::JobFailed { request_id, error }) => Outcome {
-            error: Some(error_text(&error).unwrap_or_else(|| "the job failed".to_owned())),
+            error: Some(failure_text(&error).unwrap_or_else(|| "the job failed".to_owned())),
             cause: Some(CliError::Client(Error::JobFailed { request_id, error })),
             ..Outcome::new(line, Kind::Failed)
         },
@@ -214,6 +241,11 @@ fn ended(line: usize, finished: Result<(JobOutput<Value>, Vec<String>), Error>) 
             error: Some("the job was cancelled".to_owned()),
             cause: Some(CliError::Client(Error::Cancelled { request_id })),
             ..Outcome::new(line, Kind::Cancelled)
+        },
+        Err(error @ Error::NotFound { .. }) => Outcome {
+            error: Some(format!("{error}; {}", gone(since))),
+            cause: Some(CliError::from(error)),
+            ..Outcome::new(line, Kind::Error)
         },
         // Anything else leaves the job submitted: a re-run resumes it.
         Err(error) => Outcome {
@@ -229,6 +261,22 @@ fn ended(line: usize, finished: Result<(JobOutput<Value>, Vec<String>), Error>) 
             ..Outcome::new(line, Kind::Error)
         },
     }
+}
+
+/// What a line whose job the service no longer knows says: since when the
+/// journal knew its id, and that it is not submitted again.
+fn gone(since: Option<u64>) -> String {
+    let known = match since {
+        Some(at) => format!(
+            "the journal has known this request id since {} ({})",
+            clock::utc(at),
+            clock::ago(at, clock::now())
+        ),
+        None => "the journal does not say since when it knew this request id (an earlier build wrote it)".to_owned(),
+    };
+    format!(
+        "{known}; the line is not submitted again (its job may have run and been billed): to run it anew, start a new batch with another --journal"
+    )
 }
 
 /// Downloads into `dir/.partial/`, then moves the files into `dir`, replacing
@@ -264,4 +312,31 @@ async fn download(
     let dir = dir.to_owned();
     let _ = tokio::task::spawn_blocking(move || sync_dir(&dir)).await;
     Ok(files)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_job_gone_from_the_service_says_since_when_the_journal_knew_it() {
+        let known = gone(Some(0));
+        assert!(
+            known.starts_with(
+                "the journal has known this request id since 1970-01-01 00:00:00 UTC ("
+            ),
+            "{known}"
+        );
+        let unknown = gone(None);
+        assert!(
+            unknown.starts_with("the journal does not say since when it knew this request id"),
+            "{unknown}"
+        );
+        for text in [known, unknown] {
+            assert!(
+                text.ends_with("start a new batch with another --journal"),
+                "{text}"
+            );
+        }
+    }
 }

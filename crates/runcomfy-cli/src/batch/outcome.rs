@@ -38,6 +38,20 @@ impl Kind {
     }
 }
 
+/// What the batch says once, when the first line is refused for an
+/// insufficient balance.
+pub(crate) const BALANCE_RAN_OUT: &str = "the balance ran out: no further line is submitted in this run (the jobs under way go on); add funds, then re-run the same command to submit the rest";
+
+/// How a line met an insufficient balance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Shortfall {
+    /// The service refused its submit for it (402, `error_code` 400002).
+    Refused,
+    /// It was not submitted, because another line's submit was refused so:
+    /// the service would refuse it too.
+    NotSubmitted,
+}
+
 /// What became of one line.
 pub(crate) struct Outcome {
     pub(crate) line: usize,
@@ -46,10 +60,14 @@ pub(crate) struct Outcome {
     pub(crate) output: Value,
     pub(crate) files: Vec<String>,
     pub(crate) error: Option<String>,
+    /// What the job cost in USD, when the service said.
+    pub(crate) cost: Option<f64>,
     /// Finished by an earlier run.
     pub(crate) from_journal: bool,
     /// The error its exit code comes from.
     pub(crate) cause: Option<CliError>,
+    /// Whether the balance could not pay for it.
+    pub(crate) shortfall: Option<Shortfall>,
 }
 
 impl Outcome {
@@ -61,8 +79,20 @@ impl Outcome {
             output: Value::Null,
             files: Vec::new(),
             error: None,
+            cost: None,
             from_journal: false,
             cause: None,
+            shortfall: None,
+        }
+    }
+
+    /// A line not submitted because the balance ran out: nothing was sent
+    /// or journaled, so a re-run submits it.
+    pub(crate) fn not_submitted_for_balance(line: usize) -> Self {
+        Self {
+            error: Some("not submitted: the balance ran out (a submit of this batch was refused for an insufficient balance); add funds, then re-run the same command to submit it".to_owned()),
+            shortfall: Some(Shortfall::NotSubmitted),
+            ..Self::new(line, Kind::Error)
         }
     }
 
@@ -102,6 +132,7 @@ impl Outcome {
             output: done.output,
             files: done.files,
             error: done.error,
+            cost: done.cost,
             from_journal: true,
             cause,
             ..Self::new(line, status)
@@ -125,12 +156,13 @@ impl Outcome {
                 output: self.output.clone(),
                 files: self.files.clone(),
                 error: self.error.clone(),
+                cost: self.cost,
             }),
         })
     }
 
     /// Its result line.
     pub(crate) fn to_json(&self) -> Value {
-        json!({"line": self.line, "request_id": self.request_id, "status": self.status.as_str(), "output": self.output, "files": self.files, "error": self.error})
+        json!({"line": self.line, "request_id": self.request_id, "status": self.status.as_str(), "output": self.output, "files": self.files, "error": self.error, "cost": self.cost})
     }
 }

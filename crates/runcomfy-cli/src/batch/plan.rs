@@ -16,8 +16,8 @@ use crate::batch::replay::Phase;
 pub(crate) enum Plan {
     /// Finished earlier: print its result again.
     Done(Finished),
-    /// Submitted earlier: wait and download.
-    Resume(String),
+    /// Submitted earlier (since when, when the journal says): wait and download.
+    Resume(String, Option<u64>),
     /// An earlier submit's outcome is unknown: report it. `stale` when this
     /// run found it (an intent without an answer) and must record it.
     Unknown { reason: String, stale: bool },
@@ -37,7 +37,7 @@ pub(crate) fn plan(
             let plan = match past.remove(&line) {
                 None | Some(Phase::New) => Plan::Submit { stale: false },
                 Some(Phase::Done(done)) => Plan::Done(done),
-                Some(Phase::Submitted(id)) => Plan::Resume(id),
+                Some(Phase::Submitted(id, at)) => Plan::Resume(id, at),
                 Some(Phase::Intent) if resubmit_unknown => Plan::Submit { stale: true },
                 Some(Phase::Intent) => Plan::Unknown {
                     reason: DIED_AFTER_INTENT.to_owned(),
@@ -68,6 +68,7 @@ mod tests {
             output: Value::Null,
             files: Vec::new(),
             error: None,
+            cost: None,
         }
     }
 
@@ -89,7 +90,7 @@ mod tests {
     #[test]
     fn each_phase_has_its_plan_with_and_without_resubmit_unknown() {
         let submit = Plan::Submit { stale: false };
-        let resume = Plan::Resume("r1".into());
+        let resume = Plan::Resume("r1".into(), Some(7));
         let lost = Phase::Unknown("lost".into());
         // (phase, its plan, its plan with --resubmit-unknown)
         let cases = [
@@ -102,7 +103,11 @@ mod tests {
                 Plan::Submit { stale: true },
             ),
             (Some(lost), unknown("lost", false), submit),
-            (Some(Phase::Submitted("r1".into())), resume.clone(), resume),
+            (
+                Some(Phase::Submitted("r1".into(), Some(7))),
+                resume.clone(),
+                resume,
+            ),
             (
                 Some(Phase::Done(finished())),
                 Plan::Done(finished()),
@@ -121,13 +126,13 @@ mod tests {
 
     #[test]
     fn every_line_is_planned_in_order_and_phases_of_lines_gone_are_dropped() {
-        let past = BTreeMap::from([(3, Phase::Submitted("r3".into())), (9, Phase::Intent)]);
+        let past = BTreeMap::from([(3, Phase::Submitted("r3".into(), None)), (9, Phase::Intent)]);
         let plans = plan([1, 3, 4], past, false);
         assert_eq!(
             plans,
             [
                 (1, Plan::Submit { stale: false }),
-                (3, Plan::Resume("r3".into())),
+                (3, Plan::Resume("r3".into(), None)),
                 (4, Plan::Submit { stale: false }),
             ]
         );

@@ -3,7 +3,8 @@
 //! One JSON object a line:
 //!
 //! - `{"line": n, "hash": "…", "model_id": "…", "event": "intent"}` before a submit;
-//! - `{"line": n, "event": "submitted", "request_id": "…"}` once the submit answered;
+//! - `{"line": n, "event": "submitted", "request_id": "…", "at": <unix seconds>}`
+//!   once the submit answered (`at`, when it was written, since this build);
 //! - `{"line": n, "event": "unknown", "reason": "…"}` when a submit's outcome is
 //!   unknown (its answer was lost, or a run died between intent and submitted);
 //! - `{"line": n, "event": "rejected", "error": "…"}` when the service certainly
@@ -12,12 +13,15 @@
 //!   `retry_in_ms`), each retry with an intent of its own, so that a run
 //!   killed while waiting leaves nothing unknown;
 //! - `{"line": n, "event": "done", "status": "succeeded"|"failed"|"cancelled",
-//!   "request_id": "…", "output": {…}, "files": […], "error": null|"…"}` when
-//!   finished (after the download).
+//!   "request_id": "…", "output": {…}, "files": […], "error": null|"…",
+//!   "cost": <USD>}` when finished (after the download; `cost` when the
+//!   service said it, since this build).
 //!
 //! The keys are written in that order, byte for byte as every earlier build
-//! wrote them; a record of an event this build does not know (a later
-//! build's) is read as [`Event::Other`] and changes nothing.
+//! wrote them, the keys this build adds last; a record without them (an
+//! earlier build's) reads as before, and a record of an event this build
+//! does not know (a later build's) is read as [`Event::Other`] and changes
+//! nothing.
 
 use serde::ser::{Error as _, SerializeMap as _};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -41,8 +45,13 @@ pub(crate) struct Record {
 pub(crate) enum Event {
     /// About to submit the input whose fingerprint is `hash`.
     Intent { hash: String, model_id: String },
-    /// The service took the submit.
-    Submitted { request_id: String },
+    /// The service took the submit; `at` is when this was written (unix
+    /// seconds), unknown in the records of earlier builds.
+    Submitted {
+        request_id: String,
+        #[serde(default)]
+        at: Option<u64>,
+    },
     /// Whether the service took the submit cannot be known.
     Unknown {
         #[serde(default = "died_after_intent")]
@@ -76,6 +85,9 @@ pub(crate) struct Finished {
     pub(crate) files: Vec<String>,
     #[serde(default, deserialize_with = "error_of")]
     pub(crate) error: Option<String>,
+    /// What the job cost in USD, when the service said.
+    #[serde(default)]
+    pub(crate) cost: Option<f64>,
 }
 
 /// How a job finished; any status but these two reads as failed.
@@ -115,26 +127,18 @@ fn died_after_intent() -> String {
 fn error_of<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
     Ok(Option::<Value>::deserialize(deserializer)?
         .as_ref()
-        .and_then(error_text))
+        .and_then(failure_text))
 }
 
-/// A service error as one line of text: its message (and code) when it has
-/// one, else the value as JSON.
-pub(crate) fn error_text(error: &Value) -> Option<String> {
+/// A job's failure as one line of text, in the service's own words
+/// ([`runcomfy::service_message`]); none when it gave no error at all. A
+/// string is kept as written, so that a `done` record reads back byte for
+/// byte.
+pub(crate) fn failure_text(error: &Value) -> Option<String> {
     match error {
         Value::Null => None,
         Value::String(text) => Some(text.clone()),
-        Value::Object(fields) => {
-            let message = ["error_message", "message", "detail"]
-                .iter()
-                .find_map(|key| fields.get(*key).and_then(Value::as_str));
-            Some(match (message, fields.get("error_code")) {
-                (Some(message), Some(code)) => format!("{message} (error_code {code})"),
-                (Some(message), None) => message.to_owned(),
-                (None, _) => error.to_string(),
-            })
-        }
-        other => Some(other.to_string()),
+        other => Some(runcomfy::service_message(other)),
     }
 }
 
@@ -149,9 +153,12 @@ impl Serialize for Record {
                 map.serialize_entry("model_id", model_id)?;
                 map.serialize_entry("event", "intent")?;
             }
-            Event::Submitted { request_id } => {
+            Event::Submitted { request_id, at } => {
                 map.serialize_entry("event", "submitted")?;
                 map.serialize_entry("request_id", request_id)?;
+                if let Some(at) = at {
+                    map.serialize_entry("at", at)?;
+                }
             }
             Event::Unknown { reason } => {
                 map.serialize_entry("event", "unknown")?;
@@ -171,6 +178,9 @@ impl Serialize for Record {
                 map.serialize_entry("output", &finished.output)?;
                 map.serialize_entry("files", &finished.files)?;
                 map.serialize_entry("error", &finished.error)?;
+                if let Some(cost) = finished.cost {
+                    map.serialize_entry("cost", &cost)?;
+                }
             }
             Event::Other => {
                 return Err(S::Error::custom(
@@ -199,6 +209,7 @@ mod tests {
             output: json!({"video": "https://example.com/v.mp4"}),
             files: vec!["out/1/v.mp4".into()],
             error: error.map(str::to_owned),
+            cost: None,
         })
     }
 
@@ -224,6 +235,7 @@ mod tests {
                     2,
                     Event::Submitted {
                         request_id: "r1".into(),
+                        at: None,
                     },
                 ),
                 json!({"line": 2, "event": "submitted", "request_id": "r1"}),
@@ -282,6 +294,37 @@ mod tests {
     }
 
     #[test]
+    fn what_this_build_adds_is_written_last_and_read_back() {
+        let submitted = record(
+            2,
+            Event::Submitted {
+                request_id: "r1".into(),
+                at: Some(1_796_114_232),
+            },
+        );
+        let mut costed = done(DoneStatus::Succeeded, None);
+        if let Event::Done(finished) = &mut costed {
+            finished.cost = Some(0.49);
+        }
+        let costed = record(6, costed);
+        let cases = [
+            (
+                submitted,
+                r#"{"line":2,"event":"submitted","request_id":"r1","at":1796114232}"#,
+            ),
+            (
+                costed,
+                r#"{"line":6,"event":"done","status":"succeeded","request_id":"r1","output":{"video":"https://example.com/v.mp4"},"files":["out/1/v.mp4"],"error":null,"cost":0.49}"#,
+            ),
+        ];
+        for (record, bytes) in cases {
+            assert_eq!(serde_json::to_string(&record).expect("serializes"), bytes);
+            let read: Record = serde_json::from_str(bytes).expect("reads back");
+            assert_eq!(read, record, "{bytes}");
+        }
+    }
+
+    #[test]
     fn an_event_of_a_later_build_is_read_and_changes_nothing() {
         let read: Record =
             serde_json::from_str(r#"{"line": 3, "event": "checkpoint", "at": 12}"#).expect("reads");
@@ -306,6 +349,7 @@ mod tests {
                 output: Value::Null,
                 files: Vec::new(),
                 error: None,
+                cost: None,
             })
         );
         let Event::Done(odd) = read(

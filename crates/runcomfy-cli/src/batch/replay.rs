@@ -19,8 +19,9 @@ pub(crate) enum Phase {
     Intent,
     /// A submit whose outcome is unknown, and why.
     Unknown(String),
-    /// The service took the submit: the job's request id.
-    Submitted(String),
+    /// The service took the submit: the job's request id, and since when the
+    /// journal knew it (unix seconds; unknown in earlier builds' records).
+    Submitted(String, Option<u64>),
     /// The job finished.
     Done(Finished),
 }
@@ -74,9 +75,11 @@ pub(crate) fn replay(
 fn advance(phase: &mut Phase, event: &Event) {
     match event {
         Event::Intent { .. } => *phase = Phase::Intent,
-        Event::Submitted { request_id } => *phase = Phase::Submitted(request_id.clone()),
+        Event::Submitted { request_id, at } => {
+            *phase = Phase::Submitted(request_id.clone(), *at);
+        }
         // A job that exists, or finished, stays so.
-        Event::Unknown { reason } if !matches!(phase, Phase::Submitted(_) | Phase::Done(_)) => {
+        Event::Unknown { reason } if !matches!(phase, Phase::Submitted(..) | Phase::Done(_)) => {
             *phase = Phase::Unknown(reason.clone());
         }
         Event::Rejected { .. } => *phase = Phase::New,
@@ -154,6 +157,7 @@ mod tests {
     fn submitted(request_id: &str) -> Record {
         on_1(Event::Submitted {
             request_id: request_id.into(),
+            at: None,
         })
     }
 
@@ -177,6 +181,7 @@ mod tests {
             output: Value::Null,
             files: Vec::new(),
             error: None,
+            cost: None,
         }
     }
 
@@ -201,7 +206,19 @@ mod tests {
     fn a_submitted_line_has_its_request_id() {
         assert_eq!(
             phase_of_1(&[intent(1), submitted("r1")]),
-            Phase::Submitted("r1".into())
+            Phase::Submitted("r1".into(), None)
+        );
+    }
+
+    #[test]
+    fn a_submitted_line_knows_since_when_when_the_record_says() {
+        let at = on_1(Event::Submitted {
+            request_id: "r1".into(),
+            at: Some(1_796_114_232),
+        });
+        assert_eq!(
+            phase_of_1(&[intent(1), at]),
+            Phase::Submitted("r1".into(), Some(1_796_114_232))
         );
     }
 
@@ -216,7 +233,7 @@ mod tests {
     #[test]
     fn an_unknown_outcome_recorded_late_leaves_a_job_that_exists_alone() {
         let late = [intent(1), submitted("r1"), unknown("lost")];
-        assert_eq!(phase_of_1(&late), Phase::Submitted("r1".into()));
+        assert_eq!(phase_of_1(&late), Phase::Submitted("r1".into(), None));
         let done = on_1(Event::Done(finished(DoneStatus::Succeeded)));
         let late = [intent(1), submitted("r1"), done, unknown("lost")];
         assert_eq!(
@@ -256,7 +273,7 @@ mod tests {
     #[test]
     fn a_resubmit_after_an_unknown_outcome_starts_the_line_over() {
         let again = [intent(1), unknown("lost"), intent(1), submitted("r2")];
-        assert_eq!(phase_of_1(&again), Phase::Submitted("r2".into()));
+        assert_eq!(phase_of_1(&again), Phase::Submitted("r2".into(), None));
     }
 
     #[test]
@@ -302,6 +319,7 @@ mod tests {
             journal: None,
             output_dir: PathBuf::from("."),
             resubmit_unknown: false,
+            estimate: false,
             timeout: None,
             results: None,
         };

@@ -14,6 +14,7 @@ use serde_json::{Value, json};
 use crate::batch::outcome::{Kind, Outcome};
 use crate::batch::progress::Progress;
 use crate::exit::CliError;
+use crate::money;
 
 /// Where result lines go.
 pub(crate) struct Sink {
@@ -111,6 +112,60 @@ pub(crate) struct Summary {
     total: usize,
     by_kind: BTreeMap<&'static str, Vec<usize>>,
     skipped_done: usize,
+    cost: Cost,
+    /// Lines refused, or not submitted, for an insufficient balance.
+    short_of_balance: usize,
+}
+
+/// What a batch's jobs cost, as far as the service said.
+#[derive(Debug, Default, PartialEq)]
+struct Cost {
+    /// The sum of the costs the service gave, in USD.
+    usd: f64,
+    /// The jobs it gave one for.
+    known: usize,
+    /// The jobs that exist, or may, whose cost it did not give.
+    unknown: usize,
+}
+
+impl Cost {
+    /// The cost of `outcomes`: a line with no job (invalid, refused) costs
+    /// nothing and is not counted; one whose submit's outcome is unknown
+    /// may have a billed job, of unknown cost.
+    fn of(outcomes: &[Outcome]) -> Self {
+        let mut cost = Self::default();
+        for outcome in outcomes {
+            match outcome.cost {
+                Some(usd) => {
+                    cost.usd += usd;
+                    cost.known += 1;
+                }
+                None if outcome.request_id.is_some() || outcome.status == Kind::Unknown => {
+                    cost.unknown += 1;
+                }
+                None => {}
+            }
+        }
+        cost
+    }
+
+    /// What the human summary says of it; nothing when no job exists.
+    fn human(&self) -> Option<String> {
+        let jobs = |n: usize| format!("{n} job{}", if n == 1 { "" } else { "s" });
+        match (self.known, self.unknown) {
+            (0, 0) => None,
+            (0, unknown) => Some(format!(
+                "cost unknown ({}: the service did not say)",
+                jobs(unknown)
+            )),
+            (_, 0) => Some(format!("cost {}", money::usd(self.usd))),
+            (_, unknown) => Some(format!(
+                "cost {} and {} of unknown cost",
+                money::usd(self.usd),
+                jobs(unknown)
+            )),
+        }
+    }
 }
 
 impl Summary {
@@ -129,6 +184,8 @@ impl Summary {
             total,
             by_kind,
             skipped_done: outcomes.iter().filter(|o| o.from_journal).count(),
+            cost: Cost::of(outcomes),
+            short_of_balance: outcomes.iter().filter(|o| o.shortfall.is_some()).count(),
         }
     }
 
@@ -148,6 +205,9 @@ impl Summary {
             "errors": self.count(Kind::Error),
             "interrupted": self.count(Kind::Interrupted),
             "skipped_done": self.skipped_done,
+            "cost_usd": money::rounded(self.cost.usd),
+            "cost_unknown": self.cost.unknown,
+            "insufficient_balance": self.short_of_balance,
         }})
     }
 
@@ -187,10 +247,21 @@ impl Summary {
             elapsed.as_secs_f64(),
             parts.join(", ")
         );
+        if let Some(cost) = self.cost.human() {
+            text.push_str("; ");
+            text.push_str(&cost);
+        }
         if self.skipped_done > 0 {
             text.push_str(&format!(
                 "; {} finished in an earlier run",
                 self.skipped_done
+            ));
+        }
+        if self.short_of_balance > 0 {
+            text.push_str(&format!(
+                "\n  the balance ran out: {} refused or not submitted for an insufficient balance; add funds, then re-run the same command to submit {}",
+                count_lines(self.short_of_balance),
+                if self.short_of_balance == 1 { "it" } else { "them" }
             ));
         }
         if self.count(Kind::Unknown) > 0 {
@@ -198,6 +269,11 @@ impl Summary {
         }
         text
     }
+}
+
+/// `1 line`, `3 lines`.
+fn count_lines(n: usize) -> String {
+    format!("{n} line{}", if n == 1 { "" } else { "s" })
 }
 
 /// The exit: 0 when every input succeeded; 1 when any job failed or was
@@ -241,5 +317,57 @@ fn worst(mut outcomes: Vec<Outcome>, model_id: &str) -> Result<(), CliError> {
         }
         Some(cause) => Err(cause),
         None => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(line: usize, status: Kind, request_id: Option<&str>, cost: Option<f64>) -> Outcome {
+        Outcome {
+            request_id: request_id.map(str::to_owned),
+            cost,
+            ..Outcome::new(line, status)
+        }
+    }
+
+    #[test]
+    fn the_cost_totals_what_the_service_said_and_counts_the_jobs_it_did_not() {
+        let outcomes = [
+            line(1, Kind::Succeeded, Some("r1"), Some(0.49)),
+            line(2, Kind::Succeeded, Some("r2"), Some(0.07 * 3.0)),
+            line(3, Kind::Succeeded, Some("r3"), None),
+            line(4, Kind::Failed, Some("r4"), None),
+            line(5, Kind::Unknown, None, None),
+            line(6, Kind::Invalid, None, None),
+            line(7, Kind::Error, None, None),
+        ];
+        let cost = Cost::of(&outcomes);
+        assert_eq!(cost.known, 2);
+        assert_eq!(
+            cost.unknown, 3,
+            "3 and 4 have a job, 5 may; 6 and 7 have none"
+        );
+        let summary = Summary::of(&outcomes, 7).to_json();
+        assert_eq!(summary["summary"]["cost_usd"], 0.7);
+        assert_eq!(summary["summary"]["cost_unknown"], 3);
+        assert_eq!(
+            cost.human().as_deref(),
+            Some("cost $0.70 and 3 jobs of unknown cost")
+        );
+    }
+
+    #[test]
+    fn the_human_cost_says_plainly_what_is_known() {
+        let known = [line(1, Kind::Succeeded, Some("r1"), Some(0.49))];
+        assert_eq!(Cost::of(&known).human().as_deref(), Some("cost $0.49"));
+        let unknown = [line(1, Kind::Succeeded, Some("r1"), None)];
+        assert_eq!(
+            Cost::of(&unknown).human().as_deref(),
+            Some("cost unknown (1 job: the service did not say)")
+        );
+        let no_job = [line(1, Kind::Invalid, None, None)];
+        assert_eq!(Cost::of(&no_job).human(), None);
     }
 }

@@ -1,5 +1,6 @@
 //! One module per command of `runcomfy` but `batch` (its own folder, `batch/`).
 
+pub(crate) mod balance;
 pub(crate) mod completions;
 pub(crate) mod emulator;
 pub(crate) mod models;

@@ -20,7 +20,7 @@ pub(crate) async fn result(context: &Context, request_id: &str) -> Result<(), Cl
     let handle = context.client.resume(request_id)?;
     match handle.result().await? {
         JobResult::Succeeded(output) => {
-            let document = json!({"request_id": output.request_id, "status": "succeeded", "output": output.raw_output, "created_at": output.created_at, "finished_at": output.finished_at});
+            let document = json!({"request_id": output.request_id, "status": "succeeded", "output": output.raw_output, "created_at": output.created_at, "finished_at": output.finished_at, "cost": output.cost});
             context
                 .output
                 .print(&document, || output.file_urls().join("\n"));

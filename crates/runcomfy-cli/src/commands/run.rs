@@ -10,20 +10,28 @@ use serde_json::{Value, json};
 
 use crate::cli::WaitArgs;
 use crate::context::Context;
+use crate::estimate;
 use crate::exit::CliError;
 use crate::input::{self, InputArgs};
+use crate::money;
 use crate::progress::Progress;
 use crate::timeout::Timeout;
 
 /// `runcomfy run`: the input assembled, submitted, then waited for unless
-/// `--no-wait`.
+/// `--no-wait`; with `--estimate`, checked as for a run, then what the
+/// catalog's price says it will cost, and nothing is submitted.
 pub(crate) async fn run(
     context: &Context,
     model_id: &str,
     input: &InputArgs,
     wait: &WaitArgs,
+    estimate: bool,
 ) -> Result<(), CliError> {
     let value = input::assemble(model_id, input).await?;
+    if estimate {
+        context.client.validate(model_id, &value).await?;
+        return estimate::estimate(context, model_id, &[&value], 0).await;
+    }
     let handle = context.client.submit_json(model_id, &value).await?;
     context.output.say(format!(
         "submitted {} (resume with: runcomfy wait {})",
@@ -73,7 +81,8 @@ async fn finish(
             })?
     };
     let paths: Vec<String> = files.iter().map(|f| f.path.display().to_string()).collect();
-    let document = json!({"request_id": output.request_id, "status": "succeeded", "output": output.raw_output, "files": paths});
+    context.output.say(cost_line(output.cost));
+    let document = json!({"request_id": output.request_id, "status": "succeeded", "output": output.raw_output, "files": paths, "cost": output.cost});
     context.output.print(&document, || {
         if wait.no_download {
             output.file_urls().join("\n")
@@ -82,6 +91,14 @@ async fn finish(
         }
     });
     Ok(())
+}
+
+/// What the job cost, as the service said; unknown is never shown as free.
+fn cost_line(cost: Option<f64>) -> String {
+    match cost {
+        Some(usd) => format!("cost {}", money::usd(usd)),
+        None => "cost unknown (the service did not say)".to_owned(),
+    }
 }
 
 /// The library's wait, its status callback feeding the progress display;

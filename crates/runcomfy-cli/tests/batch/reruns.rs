@@ -46,7 +46,7 @@ async fn every_input_runs_once_and_a_rerun_only_reprints() {
     }
     assert_eq!(
         summary(&lines),
-        json!({"total": 12, "succeeded": 12, "failed": 0, "cancelled": 0, "unknown": 0, "invalid": 0, "errors": 0, "interrupted": 0, "skipped_done": 0})
+        json!({"total": 12, "succeeded": 12, "failed": 0, "cancelled": 0, "unknown": 0, "invalid": 0, "errors": 0, "interrupted": 0, "skipped_done": 0, "cost_usd": 0.0, "cost_unknown": 12, "insufficient_balance": 0})
     );
     assert_eq!(emulator.stats().submits(), 12);
     for (line, events) in batch.events() {

@@ -77,13 +77,7 @@ async fn a_run_killed_between_intent_and_answer_leaves_an_unknown_outcome() {
     let first = batch.run(&[]).await;
     assert_eq!(first.code, 0, "{}", first.explain());
     // As if the run had died right after line 1's intent: keep only that of line 1.
-    let kept: Vec<String> = batch
-        .records()
-        .into_iter()
-        .filter(|r| r["line"] == 2 || r["event"] == "intent")
-        .map(|r| r.to_string())
-        .collect();
-    std::fs::write(batch.journal(), kept.join("\n") + "\n").expect("journal");
+    batch.rewrite_journal(|r| (r["line"] == 2 || r["event"] == "intent").then_some(r));
 
     let second = batch.run(&["--json"]).await;
     assert_eq!(second.code, 75, "{}", second.explain());

@@ -1,13 +1,18 @@
-//! The `runcomfy` binary end to end against an emulator, one module a
+//! The `runcomfy` binary end to end against an emulator (or, for what the
+//! emulator does not answer yet, a scripted service), one module a
 //! behaviour: every input style, progress, exit codes, the calls about one
-//! request, Ctrl-C, the offline commands, timeouts of any size, and `batch`
-//! (its own folder of modules). One test binary, so that the suite links once.
+//! request, Ctrl-C, the offline commands, timeouts of any size, the token
+//! file, the balance, estimates, and `batch` (its own folder of modules). One test
+//! binary, so that the suite links once.
 
 #[path = "../common/mod.rs"]
 mod common;
 
+mod balance;
 #[path = "../batch/mod.rs"]
 mod batch;
+mod cost;
+mod estimates;
 mod exit_codes;
 mod huge_timeout;
 mod offline;
@@ -15,3 +20,4 @@ mod progress;
 mod requests;
 mod run;
 mod run_ctrl_c;
+mod token_file;

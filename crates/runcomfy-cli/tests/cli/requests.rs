@@ -57,3 +57,23 @@ async fn a_request_id_that_cannot_be_one_is_refused_before_any_request() {
         "nothing reached the service"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unknown_request_id_says_that_requests_and_outputs_expire() {
+    let emulator = emulator(EmulatorConfig::for_tests()).await;
+    let base = emulator.base_url();
+    for command in ["status", "result", "wait"] {
+        let outcome = runcomfy(Some(&base), &["--json", command, "0123456789abcdef"]).await;
+        assert_eq!(outcome.code, 1, "{command}: {}", outcome.explain());
+        let error = outcome.error_document();
+        assert_eq!(error["kind"], "not_found");
+        assert_eq!(error["request_id"], "0123456789abcdef");
+        assert!(
+            outcome.stderr.contains(
+                "has expired (the service keeps requests and their outputs for a limited time)"
+            ),
+            "{command}: {}",
+            outcome.explain()
+        );
+    }
+}

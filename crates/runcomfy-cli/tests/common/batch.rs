@@ -11,7 +11,7 @@ use runcomfy_emulator::fixtures::png_data_uri;
 use runcomfy_emulator::{Emulator, EmulatorConfig};
 use serde_json::{Value, json};
 
-use crate::common::command::{KLING, Outcome, emulator};
+use crate::common::command::{KLING, NO_CONFIG_DIR, Outcome, emulator};
 use crate::common::schema::check_schema;
 
 /// The token of batches; no output and no journal may contain it.
@@ -25,13 +25,15 @@ pub(crate) struct Batch {
 
 impl Batch {
     pub(crate) fn new(emulator: &Emulator, lines: &[String]) -> Self {
+        Self::at(emulator.base_url(), lines)
+    }
+
+    /// A batch of `lines` against the Model API at `base`.
+    pub(crate) fn at(base: String, lines: &[String]) -> Self {
         let dir = tempfile::tempdir().expect("tempdir");
         std::fs::write(dir.path().join("inputs.jsonl"), lines.join("\n") + "\n")
             .expect("write inputs");
-        Self {
-            dir,
-            base: emulator.base_url(),
-        }
+        Self { dir, base }
     }
 
     pub(crate) fn path(&self, name: &str) -> PathBuf {
@@ -48,6 +50,8 @@ impl Batch {
             .current_dir(self.dir.path())
             .env_remove("RUNCOMFY_TOKEN")
             .env_remove("RUNCOMFY_MODEL_API_BASE")
+            .env_remove("RUNCOMFY_SERVERLESS_API_BASE")
+            .env("RUNCOMFY_CONFIG_DIR", NO_CONFIG_DIR)
             .env("RUNCOMFY_API_TOKEN", TOKEN)
             .env("NO_COLOR", "1")
             .args([
@@ -97,6 +101,20 @@ impl Batch {
         text.lines()
             .filter_map(|l| serde_json::from_str(l).ok())
             .collect()
+    }
+
+    /// Rewrites the journal as a kill or a hand would have left it: each
+    /// record `edit`ed, or left out when it gives none; the journal's text.
+    pub(crate) fn rewrite_journal(&self, edit: impl FnMut(Value) -> Option<Value>) -> String {
+        let kept: Vec<String> = self
+            .records()
+            .into_iter()
+            .filter_map(edit)
+            .map(|record| record.to_string())
+            .collect();
+        let text = kept.join("\n") + "\n";
+        std::fs::write(self.journal(), &text).expect("journal");
+        text
     }
 
     /// Each line's events, in order.

@@ -6,9 +6,15 @@ use std::process::Stdio;
 use runcomfy_emulator::{Emulator, EmulatorConfig};
 use serde_json::Value;
 
+use crate::common::schema::check_schema;
+
 pub(crate) const KLING: &str = "kling/kling-1-6/pro/image-to-video";
 /// The token of single commands; no output may contain its `SECRET`.
 pub(crate) const TOKEN: &str = "tok-SECRET-cli-77";
+/// Where commands look for the provider CLI's token file unless a test
+/// says otherwise: nowhere that exists, so that no test reads the token
+/// of the machine's own login.
+pub(crate) const NO_CONFIG_DIR: &str = "/nonexistent/runcomfy-cli-tests";
 
 /// How a command ended and what it printed.
 pub(crate) struct Outcome {
@@ -30,6 +36,22 @@ impl Outcome {
     pub(crate) fn json(&self) -> Value {
         serde_json::from_str(&self.stdout)
             .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}", self.stdout))
+    }
+
+    /// Stdout as the error document of `--json`, checked against its
+    /// schema: its `error` object.
+    pub(crate) fn error_document(&self) -> Value {
+        let document = self.json();
+        check_schema("error-output.json", &document);
+        document["error"].clone()
+    }
+
+    /// Stdout as the document of `--estimate`, checked against its schema:
+    /// its `estimate` object.
+    pub(crate) fn estimate(&self) -> Value {
+        let document = self.json();
+        check_schema("estimate-output.json", &document);
+        document["estimate"].clone()
     }
 
     pub(crate) fn explain(&self) -> String {
@@ -66,6 +88,8 @@ pub(crate) fn command(base: Option<&str>, args: &[&str]) -> tokio::process::Comm
         .args(args)
         .env_remove("RUNCOMFY_TOKEN")
         .env_remove("RUNCOMFY_MODEL_API_BASE")
+        .env_remove("RUNCOMFY_SERVERLESS_API_BASE")
+        .env("RUNCOMFY_CONFIG_DIR", NO_CONFIG_DIR)
         .env("RUNCOMFY_API_TOKEN", TOKEN)
         .env("NO_COLOR", "1");
     if let Some(base) = base {

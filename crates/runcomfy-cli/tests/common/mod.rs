@@ -13,3 +13,4 @@ pub(crate) mod child;
 pub(crate) mod command;
 pub(crate) mod events;
 pub(crate) mod schema;
+pub(crate) mod service;
