@@ -14,6 +14,7 @@ use crate::clock;
 use crate::credentials::source;
 use crate::exit::CliError;
 use crate::output::Output;
+use crate::polling::{self, PollInterval};
 
 /// Which service a command talks to, as the global options say.
 pub(crate) struct Service<'a> {
@@ -25,6 +26,8 @@ pub(crate) struct Service<'a> {
     pub(crate) serverless_base_url: Option<&'a str>,
     /// `--max-requests-per-second`.
     pub(crate) max_requests_per_second: Option<f64>,
+    /// `--poll-interval`.
+    pub(crate) poll_interval: Option<PollInterval>,
 }
 
 /// What every command that sends requests can use.
@@ -48,21 +51,24 @@ impl Context {
             .map_err(|e| CliError::Output(format!("cannot start the emulator: {e}")))?;
             output.detail("token: the built-in emulator's");
             let base = emulator.base_url();
-            let client = with_budget(
-                Client::builder()
-                    .base_url(&base)
-                    .serverless_base_url(serverless_base_of(&base))
-                    .token("emulator"),
-                budget,
+            let client = with_polling(
+                with_budget(
+                    Client::builder()
+                        .base_url(&base)
+                        .serverless_base_url(serverless_base_of(&base))
+                        .token("emulator"),
+                    budget,
+                ),
+                service,
             )
             .build()?;
             (client, Some(emulator))
         } else {
             let builder = with_token(Client::builder_from_env(), &output)?;
-            (
-                with_budget(with_bases(builder, service), budget).build()?,
-                None,
-            )
+            let client =
+                with_polling(with_budget(with_bases(builder, service), budget), service).build()?;
+            polling::learn_across_runs(client.base_url());
+            (client, None)
         };
         Ok(Self {
             output,
@@ -104,6 +110,14 @@ fn with_bases(mut builder: ClientBuilder, service: &Service<'_>) -> ClientBuilde
 fn serverless_base_of(model_api_base: &str) -> String {
     let origin = model_api_base.trim_end_matches('/').trim_end_matches("/v1");
     format!("{origin}/prod/v2")
+}
+
+/// `--poll-interval`'s policy, when given.
+fn with_polling(builder: ClientBuilder, service: &Service<'_>) -> ClientBuilder {
+    match service.poll_interval {
+        Some(interval) => builder.poll_policy(interval.policy()),
+        None => builder,
+    }
 }
 
 fn with_budget(builder: ClientBuilder, max_requests_per_second: Option<f64>) -> ClientBuilder {

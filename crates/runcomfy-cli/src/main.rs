@@ -17,6 +17,7 @@ mod exit;
 mod input;
 mod money;
 mod output;
+mod polling;
 mod progress;
 mod timeout;
 
@@ -80,6 +81,7 @@ async fn dispatch(cli: Cli, output: Output) -> Result<(), CliError> {
         base_url: cli.base_url.as_deref(),
         serverless_base_url: cli.serverless_base_url.as_deref(),
         max_requests_per_second: cli.max_requests_per_second,
+        poll_interval: cli.poll_interval,
     };
     // The commands that need no service client come first: nothing is built.
     let context = match &cli.command {

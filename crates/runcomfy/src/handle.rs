@@ -26,6 +26,8 @@ pub struct RequestHandle<O> {
     model_id: Option<String>,
     request_id: String,
     urls: Option<SubmitResponse>,
+    /// When this process submitted it (None for a resumed handle).
+    submitted_at: Option<Instant>,
     output: PhantomData<fn() -> O>,
 }
 
@@ -55,6 +57,7 @@ impl<O> RequestHandle<O> {
             model_id: Some(model_id.to_owned()),
             request_id: submitted.request_id.clone(),
             urls: Some(submitted),
+            submitted_at: Some(Instant::now()),
             output: PhantomData,
         }
     }
@@ -69,6 +72,7 @@ impl<O> RequestHandle<O> {
             model_id: model_id.map(str::to_owned),
             request_id,
             urls: None,
+            submitted_at: None,
             output: PhantomData,
         }
     }
@@ -98,6 +102,11 @@ impl<O> RequestHandle<O> {
         self.urls.as_ref().map(|urls| urls.cancel_url.as_str())
     }
 
+    /// When this process submitted the request (None for a resumed handle).
+    pub(crate) fn submitted_at(&self) -> Option<Instant> {
+        self.submitted_at
+    }
+
     pub(crate) fn session(&self) -> &Arc<Session> {
         &self.session
     }
@@ -109,6 +118,7 @@ impl<O> RequestHandle<O> {
             model_id: self.model_id.clone(),
             request_id: self.request_id.clone(),
             urls: self.urls.clone(),
+            submitted_at: self.submitted_at,
             output: PhantomData,
         }
     }

@@ -13,6 +13,7 @@ use serde::de::DeserializeOwned;
 use crate::answers::{JobOutput, JobResult, JobStatus};
 use crate::error::{Error, Result};
 use crate::handle::RequestHandle;
+use crate::poll::Ask;
 use crate::transport::RetryPolicy;
 use crate::watch::Watch;
 
@@ -42,7 +43,13 @@ type OnStatus<'a> = Box<dyn FnMut(&JobStatus) + Send + 'a>;
 /// waited and the last status seen) ends the wait; the job goes on and can
 /// be resumed with its request id.
 ///
-/// A status request that still fails after its own retries with a transient
+/// The wait asks the status endpoint while the job is queued and the result
+/// endpoint while it may run (see [`Ask`](crate::poll::Ask)), when the
+/// client's [`PollPolicy`](crate::poll::PollPolicy) says; a job this process
+/// submitted is first asked about after the policy's first delay, a resumed
+/// one at once.
+///
+/// A poll that still fails after its own retries with a transient
 /// error (no connection, a 5xx, a 429 within the `Retry-After` cap, a
 /// malformed answer) does not end the wait: up to
 /// [`Wait::DEFAULT_TOLERATED_FAILURES`] such failures in a row (see
@@ -84,7 +91,7 @@ impl<O> std::fmt::Debug for Wait<'_, O> {
 }
 
 impl<'a, O> Wait<'a, O> {
-    /// Status requests in a row that may fail (each after its own retries)
+    /// Polls in a row that may fail (each after its own retries)
     /// before a wait gives up, unless set with [`Wait::tolerate_failed_polls`].
     pub const DEFAULT_TOLERATED_FAILURES: u32 = 5;
 
@@ -115,7 +122,7 @@ impl<'a, O> Wait<'a, O> {
         self
     }
 
-    /// How many status requests in a row may fail with a transient error
+    /// How many polls in a row may fail with a transient error
     /// (each after its own retries) before the wait gives up (default
     /// [`Wait::DEFAULT_TOLERATED_FAILURES`]; 0 ends it at the first).
     pub fn tolerate_failed_polls(mut self, failures: u32) -> Self {
@@ -155,7 +162,12 @@ impl<'a, O: DeserializeOwned + Send + 'a> IntoFuture for Wait<'a, O> {
             Waiting {
                 handle,
                 deadline,
-                watch: Watch::new(handle.model(), handle.session().stats),
+                watch: Watch::since(
+                    handle.model(),
+                    handle.session().stats,
+                    handle.submitted_at().unwrap_or(started),
+                ),
+                just_submitted: handle.submitted_at().is_some(),
                 tolerated_failures: self.tolerated_failures,
                 on_status: self.on_status.map(Mutex::new),
             }
@@ -174,11 +186,20 @@ impl<O> RequestHandle<O> {
     }
 }
 
+/// An answer of one of the two endpoints a wait asks.
+enum Answer<O> {
+    Status(JobStatus),
+    Result(JobResult<O>),
+}
+
 /// A wait under way.
 struct Waiting<'a, O> {
     handle: &'a RequestHandle<O>,
     deadline: Option<Instant>,
     watch: Watch,
+    /// Whether this process submitted the job (its first poll waits the
+    /// policy's first delay; a resumed job is asked about at once).
+    just_submitted: bool,
     tolerated_failures: u32,
     /// In a mutex so that the wait's future is `Send` for any `Send`
     /// callback (the future holds `&Waiting` across awaits).
@@ -188,47 +209,106 @@ struct Waiting<'a, O> {
 impl<O: DeserializeOwned> Waiting<'_, O> {
     async fn until_done(mut self) -> Result<JobOutput<O>> {
         let mut failures = 0u32;
+        if self.just_submitted {
+            // The submit said it is queued: the policy says when it is
+            // first worth asking about.
+            self.sleep_at_least(Duration::ZERO).await;
+        }
         loop {
             if self.past_deadline() {
                 return Err(self.deadline_exceeded(None));
             }
-            let status = match self.handle.status_until(self.deadline).await {
-                Ok(status) => status,
+            let ask = self.watch.next_ask();
+            let answer = match ask {
+                Ask::Status => self
+                    .handle
+                    .status_until(self.deadline)
+                    .await
+                    .map(Answer::Status),
+                Ask::Result => self
+                    .handle
+                    .result_until(self.deadline)
+                    .await
+                    .map(Answer::Result),
+            };
+            let answer = match answer {
+                Ok(answer) => answer,
                 Err(error) if self.past_deadline() && error.is_transient() => {
                     return Err(self.deadline_exceeded(None));
                 }
-                Err(error) if failures < self.tolerated_failures => {
+                Err(error) if error.is_transient() && failures < self.tolerated_failures => {
                     let retry = &self.handle.session().retry;
                     let Some(asked) = outlasting_wait(&error, retry) else {
                         return Err(error);
                     };
                     failures += 1;
-                    tracing::warn!(request_id = %self.handle.request_id(), failures, error = %error, "status failed after its retries; the wait goes on");
+                    tracing::warn!(request_id = %self.handle.request_id(), failures, error = %error, "a poll failed after its retries; the wait goes on");
                     self.sleep_at_least(asked).await;
                     continue;
                 }
-                Err(error) => return Err(error),
+                Err(error) => {
+                    self.ended_in(&error);
+                    return Err(error);
+                }
             };
             failures = 0;
-            self.seen(&status);
-            // Succeeded or failed: the result says how (a failure's error
-            // is there); cancelled (either spelling) needs no result.
-            if status.state.is_finished() {
-                return self.finished().await;
-            }
-            if status.state == QueueStatus::Cancelled {
-                return Err(Error::Cancelled {
-                    request_id: self.handle.request_id().to_owned(),
-                });
+            match answer {
+                Answer::Result(JobResult::Succeeded(output)) => {
+                    self.seen(ask, &self.final_status(QueueStatus::Succeeded));
+                    self.watch.finished(self.handle.session().stats);
+                    return Ok(output);
+                }
+                Answer::Result(JobResult::Pending(state)) => {
+                    let state = QueueStatus::from(state.as_str());
+                    self.seen(ask, &self.final_status(state));
+                }
+                Answer::Status(status) => {
+                    self.seen(ask, &status);
+                    // Succeeded or failed: the result says how (a failure's
+                    // error is there); cancelled (either spelling) needs no
+                    // result.
+                    if status.state.is_finished() {
+                        return self.finished().await;
+                    }
+                    if status.state == QueueStatus::Cancelled {
+                        return Err(Error::Cancelled {
+                            request_id: self.handle.request_id().to_owned(),
+                        });
+                    }
+                }
             }
             self.sleep_at_least(Duration::ZERO).await;
         }
     }
 
-    /// Takes in a status answer: the tracker learns, the callback hears of a
-    /// change.
-    fn seen(&mut self, status: &JobStatus) {
-        let changed = self.watch.seen(status, self.handle.session().stats);
+    /// A status of this request in `state`, as the result endpoint says it
+    /// (no queue position).
+    fn final_status(&self, state: QueueStatus) -> JobStatus {
+        JobStatus {
+            request_id: self.handle.request_id().to_owned(),
+            state,
+            queue_position: None,
+            instance_id: None,
+        }
+    }
+
+    /// The result endpoint ended the wait with `error`: the callback hears
+    /// that the job failed or was cancelled.
+    fn ended_in(&mut self, error: &Error) {
+        let state = match error {
+            Error::JobFailed { .. } => QueueStatus::Failed,
+            Error::Cancelled { .. } => QueueStatus::Cancelled,
+            _ => return,
+        };
+        self.seen(Ask::Result, &self.final_status(state));
+    }
+
+    /// Takes in an answer of endpoint `ask`: the tracker learns, the
+    /// callback hears of a change.
+    fn seen(&mut self, ask: Ask, status: &JobStatus) {
+        let changed = self
+            .watch
+            .answered(ask, status, self.handle.session().stats);
         if changed && let Some(on_status) = &self.on_status {
             let mut on_status = on_status.lock().unwrap_or_else(PoisonError::into_inner);
             on_status(status);
@@ -294,7 +374,7 @@ fn until(deadline: Option<Instant>, delay: Duration) -> Duration {
     })
 }
 
-/// Whether a wait outlasts `error` from a status request (already retried
+/// Whether a wait outlasts `error` from a poll (already retried
 /// by the transport), and the least time to wait before asking again: any
 /// transient error, except a 429 asking for a wait beyond the cap; a 503's
 /// `Retry-After` is honoured up to the cap.

@@ -5,7 +5,7 @@
 use std::time::{Duration, Instant};
 
 use crate::answers::JobStatus;
-use crate::poll::{ModelStats, Observation, PollTracker};
+use crate::poll::{Ask, ModelStats, Observation, PollTracker};
 
 /// One poller's memory of a request.
 pub(crate) struct Watch {
@@ -17,11 +17,21 @@ pub(crate) struct Watch {
 impl Watch {
     /// A watch of a job of `model_id` (empty: learn nothing), starting now.
     pub(crate) fn new(model_id: &str, stats: &ModelStats) -> Self {
+        Self::since(model_id, stats, Instant::now())
+    }
+
+    /// A watch of a job of `model_id` submitted at `started`.
+    pub(crate) fn since(model_id: &str, stats: &ModelStats, started: Instant) -> Self {
         Self {
             tracker: PollTracker::new(model_id, stats),
-            started: Instant::now(),
+            started,
             last: None,
         }
+    }
+
+    /// The endpoint to ask next.
+    pub(crate) fn next_ask(&self) -> Ask {
+        self.tracker.next_ask()
     }
 
     /// What the poll policy should be told now.
@@ -32,7 +42,13 @@ impl Watch {
     /// Takes in a status answer (the tracker learns into `stats`); whether
     /// its state or queue position differs from the last one seen.
     pub(crate) fn seen(&mut self, status: &JobStatus, stats: &ModelStats) -> bool {
-        self.tracker.observe(
+        self.answered(Ask::Status, status, stats)
+    }
+
+    /// Takes in an answer of endpoint `ask`, as [`Watch::seen`] does.
+    pub(crate) fn answered(&mut self, ask: Ask, status: &JobStatus, stats: &ModelStats) -> bool {
+        self.tracker.observe_answer(
+            ask,
             &status.state,
             status.queue_position,
             self.started.elapsed(),

@@ -15,6 +15,7 @@ mod cost;
 mod estimates;
 mod exit_codes;
 mod huge_timeout;
+mod learning;
 mod offline;
 mod progress;
 mod requests;

@@ -11,7 +11,9 @@ use runcomfy_emulator::fixtures::png_data_uri;
 use runcomfy_emulator::{Emulator, EmulatorConfig};
 use serde_json::{Value, json};
 
-use crate::common::command::{KLING, NO_CONFIG_DIR, Outcome, emulator};
+use crate::common::command::{
+    KLING, NO_CACHE_DIR, NO_CONFIG_DIR, Outcome, POLL_INTERVAL, emulator,
+};
 use crate::common::schema::check_schema;
 
 /// The token of batches; no output and no journal may contain it.
@@ -52,6 +54,8 @@ impl Batch {
             .env_remove("RUNCOMFY_MODEL_API_BASE")
             .env_remove("RUNCOMFY_SERVERLESS_API_BASE")
             .env("RUNCOMFY_CONFIG_DIR", NO_CONFIG_DIR)
+            .env("RUNCOMFY_CACHE_DIR", NO_CACHE_DIR)
+            .env("RUNCOMFY_POLL_INTERVAL", POLL_INTERVAL)
             .env("RUNCOMFY_API_TOKEN", TOKEN)
             .env("NO_COLOR", "1")
             .args([

@@ -15,6 +15,11 @@ pub(crate) const TOKEN: &str = "tok-SECRET-cli-77";
 /// says otherwise: nowhere that exists, so that no test reads the token
 /// of the machine's own login.
 pub(crate) const NO_CONFIG_DIR: &str = "/nonexistent/runcomfy-cli-tests";
+/// A cache directory that cannot be made, even by root: nothing learned of
+/// run times is kept between the tests' runs.
+pub(crate) const NO_CACHE_DIR: &str = "/dev/null/runcomfy-cli-tests";
+/// The tests' poll interval: the emulator's jobs take well under a second.
+pub(crate) const POLL_INTERVAL: &str = "0.05";
 
 /// How a command ended and what it printed.
 pub(crate) struct Outcome {
@@ -90,6 +95,8 @@ pub(crate) fn command(base: Option<&str>, args: &[&str]) -> tokio::process::Comm
         .env_remove("RUNCOMFY_MODEL_API_BASE")
         .env_remove("RUNCOMFY_SERVERLESS_API_BASE")
         .env("RUNCOMFY_CONFIG_DIR", NO_CONFIG_DIR)
+        .env("RUNCOMFY_CACHE_DIR", NO_CACHE_DIR)
+        .env("RUNCOMFY_POLL_INTERVAL", POLL_INTERVAL)
         .env("RUNCOMFY_API_TOKEN", TOKEN)
         .env("NO_COLOR", "1");
     if let Some(base) = base {

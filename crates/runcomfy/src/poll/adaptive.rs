@@ -1,263 +1,276 @@
-//! [`AdaptivePolicy`], the default: sparse while queued or early in a run,
-//! dense where a job of this model usually finishes.
+//! [`AdaptivePolicy`], the default: never more requests than the provider
+//! CLI's fixed 2 s, dense only where this model's jobs end, and never
+//! leaving a job alone longer than a bound that depends only on what the job
+//! itself has shown.
 
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
-use rand::Rng;
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
 use runcomfy_types::QueueStatus;
 
-use crate::poll::estimate::{RunEstimate, hazard, z_score};
+use crate::poll::learned::{Cell, OVERDUE, RunTimes};
 use crate::poll::policy::{Observation, PollPolicy};
 
-/// * **In progress, run time known** (an [`Observation::estimate`]): the
-///   delay is `1 / (c * sqrt(h(t)))`, where `h` is the hazard of the
-///   log-normal run-time distribution at the time `t` the job has been in
-///   progress and `c` is the aggressiveness. Polling at a rate proportional
-///   to `sqrt(h)` minimises the expected detection lag for a given expected
-///   number of requests. Two hedges keep the model honest:
-///   - the estimate's sigma is widened for the uncertainty of a small sample
-///     (shrunk toward a prior of 0.5 and scaled to the predictive spread), so
-///     a policy that has seen few jobs polls more widely around the median;
-///   - `h` includes a small constant hazard, as if 1% of jobs ended at an
-///     unpredictable time (a failure, an input far from the usual): early
-///     in a run the delay is then about `sqrt(median / 0.01) / c` (15 s for a
-///     4-minute model at the default `c`) rather than the cap, which costs
-///     about 2.5% more requests for a log-normal model.
+/// The default policy, in three sentences: knowing nothing of a model, it
+/// polls every 2 s as the provider's own CLI does (every 3 s while the job
+/// waits in the queue, where it cannot end). Once jobs of the model have
+/// finished (in this process, or in earlier ones through a
+/// [`RunTimeStore`](crate::poll::RunTimeStore)), it spends about as many
+/// polls on a job as the provider's CLI would, but places them where the
+/// learned run times say jobs end (at a rate proportional to the square root
+/// of their hazard), and goes back to every 2 s for a job running past them.
+/// By any time, a wait has made at most two polls more than polling every
+/// interval would have. Whatever was learned, the gap between two polls never exceeds
+/// [`AdaptivePolicy::longest_gap`]: 3 s, or 15% of how long the job has
+/// certainly been running, so no job is noticed later than max(3 s, 15% of
+/// its own run time) after it ended.
 ///
-///   Once a job runs far longer than the estimate allows (beyond 3.5
-///   sigma), the estimate evidently does not fit this job and the delay
-///   backs off with the overdue time.
-/// * **In queue with a position**: half the expected wait, `position *
-///   step / 2`, where `step` is how long one position takes to clear for
-///   this model, learned from earlier waits ([`Observation::queue_step`]);
-///   before anything is learned, `position * queue_step` (default 2 s per
-///   position). A queued job cannot finish, so polls there only track the
-///   queue: about one per halving of the wait, and the start of the run is
-///   known to within half a delay.
-/// * **Anything else** (no estimate, unknown status): back off from `min` by
-///   ×1.5 per request toward 2 s, or 1/50 of the time waited once that is
-///   longer (so 30 s only after 25 minutes). Only the first jobs of a model
-///   in a process wait without an estimate: they are polled about as the
-///   provider's own CLI polls every job (every 2 s), so a job is never
-///   detected later than with it.
-///
-/// Every delay gets ±10% jitter (±20% while backing off) so that many waits
-/// spread their load, and is clamped to `[min, max]` (defaults 250 ms and
-/// 30 s).
+/// The structural bound holds for the delay the policy returns; a caller's
+/// `Retry-After` or request budget may wait longer.
 #[derive(Debug, Clone)]
 pub struct AdaptivePolicy {
-    min: Duration,
-    max: Duration,
-    aggressiveness: f64,
-    queue_step: Duration,
+    share: f64,
+    interval: Duration,
+    shortest: Duration,
+    /// The jitter's source when seeded (else the thread's).
+    seeded: Option<Arc<Mutex<StdRng>>>,
 }
 
 impl AdaptivePolicy {
+    /// The interval of the provider's own CLI, kept while nothing is known.
+    pub const PROVIDER_INTERVAL: Duration = Duration::from_secs(2);
+    /// While a job is queued (it cannot end there), the interval times this.
+    pub const QUEUED_FACTOR: f64 = 1.5;
+    /// The longest gap is at least the interval times this (3 s by default).
+    pub const LONGEST_GAP_FACTOR: f64 = 1.5;
+    /// Beyond the interval times [`Self::LONGEST_GAP_FACTOR`], the gap is at
+    /// most this share of how long the job has certainly been running.
+    pub const LONGEST_GAP_SHARE: f64 = 0.15;
+    /// The polls spent on a running job of a model whose run times are
+    /// learned, as a share of what polling every interval would spend.
+    pub const DEFAULT_SHARE: f64 = 0.8;
     /// The default shortest delay.
-    pub const DEFAULT_MIN: Duration = Duration::from_millis(250);
-    /// The default longest delay.
-    pub const DEFAULT_MAX: Duration = Duration::from_secs(30);
-    /// The default aggressiveness: with the emulator's run times (log-normal,
-    /// median 4 minutes, sigma 0.3) about as many requests per job as a fixed
-    /// 2 s interval, at well under its detection lag (see the `polling`
-    /// benchmark).
-    pub const DEFAULT_AGGRESSIVENESS: f64 = 10.0;
-    /// The default queue delay per position ahead.
-    pub const DEFAULT_QUEUE_STEP: Duration = Duration::from_secs(2);
+    pub const DEFAULT_SHORTEST: Duration = Duration::from_millis(20);
 
-    /// Growth of the delay per request while backing off.
-    const BACKOFF: f64 = 1.5;
-    /// With nothing known, the back-off stops at this delay…
-    const UNKNOWN_STEP: Duration = Duration::from_secs(2);
-    /// … or at this fraction of the time waited, whichever is longer.
-    const UNKNOWN_FRACTION: f64 = 50.0;
-    /// The share of the expected queue wait slept before asking again.
-    const QUEUE_FRACTION: f64 = 0.5;
-    /// Jitter around hazard-based and queue delays (±10%).
+    /// As if this share of jobs ended at a time nothing predicts: a small
+    /// constant hazard under the learned one, so that no stretch of a run
+    /// is polled as if it could not end there.
+    const UNPREDICTED: f64 = 0.01;
+    /// How many polls a wait may be ahead of polling every interval since
+    /// it started: learned run times move polls, they never add any.
+    pub const ALLOWANCE: f64 = 2.0;
+    /// Jitter of learned delays (±10%), so that many waits spread out.
     const JITTER: f64 = 0.1;
-    /// Jitter around back-off delays (±20%).
-    const BACKOFF_JITTER: f64 = 0.2;
-    /// Beyond this many (widened) sigmas past the median, the estimate is
-    /// taken not to fit the job.
-    const OVERDUE_Z: f64 = 3.5;
-    /// While overdue, the delay is at least this fraction of the overdue time.
-    const OVERDUE_FRACTION: f64 = 0.25;
-    /// Sigma assumed for an estimate from fewer than two samples, and the
-    /// prior the sample sigma is shrunk toward.
-    const PRIOR_SIGMA: f64 = 0.5;
-    /// Weight of [`Self::PRIOR_SIGMA`], in samples.
-    const PRIOR_WEIGHT: f64 = 1.0;
-    /// The share of jobs assumed to end at an unpredictable time: a constant
-    /// hazard of `EARLY_FINISH / median` added to the log-normal one.
-    const EARLY_FINISH: f64 = 0.01;
 
-    /// The shortest delay (default 250 ms).
-    pub fn with_min(mut self, min: Duration) -> Self {
-        self.min = min;
+    /// Spends `share` (0 to 1) of the polls that polling every interval
+    /// would make on a running job of a model whose run times are learned
+    /// (default 0.8): more means a shorter lag for more requests. Values
+    /// outside `(0, 1]` mean the default.
+    pub fn with_share(mut self, share: f64) -> Self {
+        self.share = share;
         self
     }
 
-    /// The longest delay (default 30 s).
-    pub fn with_max(mut self, max: Duration) -> Self {
-        self.max = max;
+    /// The interval while nothing is known (default 2 s, the provider CLI's);
+    /// it also scales the queued interval and the longest gap. A shorter one
+    /// makes more requests than the provider's CLI.
+    pub fn with_interval(mut self, interval: Duration) -> Self {
+        self.interval = interval;
         self
     }
 
-    /// The aggressiveness `c` of the hazard-based delay `1 / (c * sqrt(h))`:
-    /// higher means more requests and a shorter lag. Requests per job grow
-    /// about linearly with it, the lag falls about as `1 / c`. Values that
-    /// are not finite and positive mean the default.
-    pub fn with_aggressiveness(mut self, aggressiveness: f64) -> Self {
-        self.aggressiveness = aggressiveness;
+    /// The shortest delay (default 20 ms, for models whose jobs take well
+    /// under a second, as on an emulator).
+    pub fn with_shortest(mut self, shortest: Duration) -> Self {
+        self.shortest = shortest;
         self
     }
 
-    /// The delay per queue position ahead while queued, before this
-    /// process has learned how fast the model's queue moves (default 2 s).
-    pub fn with_queue_step(mut self, step: Duration) -> Self {
-        self.queue_step = step;
+    /// Draws the jitter from a generator seeded with `seed`, so that a
+    /// simulation that replays the policy gives the same delays every run.
+    pub fn with_jitter_seed(mut self, seed: u64) -> Self {
+        self.seeded = Some(Arc::new(Mutex::new(StdRng::seed_from_u64(seed))));
         self
     }
 
-    /// The shortest delay.
-    pub fn min(&self) -> Duration {
-        self.min.min(self.max)
+    /// A jitter factor drawn from `range`.
+    fn jitter(&self, range: std::ops::RangeInclusive<f64>) -> f64 {
+        match &self.seeded {
+            Some(rng) => rng
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .random_range(range),
+            None => rand::rng().random_range(range),
+        }
     }
 
-    /// The longest delay.
-    pub fn max(&self) -> Duration {
-        self.max.max(self.min)
-    }
-
-    /// The aggressiveness in effect.
-    pub fn aggressiveness(&self) -> f64 {
-        if self.aggressiveness.is_finite() && self.aggressiveness > 0.0 {
-            self.aggressiveness
+    /// The share in effect.
+    pub fn share(&self) -> f64 {
+        if self.share.is_finite() && self.share > 0.0 && self.share <= 1.0 {
+            self.share
         } else {
-            Self::DEFAULT_AGGRESSIVENESS
+            Self::DEFAULT_SHARE
         }
     }
 
-    /// Back off ×1.5 per request from `min`, in seconds.
-    fn backoff_secs(&self, polls: u32) -> f64 {
-        let exponent = polls.saturating_sub(1).min(200);
-        self.min().as_secs_f64() * Self::BACKOFF.powi(exponent as i32)
+    /// The interval while nothing is known.
+    pub fn interval(&self) -> Duration {
+        self.interval
     }
 
-    /// Sigma widened for a small sample: shrunk toward a prior and scaled to
-    /// the predictive spread of one more run, `sqrt(1 + 1/n)`.
-    fn effective_sigma(estimate: &RunEstimate) -> f64 {
-        let n = estimate.samples as f64;
-        if estimate.samples < 2 {
-            return estimate.sigma.max(Self::PRIOR_SIGMA);
-        }
-        // The MLE sum of squares plus the prior's pseudo-samples, over the
-        // degrees of freedom.
-        let pooled = (n * estimate.sigma * estimate.sigma
-            + Self::PRIOR_WEIGHT * Self::PRIOR_SIGMA * Self::PRIOR_SIGMA)
-            / (n - 1.0 + Self::PRIOR_WEIGHT);
-        (pooled * (1.0 + 1.0 / n)).sqrt()
+    /// The longest gap this policy leaves after `observation`: the interval
+    /// times 1.5 (3 s by default), or 15% of how long the job has certainly
+    /// been running when that is longer. It depends only on what this job
+    /// has shown and on elapsed time.
+    pub fn longest_gap(&self, observation: &Observation) -> Duration {
+        let running = observation.running_at_least.unwrap_or(Duration::ZERO);
+        self.floor_gap()
+            .max(running.mul_f64(Self::LONGEST_GAP_SHARE))
     }
 
-    /// The delay in seconds while in progress with an estimate.
-    fn hazard_secs(&self, estimate: &RunEstimate, running: Duration) -> f64 {
-        let sigma = Self::effective_sigma(estimate);
-        let median = estimate.median.as_secs_f64();
-        let floor = if median > 0.0 {
-            Self::EARLY_FINISH / median
-        } else {
-            0.0
-        };
-        let h = hazard(estimate.median, sigma, running) + floor;
-        let mut secs = if h > 0.0 {
-            1.0 / (self.aggressiveness() * h.sqrt())
-        } else {
-            f64::INFINITY
-        };
-        if let Some(z) = z_score(estimate.median, sigma, running)
-            && z > Self::OVERDUE_Z
-        {
-            let due = median * (Self::OVERDUE_Z * sigma).exp();
-            let overdue = running.as_secs_f64() - due;
-            secs = secs.max(overdue * Self::OVERDUE_FRACTION);
-        }
-        secs
+    /// The longest gap at the start of a run.
+    fn floor_gap(&self) -> Duration {
+        self.interval.mul_f64(Self::LONGEST_GAP_FACTOR)
     }
 
-    /// `secs` with jitter `±spread`, clamped to `[min, max]`.
-    fn finish(&self, secs: f64, spread: f64) -> Duration {
-        let (min, max) = (self.min(), self.max());
-        let jittered = secs * rand::rng().random_range(1.0 - spread..=1.0 + spread);
-        if jittered.is_nan() {
-            return max;
+    /// The longest gap, in seconds, at run time `secs` (for the budget).
+    fn longest_gap_at(&self, secs: f64) -> f64 {
+        self.floor_gap()
+            .as_secs_f64()
+            .max(secs * Self::LONGEST_GAP_SHARE)
+    }
+
+    /// The delay while nothing is known: the interval, exactly (a fixed
+    /// interval is the best schedule for a job of unknown length; no jitter,
+    /// which would only add to the lag for the same requests).
+    fn unknown_secs(&self) -> f64 {
+        self.interval.as_secs_f64()
+    }
+
+    /// Polls a second in `cell` of a run, with scale `scale`: `scale √h`
+    /// (the hazard with a floor for the unpredicted), never fewer than the
+    /// longest gap allows, and the interval's past what was learned.
+    fn rate(&self, cell: &Cell, scale: f64, mean: f64) -> f64 {
+        let floor = 1.0 / self.longest_gap_at(cell.start.max(0.5 * cell.end));
+        if cell.survival < OVERDUE {
+            return floor.max(1.0 / self.unknown_secs());
         }
-        let clamped = jittered.clamp(min.as_secs_f64(), max.as_secs_f64());
-        Duration::try_from_secs_f64(clamped)
-            .unwrap_or(max)
-            .clamp(min, max)
+        floor.max(scale * (cell.hazard + Self::UNPREDICTED / mean).sqrt())
+    }
+
+    /// The polls a job of these run times gets, on average, at `scale`.
+    fn expected_polls(&self, learned: &RunTimes, scale: f64) -> f64 {
+        let mean = learned.mean_secs().max(1e-3);
+        let polls: f64 = learned
+            .grid()
+            .iter()
+            .map(|cell| cell.survival * self.rate(cell, scale, mean) * (cell.end - cell.start))
+            .sum();
+        // The poll that sees the end comes, on average, half a poll later.
+        polls + 0.5
+    }
+
+    /// The scale that spends the share of what polling every interval
+    /// would spend on a run of the learned length (bisection; 0 when the
+    /// longest gap alone spends more).
+    fn scale(&self, learned: &RunTimes) -> f64 {
+        let key = self.share().to_bits() ^ (self.interval.as_nanos() as u64).rotate_left(32);
+        learned.memo(key, || self.compute_scale(learned))
+    }
+
+    /// [`Self::scale`], computed.
+    fn compute_scale(&self, learned: &RunTimes) -> f64 {
+        let mean = learned.mean_secs().max(1e-3);
+        let budget = self.share() * (mean / self.unknown_secs() + 1.0);
+        if self.expected_polls(learned, 0.0) >= budget {
+            return 0.0;
+        }
+        let (mut low, mut high) = (-12.0f64, 12.0f64);
+        for _ in 0..48 {
+            let mid = 0.5 * (low + high);
+            if self.expected_polls(learned, mid.exp()) < budget {
+                low = mid;
+            } else {
+                high = mid;
+            }
+        }
+        (0.5 * (low + high)).exp()
+    }
+
+    /// The delay, in seconds, of a job running `running` seconds whose model
+    /// has `learned` run times: until the polls a second ([`Self::rate`])
+    /// add up to one (a jittered one) from now.
+    fn learned_secs(&self, learned: &RunTimes, running: f64) -> f64 {
+        let mean = learned.mean_secs().max(1e-3);
+        let scale = self.scale(learned);
+        let mut need = self.jitter(1.0 - Self::JITTER..=1.0 + Self::JITTER);
+        let mut at = running;
+        for cell in learned.grid().iter().filter(|cell| cell.end > running) {
+            let from = at.max(cell.start);
+            let rate = self.rate(cell, scale, mean);
+            let here = rate * (cell.end - from);
+            if here >= need {
+                return from + need / rate - running;
+            }
+            need -= here;
+            at = cell.end;
+        }
+        // Past the grid, what was learned says nothing: the interval.
+        at + need * self.unknown_secs() - running
     }
 }
 
 impl Default for AdaptivePolicy {
     fn default() -> Self {
         Self {
-            min: Self::DEFAULT_MIN,
-            max: Self::DEFAULT_MAX,
-            aggressiveness: Self::DEFAULT_AGGRESSIVENESS,
-            queue_step: Self::DEFAULT_QUEUE_STEP,
+            share: Self::DEFAULT_SHARE,
+            interval: Self::PROVIDER_INTERVAL,
+            shortest: Self::DEFAULT_SHORTEST,
+            seeded: None,
         }
     }
 }
 
-impl AdaptivePolicy {
-    /// The finest floor for short jobs, as a fraction of their median (1/50).
-    const FLOOR_FRACTION: f64 = 50.0;
-    /// Never poll finer than this.
-    const FLOOR: Duration = Duration::from_millis(20);
-}
-
 impl PollPolicy for AdaptivePolicy {
     fn next_delay(&self, observation: &Observation) -> Duration {
-        match (&observation.status, observation.estimate) {
-            (QueueStatus::InProgress, Some(estimate)) => {
-                let running = observation.in_progress_for.unwrap_or(observation.waited);
-                let delay = self.finish(self.hazard_secs(&estimate, running), Self::JITTER);
-                // A model whose jobs take seconds is polled finer than the
-                // floor (never finer than 1/50 of its median, nor 20 ms);
-                // minutes-long jobs are not affected.
-                let floor = self
-                    .min()
-                    .min(estimate.median.div_f64(Self::FLOOR_FRACTION))
-                    .max(Self::FLOOR);
-                if delay <= self.min() {
-                    let finer = self.hazard_secs(&estimate, running)
-                        * rand::rng().random_range(1.0 - Self::JITTER..=1.0 + Self::JITTER);
-                    Duration::try_from_secs_f64(finer.max(0.0))
-                        .unwrap_or(delay)
-                        .clamp(floor, self.min())
+        let longest = self.longest_gap(observation);
+        let learned = observation.learned.as_deref();
+        let secs = match (&observation.status, learned) {
+            // Nothing seen yet (the delay after the submit): as if running
+            // from the submit.
+            (_, Some(learned)) if observation.polls == 0 => {
+                self.learned_secs(learned, observation.waited.as_secs_f64())
+            }
+            (_, None) if observation.polls == 0 => self.unknown_secs(),
+            (QueueStatus::InProgress, Some(learned)) => {
+                let running = observation
+                    .in_progress_for
+                    .unwrap_or(observation.waited)
+                    .as_secs_f64();
+                if learned.overdue(running) {
+                    self.unknown_secs()
                 } else {
-                    delay
+                    self.learned_secs(learned, running)
                 }
             }
-            (QueueStatus::InQueue, _) if observation.queue_position.is_some() => {
-                let position = observation.queue_position.unwrap_or(1).max(1) as f64;
-                let secs = match observation.queue_step {
-                    Some(step) => step.as_secs_f64() * position * Self::QUEUE_FRACTION,
-                    None => self.queue_step.as_secs_f64() * position,
-                };
-                self.finish(secs, Self::JITTER)
+            (QueueStatus::InQueue, _) => {
+                self.unknown_secs() * Self::QUEUED_FACTOR * self.jitter(0.9..=1.0)
             }
-            // Terminal: the caller stops; should it ask anyway, ask soon.
-            (status, _) if status.is_terminal() => self.min(),
-            _ => {
-                // Knowing nothing, keep the lag a small share of the time
-                // waited: at most 2 s, or 1/50 of the wait once that is longer.
-                let cap = (observation.waited.as_secs_f64() / Self::UNKNOWN_FRACTION)
-                    .max(Self::UNKNOWN_STEP.as_secs_f64());
-                let secs = self.backoff_secs(observation.polls).min(cap);
-                self.finish(secs, Self::BACKOFF_JITTER)
-            }
-        }
+            // Final: the caller stops; should it ask anyway, soon.
+            (status, _) if status.is_terminal() => 0.0,
+            _ => self.unknown_secs(),
+        };
+        // Never ahead of polling every interval by more than the allowance
+        // (no later than one interval from now, within the longest gap).
+        let paced = (f64::from(observation.polls) + 1.0 - Self::ALLOWANCE) * self.unknown_secs()
+            - observation.waited.as_secs_f64();
+        let secs = secs.max(paced.min(self.unknown_secs()));
+        let shortest = self.shortest.min(longest);
+        Duration::try_from_secs_f64(secs.max(0.0))
+            .unwrap_or(longest)
+            .clamp(shortest, longest)
     }
 }
 
@@ -265,30 +278,26 @@ impl PollPolicy for AdaptivePolicy {
 mod tests {
     #![allow(clippy::unwrap_used)]
 
+    use std::sync::Arc;
+
     use super::*;
 
-    fn observation(status: QueueStatus, polls: u32, secs: f64) -> Observation {
-        Observation::sample(status, polls, secs)
-    }
-
-    fn running(secs: f64, estimate: RunEstimate) -> Observation {
+    fn running(secs: f64, learned: Option<RunTimes>) -> Observation {
         Observation {
             in_progress_for: Some(Duration::from_secs_f64(secs)),
-            estimate: Some(estimate),
-            ..observation(QueueStatus::InProgress, 10, secs)
+            running_at_least: Some(Duration::from_secs_f64(secs)),
+            learned: learned.map(Arc::new),
+            ..Observation::sample(QueueStatus::InProgress, 5, secs)
         }
     }
 
-    fn kling() -> RunEstimate {
-        RunEstimate {
-            median: Duration::from_secs(240),
-            sigma: 0.3,
-            samples: 100,
-        }
+    fn lognormal_runs() -> RunTimes {
+        RunTimes::new((0..80).map(|i| 240.0 * (0.3 * ((f64::from(i) - 40.0) / 20.0)).exp()))
+            .unwrap()
     }
 
     /// The mean of many delays, to average the jitter out.
-    fn mean_delay(policy: &dyn PollPolicy, observation: &Observation) -> f64 {
+    fn mean_delay(policy: &AdaptivePolicy, observation: &Observation) -> f64 {
         let n = 400;
         (0..n)
             .map(|_| policy.next_delay(observation).as_secs_f64())
@@ -297,139 +306,96 @@ mod tests {
     }
 
     #[test]
-    fn adaptive_without_estimate_backs_off_to_the_cap() {
+    fn knowing_nothing_it_polls_as_the_providers_cli_and_never_more_often() {
         let policy = AdaptivePolicy::default();
-        let (min, max) = (policy.min(), policy.max());
-        let first = policy.next_delay(&observation(QueueStatus::InProgress, 1, 0.0));
-        assert!(first <= Duration::from_millis(300), "{first:?}");
-        let mut previous = 0.0;
-        for polls in 1..40 {
-            let obs = observation(QueueStatus::InProgress, polls, 0.0);
-            for _ in 0..50 {
-                let delay = policy.next_delay(&obs);
-                assert!(min <= delay && delay <= max, "{delay:?} at {polls}");
+        for secs in [0.5, 5.0, 60.0, 600.0] {
+            for _ in 0..100 {
+                let delay = policy.next_delay(&running(secs, None)).as_secs_f64();
+                assert_eq!(delay, 2.0, "{secs}");
             }
-            let mean = mean_delay(&policy, &obs);
-            assert!(mean >= previous * 0.95, "{mean} after {previous}");
-            previous = mean;
         }
-        // Early in a wait the back-off stops at 2 s…
-        assert!((previous - 2.0).abs() < 0.2, "{previous}");
-        // … later at 1/50 of the time waited, and never beyond the cap.
-        let late = |secs| mean_delay(&policy, &observation(QueueStatus::InProgress, 60, secs));
-        assert!((late(600.0) - 12.0).abs() < 1.0, "{}", late(600.0));
-        assert!(late(3600.0) > 0.9 * max.as_secs_f64(), "{}", late(3600.0));
-        // Unknown statuses back off the same way.
-        let other = observation(QueueStatus::Other("paused".into()), 30, 3600.0);
-        assert!(policy.next_delay(&other) > Duration::from_secs(20));
-        // Custom bounds hold, even when given the wrong way round.
-        let tight = AdaptivePolicy::default()
-            .with_min(Duration::from_secs(2))
-            .with_max(Duration::from_secs(1));
-        let delay = tight.next_delay(&observation(QueueStatus::InProgress, 30, 0.0));
-        assert!(Duration::from_secs(1) <= delay && delay <= Duration::from_secs(2));
-    }
-
-    #[test]
-    fn adaptive_polls_sparser_early_than_near_the_median() {
-        let policy = AdaptivePolicy::default();
-        let early = mean_delay(&policy, &running(60.0, kling()));
-        let middle = mean_delay(&policy, &running(150.0, kling()));
-        let near = mean_delay(&policy, &running(240.0, kling()));
-        let late = mean_delay(&policy, &running(320.0, kling()));
-        // About sqrt(240 s / 1%) / c early on: sparse, but not the cap.
-        assert!((12.0..20.0).contains(&early), "{early}");
-        assert!(early > middle && middle > near, "{early} {middle} {near}");
-        assert!((0.5..1.5).contains(&near), "{near}");
-        assert!(late < 1.5, "{late}");
-        for secs in [0.0, 1.0, 60.0, 240.0, 1e4, 1e7] {
-            let delay = policy.next_delay(&running(secs, kling()));
-            assert!(policy.min() <= delay && delay <= policy.max(), "{delay:?}");
+        let submitted = Observation::sample(QueueStatus::InQueue, 0, 0.0);
+        assert_eq!(
+            policy.next_delay(&submitted),
+            Duration::from_secs(2),
+            "the first poll, 2 s after the submit"
+        );
+        let queued = Observation::sample(QueueStatus::InQueue, 1, 0.0);
+        for _ in 0..100 {
+            let delay = policy.next_delay(&queued).as_secs_f64();
+            assert!((2.7..=3.0).contains(&delay), "{delay}");
         }
-        // Far beyond anything the estimate allows: back off again.
-        let overdue = mean_delay(&policy, &running(3000.0, kling()));
-        assert!(overdue > 25.0, "{overdue}");
-        // Higher aggressiveness polls more densely.
-        let eager = AdaptivePolicy::default()
-            .with_aggressiveness(2.0 * AdaptivePolicy::DEFAULT_AGGRESSIVENESS);
-        let eager_near = mean_delay(&eager, &running(240.0, kling()));
-        assert!(
-            (eager_near - near / 2.0).abs() < 0.1,
-            "{eager_near} vs {near}"
-        );
     }
 
     #[test]
-    fn queue_position_makes_delays_longer() {
+    fn no_gap_exceeds_3_s_or_15_percent_of_the_running_time_whatever_was_learned() {
         let policy = AdaptivePolicy::default();
-        let at = |position| Observation {
-            queue_position: Some(position),
-            ..observation(QueueStatus::InQueue, 3, 5.0)
-        };
-        let first = mean_delay(&policy, &at(1));
-        let fifth = mean_delay(&policy, &at(5));
-        let far = mean_delay(&policy, &at(1000));
-        assert!(first < fifth && fifth < far, "{first} {fifth} {far}");
-        assert!((fifth - 10.0).abs() < 0.5, "{fifth}");
-        assert!(policy.next_delay(&at(1000)) <= policy.max());
+        // A model learned to take about a minute; jobs at every point of
+        // their run, and far past what was learned.
+        let learned = || Some(RunTimes::new([60.0, 62.0, 58.0, 61.0]).unwrap());
+        for secs in [0.1, 1.0, 10.0, 30.0, 59.0, 120.0, 1000.0] {
+            let observation = running(secs, learned());
+            let longest = policy.longest_gap(&observation);
+            assert!(longest >= Duration::from_secs(3));
+            assert!(longest.as_secs_f64() <= (0.15 * secs).max(3.0) + 1e-9);
+            for _ in 0..50 {
+                assert!(policy.next_delay(&observation) <= longest, "{secs}");
+            }
+        }
     }
 
     #[test]
-    fn a_learned_queue_step_sets_the_queue_delay_to_half_the_expected_wait() {
-        let policy = AdaptivePolicy::default();
-        let at = |position, step: Option<f64>| Observation {
-            queue_position: Some(position),
-            queue_step: step.map(Duration::from_secs_f64),
-            ..observation(QueueStatus::InQueue, 3, 5.0)
-        };
-        // One position clears in 8 s: position 3 expects 24 s, asks after 12.
-        let learned = mean_delay(&policy, &at(3, Some(8.0)));
-        assert!((learned - 12.0).abs() < 0.6, "{learned}");
-        // Without it, the configured 2 s per position.
-        let unlearned = mean_delay(&policy, &at(3, None));
-        assert!((unlearned - 6.0).abs() < 0.3, "{unlearned}");
-        // Still capped.
-        assert!(policy.next_delay(&at(50, Some(60.0))) <= policy.max());
+    fn whatever_was_learned_a_wait_is_never_more_than_two_polls_ahead_of_every_2_s() {
+        let policy = AdaptivePolicy::default().with_jitter_seed(7);
+        // Learned: about 5 s. Jobs that run 1 s, 5 s, 40 s and 300 s.
+        let learned = Arc::new(RunTimes::new([4.5, 5.0, 5.5, 5.2, 4.8]).unwrap());
+        for run in [1.0, 5.0, 40.0, 300.0] {
+            let (mut at, mut polls) = (0.0f64, 0u32);
+            loop {
+                let observation = Observation {
+                    in_progress_for: (polls > 0).then(|| Duration::from_secs_f64(at)),
+                    running_at_least: (polls > 0).then(|| Duration::from_secs_f64(at)),
+                    learned: Some(Arc::clone(&learned)),
+                    ..Observation::sample(QueueStatus::InProgress, polls, at)
+                };
+                at += policy.next_delay(&observation).as_secs_f64();
+                polls += 1;
+                assert!(
+                    f64::from(polls) <= at / 2.0 + AdaptivePolicy::ALLOWANCE + 1e-9,
+                    "run {run}: poll {polls} at {at:.2} s"
+                );
+                if at >= run {
+                    break;
+                }
+            }
+        }
     }
 
     #[test]
-    fn short_jobs_are_polled_finer_than_the_floor_but_long_ones_are_not() {
+    fn learned_run_times_make_polls_sparse_early_and_dense_near_the_end() {
         let policy = AdaptivePolicy::default();
-        let observe = |median: Duration, running: Duration| Observation {
-            model_id: "m".into(),
-            polls: 10,
-            waited: running,
-            status: QueueStatus::InProgress,
-            queue_position: None,
-            in_progress_for: Some(running),
-            estimate: Some(RunEstimate {
-                median,
-                sigma: 0.3,
-                samples: 50,
-            }),
-            queue_step: None,
+        let early = mean_delay(&policy, &running(100.0, Some(lognormal_runs())));
+        let near = mean_delay(&policy, &running(240.0, Some(lognormal_runs())));
+        assert!(early > near * 1.5, "early {early}, near the median {near}");
+    }
+
+    #[test]
+    fn a_job_past_what_was_learned_is_polled_as_if_nothing_were_known() {
+        let policy = AdaptivePolicy::default();
+        let overdue = mean_delay(&policy, &running(2000.0, Some(lognormal_runs())));
+        assert!((overdue - 2.0).abs() < 1e-9, "{overdue}");
+    }
+
+    #[test]
+    fn jobs_of_a_fraction_of_a_second_are_polled_finer() {
+        let policy = AdaptivePolicy::default();
+        let fast = RunTimes::new([0.2, 0.25, 0.22, 0.21]).unwrap();
+        // Seen running at its first poll, 50 ms after the submit.
+        let first = Observation {
+            polls: 1,
+            ..running(0.05, Some(fast))
         };
-        // Near the median of a 1.2 s job: finer than 250 ms, never under 20 ms.
-        let short: Vec<Duration> = (0..50)
-            .map(|_| {
-                policy.next_delay(&observe(
-                    Duration::from_millis(1200),
-                    Duration::from_millis(1200),
-                ))
-            })
-            .collect();
-        assert!(
-            short
-                .iter()
-                .all(|d| *d >= Duration::from_millis(20) && *d < policy.min()),
-            "{short:?}"
-        );
-        // Near the median of a 4-minute job: the floor holds.
-        let long: Vec<Duration> = (0..50)
-            .map(|_| {
-                policy.next_delay(&observe(Duration::from_secs(240), Duration::from_secs(240)))
-            })
-            .collect();
-        assert!(long.iter().all(|d| *d >= policy.min()), "{long:?}");
+        let delay = mean_delay(&policy, &first);
+        assert!((0.02..0.5).contains(&delay), "{delay}");
     }
 }

@@ -1,10 +1,11 @@
-//! [`FixedInterval`]: the same delay between every two status requests.
+//! [`FixedInterval`]: the same delay between every two polls.
 
 use std::time::Duration;
 
 use crate::poll::policy::{Observation, PollPolicy};
 
-/// A fixed interval between status requests (what most clients do).
+/// A fixed interval between polls, the first one after the submit (what
+/// most clients do; the provider's CLI polls every 2 s).
 #[derive(Debug, Clone, Copy)]
 pub struct FixedInterval(pub Duration);
 

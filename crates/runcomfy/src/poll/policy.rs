@@ -1,14 +1,18 @@
 //! What a poll policy is: the [`Observation`] it is given and the
 //! [`PollPolicy`] trait it implements.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use runcomfy_types::QueueStatus;
 
-use crate::poll::estimate::RunEstimate;
+use crate::poll::learned::RunTimes;
 
-/// What a poll policy knows when it picks the next delay.
+/// What a poll policy knows when it picks the next delay: what this wait
+/// has seen ([`PollTracker`](crate::poll::PollTracker) makes it) and what
+/// was learned of the model.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Observation {
     /// The model the request runs on.
     pub model_id: String,
@@ -26,20 +30,25 @@ pub struct Observation {
     /// when it was never seen queued). When it is `None` while in progress,
     /// [`AdaptivePolicy`](crate::poll::AdaptivePolicy) uses `waited`.
     pub in_progress_for: Option<Duration>,
-    /// The model's run time learned from earlier jobs of this process
-    /// (see [`ModelStats::estimate`](crate::poll::ModelStats::estimate)).
-    pub estimate: Option<RunEstimate>,
+    /// How long the request has certainly been in progress: since the first
+    /// poll that saw it so. A job that ends before the next poll ran at
+    /// least this long, which bounds how long a policy may leave it alone.
+    pub running_at_least: Option<Duration>,
+    /// The model's run times learned from earlier jobs (see
+    /// [`ModelStats::run_times`](crate::poll::ModelStats::run_times)).
+    pub learned: Option<Arc<RunTimes>>,
     /// How long one queue position of this model takes to clear, learned
     /// from earlier waits of this process (see [`ModelStats::queue_step`](crate::poll::ModelStats::queue_step)).
     pub queue_step: Option<Duration>,
 }
 
-/// Picks how long to wait before the next status request.
+/// Picks how long to wait before the next poll (the first: after the submit).
 ///
 /// The caller waits `max(next_delay, Retry-After)` when the service sent a
 /// `Retry-After` header. Object-safe: callers may supply their own.
 pub trait PollPolicy: Send + Sync + std::fmt::Debug {
-    /// The delay before the next status request, given what was seen so far.
+    /// The delay before the next poll, given what was seen so far
+    /// (`polls == 0`: the delay after the submit).
     fn next_delay(&self, observation: &Observation) -> Duration;
 }
 
@@ -54,7 +63,8 @@ impl Observation {
             status,
             queue_position: None,
             in_progress_for: None,
-            estimate: None,
+            running_at_least: None,
+            learned: None,
             queue_step: None,
         }
     }

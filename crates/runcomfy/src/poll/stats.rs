@@ -1,34 +1,40 @@
 //! [`ModelStats`]: the run times and queue waits this process has seen,
-//! per model, that the adaptive policy learns from.
+//! per model, that the adaptive policy learns from; with a
+//! [`RunTimeStore`], also those of earlier processes.
 
 use std::collections::{HashMap, VecDeque};
-use std::sync::{Mutex, OnceLock, PoisonError};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::time::Duration;
 
-use crate::poll::estimate::RunEstimate;
+use crate::poll::learned::RunTimes;
+use crate::poll::store::RunTimeStore;
+
+/// One model's recent run times and what they say.
+#[derive(Debug, Default)]
+struct Runs {
+    /// Seconds, oldest first.
+    secs: VecDeque<f64>,
+    /// The distribution of `secs`, made when first asked for after a change.
+    learned: Option<Arc<RunTimes>>,
+    /// Whether the store's runs were read in.
+    loaded: bool,
+}
 
 /// Run times of finished jobs and queue waits per model, shared by every
 /// handle in the process. Thread-safe; keeps the last [`ModelStats::KEEP`]
 /// of each per model.
 #[derive(Debug, Default)]
 pub struct ModelStats {
-    /// `ln(seconds)` of recent run times, oldest first.
-    runs: Mutex<HashMap<String, VecDeque<f64>>>,
+    runs: Mutex<HashMap<String, Runs>>,
     /// Recent queue waits: `(seconds, positions cleared)`, oldest first.
     queue_waits: Mutex<HashMap<String, VecDeque<(f64, u64)>>>,
+    /// Where run times are kept across processes, once set.
+    store: OnceLock<RunTimeStore>,
 }
 
 impl ModelStats {
     /// How many run times are kept per model.
-    pub const KEEP: usize = 256;
-    /// Below this many run times the spread is not known: an estimate's
-    /// sigma is then at least [`ModelStats::UNKNOWN_SPREAD_SIGMA`].
-    pub const SPREAD_SAMPLES: usize = 3;
-    /// The sigma assumed while the spread is not known (a run-time spread of
-    /// about ×1.65 either way).
-    pub const UNKNOWN_SPREAD_SIGMA: f64 = 0.5;
-    /// The smallest sigma an estimate reports.
-    pub const MIN_SIGMA: f64 = 0.05;
+    pub const KEEP: usize = RunTimeStore::KEEP;
 
     /// The statistics of this process.
     pub fn global() -> &'static ModelStats {
@@ -36,35 +42,59 @@ impl ModelStats {
         GLOBAL.get_or_init(ModelStats::default)
     }
 
+    /// Keeps run times in `store` too, across processes: a model's stored
+    /// runs are read when it is first asked about, each new run is added.
+    /// Only the first store set is used (the statistics are shared).
+    pub fn keep_in(&self, store: RunTimeStore) {
+        let _ = self.store.set(store);
+    }
+
     /// Records the run time (in progress to done) of a finished job.
     pub fn record(&self, model_id: &str, run_time: Duration) {
         let secs = run_time.as_secs_f64().max(1e-3);
-        keep_recent(&self.runs, model_id, secs.ln());
+        {
+            let mut runs = self.runs.lock().unwrap_or_else(PoisonError::into_inner);
+            let model = self.model(&mut runs, model_id);
+            if model.secs.len() >= Self::KEEP {
+                model.secs.pop_front();
+            }
+            model.secs.push_back(secs);
+            model.learned = None;
+        }
+        if let Some(store) = self.store.get() {
+            store.append(model_id, secs);
+        }
     }
 
-    /// The maximum-likelihood log-normal fit of the model's recent run times:
-    /// `median = exp(mean(ln t))`, `sigma = std(ln t)` (dividing by n, at
-    /// least [`ModelStats::MIN_SIGMA`]). `None` until a run is recorded.
-    ///
-    /// With fewer than [`ModelStats::SPREAD_SAMPLES`] runs the median is
-    /// already useful but the spread is not: sigma is then at least
-    /// [`ModelStats::UNKNOWN_SPREAD_SIGMA`]. `samples` says how much to trust
-    /// the estimate.
-    pub fn estimate(&self, model_id: &str) -> Option<RunEstimate> {
-        let runs = self.runs.lock().unwrap_or_else(PoisonError::into_inner);
-        let logs = runs.get(model_id).filter(|logs| !logs.is_empty())?;
-        let n = logs.len() as f64;
-        let mean = logs.iter().sum::<f64>() / n;
-        let variance = logs.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / n;
-        let mut sigma = variance.sqrt().max(Self::MIN_SIGMA);
-        if logs.len() < Self::SPREAD_SAMPLES {
-            sigma = sigma.max(Self::UNKNOWN_SPREAD_SIGMA);
+    /// What the model's recent run times say of its next job; `None` until
+    /// a run is recorded (here, or in the store).
+    pub fn run_times(&self, model_id: &str) -> Option<Arc<RunTimes>> {
+        if model_id.is_empty() {
+            return None;
         }
-        Some(RunEstimate {
-            median: Duration::try_from_secs_f64(mean.exp()).ok()?,
-            sigma,
-            samples: logs.len(),
-        })
+        let mut runs = self.runs.lock().unwrap_or_else(PoisonError::into_inner);
+        let model = self.model(&mut runs, model_id);
+        if model.learned.is_none() {
+            model.learned = RunTimes::new(model.secs.iter().copied()).map(Arc::new);
+        }
+        model.learned.clone()
+    }
+
+    /// The model's entry, its stored runs read in on first use.
+    fn model<'a>(&self, runs: &'a mut HashMap<String, Runs>, model_id: &str) -> &'a mut Runs {
+        let model = runs.entry(model_id.to_owned()).or_default();
+        if !model.loaded {
+            model.loaded = true;
+            if let Some(store) = self.store.get() {
+                let mut stored: VecDeque<f64> = store.load(model_id).into();
+                stored.extend(model.secs.drain(..));
+                let excess = stored.len().saturating_sub(Self::KEEP);
+                stored.drain(..excess);
+                model.secs = stored;
+                model.learned = None;
+            }
+        }
+        model
     }
 
     /// Records a queue wait: a job first seen at queue position `positions`
@@ -127,44 +157,36 @@ mod tests {
     }
 
     #[test]
-    fn model_stats_estimate_matches_known_samples() {
+    fn run_times_are_learned_bounded_and_kept_across_processes() {
         let stats = ModelStats::default();
-        assert_eq!(stats.estimate("m"), None);
+        assert!(stats.run_times("m").is_none());
         stats.record("m", Duration::from_secs(100));
-        let one = stats.estimate("m").unwrap();
-        assert_eq!(one.samples, 1);
-        assert!((one.median.as_secs_f64() - 100.0).abs() < 1e-6);
-        assert_eq!(
-            one.sigma,
-            ModelStats::UNKNOWN_SPREAD_SIGMA,
-            "spread unknown"
+        let one = stats.run_times("m").unwrap();
+        assert_eq!(one.len(), 1);
+        assert!(
+            Arc::ptr_eq(&one, &stats.run_times("m").unwrap()),
+            "made once"
         );
-        stats.record("m", Duration::from_secs(400));
-        let two = stats.estimate("m").unwrap();
-        assert!((two.median.as_secs_f64() - 200.0).abs() < 1e-6);
-        // ln 4 / 2 = 0.69 is wider than the assumed spread.
-        assert!((two.sigma - 4f64.ln() / 2.0).abs() < 1e-9, "{}", two.sigma);
-        stats.record("m", Duration::from_secs(200));
-        // ln: 100, 200, 400 -> mean ln 200, std ln 2 * sqrt(2/3).
-        let estimate = stats.estimate("m").unwrap();
-        assert_eq!(estimate.samples, 3);
-        assert!((estimate.median.as_secs_f64() - 200.0).abs() < 1e-6);
-        let sigma = 2f64.ln() * (2.0f64 / 3.0).sqrt();
-        assert!((estimate.sigma - sigma).abs() < 1e-9, "{}", estimate.sigma);
-        assert_eq!(stats.estimate("other"), None);
-        // Identical samples: sigma is floored.
-        for _ in 0..5 {
-            stats.record("same", Duration::from_secs(60));
-        }
-        let same = stats.estimate("same").unwrap();
-        assert_eq!(same.sigma, ModelStats::MIN_SIGMA);
-        // Only the last 256 are kept.
-        for _ in 0..ModelStats::KEEP {
+        for _ in 0..(ModelStats::KEEP + 5) {
             stats.record("m", Duration::from_secs(50));
         }
-        let recent = stats.estimate("m").unwrap();
-        assert_eq!(recent.samples, ModelStats::KEEP);
-        assert!((recent.median.as_secs_f64() - 50.0).abs() < 1e-6);
+        assert_eq!(stats.run_times("m").unwrap().len(), ModelStats::KEEP);
+        assert!(stats.run_times("").is_none(), "a job of no known model");
+
+        let dir = tempfile::tempdir().unwrap();
+        let first = ModelStats::default();
+        first.keep_in(RunTimeStore::new(dir.path()));
+        first.record("k", Duration::from_secs(30));
+        first.record("k", Duration::from_secs(32));
+        let second = ModelStats::default();
+        second.keep_in(RunTimeStore::new(dir.path()));
+        let learned = second.run_times("k").expect("the first process's runs");
+        assert_eq!(learned.len(), 2);
+        assert!(
+            (learned.mean_secs() - 31.0).abs() < 3.0,
+            "{}",
+            learned.mean_secs()
+        );
         assert!(std::ptr::eq(ModelStats::global(), ModelStats::global()));
     }
 }

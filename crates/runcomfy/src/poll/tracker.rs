@@ -1,4 +1,5 @@
-//! [`PollTracker`]: status answers turned into what a poll policy sees.
+//! [`PollTracker`]: status answers turned into what a poll policy sees, and
+//! which endpoint a wait asks next ([`Ask`]).
 
 use std::time::Duration;
 
@@ -21,6 +22,27 @@ pub struct PollTracker {
     last_queued: Option<Duration>,
     /// Its estimated start.
     in_progress_since: Option<Duration>,
+    /// When it was first seen in progress.
+    first_in_progress: Option<Duration>,
+    /// When it was last seen in progress.
+    last_in_progress: Option<Duration>,
+    /// The endpoint of the last answer taken in.
+    last_ask: Option<Ask>,
+}
+
+/// Which endpoint a wait asks next: the one whose answer says most for one
+/// request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Ask {
+    /// `GET …/status`: while the job is queued, for its queue position, and
+    /// after an answer of the result endpoint this build does not know.
+    Status,
+    /// `GET …/result`: before the first answer and while the job runs. The
+    /// service answers it before the end with the job's state, and at the
+    /// end with the outputs, so no request is spent after the job is seen
+    /// done.
+    Result,
 }
 
 impl PollTracker {
@@ -36,13 +58,42 @@ impl PollTracker {
                 status: QueueStatus::InQueue,
                 queue_position: None,
                 in_progress_for: None,
-                estimate: stats.estimate(model_id),
+                running_at_least: None,
+                learned: stats.run_times(model_id),
                 queue_step: stats.queue_step(model_id),
             },
             first_queued: None,
             last_queued: None,
             in_progress_since: None,
+            first_in_progress: None,
+            last_in_progress: None,
+            last_ask: None,
         }
+    }
+
+    /// The endpoint to ask next (see [`Ask`]).
+    pub fn next_ask(&self) -> Ask {
+        let status = &self.observation.status;
+        match self.last_ask {
+            None => Ask::Result,
+            Some(_) if *status == QueueStatus::InQueue => Ask::Status,
+            Some(Ask::Result) if matches!(status, QueueStatus::Other(_)) => Ask::Status,
+            Some(_) => Ask::Result,
+        }
+    }
+
+    /// Takes in an answer of endpoint `ask`: [`PollTracker::observe`], and
+    /// the endpoint remembered for [`PollTracker::next_ask`].
+    pub fn observe_answer(
+        &mut self,
+        ask: Ask,
+        status: &QueueStatus,
+        queue_position: Option<u64>,
+        elapsed: Duration,
+        stats: &ModelStats,
+    ) {
+        self.last_ask = Some(ask);
+        self.observe(status, queue_position, elapsed, stats);
     }
 
     /// What the policy should be told now.
@@ -74,13 +125,18 @@ impl PollTracker {
                 }
                 self.last_queued = Some(elapsed);
             }
-            QueueStatus::InProgress if self.in_progress_since.is_none() => {
+            QueueStatus::InProgress if self.in_progress_since.is_some() => {
+                self.last_in_progress = Some(elapsed);
+            }
+            QueueStatus::InProgress => {
                 // It started after the last poll that saw it queued.
                 let since = match self.last_queued {
                     Some(queued) => queued + elapsed.saturating_sub(queued) / 2,
                     None => elapsed,
                 };
                 self.in_progress_since = Some(since);
+                self.first_in_progress = Some(elapsed);
+                self.last_in_progress = Some(elapsed);
                 if let Some((at, position)) = self.first_queued
                     && !observation.model_id.is_empty()
                 {
@@ -96,17 +152,23 @@ impl PollTracker {
         observation.in_progress_for = self
             .in_progress_since
             .map(|since| elapsed.saturating_sub(since));
-        observation.estimate = stats.estimate(&observation.model_id);
+        observation.running_at_least = self
+            .first_in_progress
+            .map(|first| elapsed.saturating_sub(first));
+        observation.learned = stats.run_times(&observation.model_id);
         observation.queue_step = stats.queue_step(&observation.model_id);
     }
 
-    /// The job was seen completed: records its run time into `stats` (when
-    /// it was seen in progress).
+    /// The job was seen done: records its run time into `stats` (when it
+    /// was seen in progress), from its estimated start to halfway between
+    /// the last poll that saw it running and the one that saw it done.
     pub fn finished(&self, stats: &ModelStats) {
-        if let Some(ran) = self.observation.in_progress_for
+        if let (Some(since), Some(running)) = (self.in_progress_since, self.last_in_progress)
             && !self.observation.model_id.is_empty()
         {
-            stats.record(&self.observation.model_id, ran);
+            let done = self.observation.waited;
+            let end = running + done.saturating_sub(running) / 2;
+            stats.record(&self.observation.model_id, end.saturating_sub(since));
         }
     }
 }
@@ -135,20 +197,71 @@ mod tests {
         assert_eq!(tracker.observation().in_progress_for, Some(secs(5)));
         tracker.observe(&QueueStatus::InProgress, None, secs(100), &stats);
         assert_eq!(tracker.observation().in_progress_for, Some(secs(65)));
+        assert_eq!(
+            tracker.observation().running_at_least,
+            Some(secs(60)),
+            "certainly running since the poll at 40 s"
+        );
         assert_eq!(tracker.observation().polls, 4);
         tracker.observe(&QueueStatus::Completed, None, secs(135), &stats);
-        assert!(stats.estimate("m").is_none());
+        assert!(stats.run_times("m").is_none());
         tracker.finished(&stats);
-        let estimate = stats.estimate("m").unwrap();
-        assert_eq!((estimate.median, estimate.samples), (secs(100), 1));
+        let learned = stats.run_times("m").unwrap();
+        assert_eq!(learned.len(), 1);
+        // From 35 s to halfway between 100 s (running) and 135 s (done):
+        // 82.5 s, its mean widened by the kernel of a single run.
+        assert!(
+            (80.0..90.0).contains(&learned.mean_secs()),
+            "{}",
+            learned.mean_secs()
+        );
 
         // A job seen running at its first poll: its run counts from that poll
         // and it teaches nothing about the queue.
         let mut running = PollTracker::new("m", &stats);
-        assert_eq!(running.observation().estimate, Some(estimate));
+        assert_eq!(running.observation().learned.as_deref(), Some(&*learned));
         running.observe(&QueueStatus::InProgress, None, secs(3), &stats);
         running.observe(&QueueStatus::InProgress, None, secs(10), &stats);
         assert_eq!(running.observation().in_progress_for, Some(secs(7)));
         assert_eq!(stats.queue_step("m"), Some(Duration::from_secs_f64(8.75)));
+    }
+
+    #[test]
+    fn it_asks_the_result_while_the_job_may_run_and_the_status_while_queued() {
+        let stats = ModelStats::default();
+        let secs = Duration::from_secs;
+        let mut tracker = PollTracker::new("m", &stats);
+        assert_eq!(
+            tracker.next_ask(),
+            Ask::Result,
+            "a short job's first answer is its output"
+        );
+        tracker.observe_answer(Ask::Result, &QueueStatus::InQueue, None, secs(2), &stats);
+        assert_eq!(
+            tracker.next_ask(),
+            Ask::Status,
+            "queued: the status says where"
+        );
+        tracker.observe_answer(Ask::Status, &QueueStatus::InQueue, Some(3), secs(4), &stats);
+        assert_eq!(tracker.next_ask(), Ask::Status);
+        tracker.observe_answer(Ask::Status, &QueueStatus::InProgress, None, secs(6), &stats);
+        assert_eq!(
+            tracker.next_ask(),
+            Ask::Result,
+            "running: the answer at the end carries the outputs"
+        );
+        let odd = QueueStatus::Other("warming_up".into());
+        tracker.observe_answer(Ask::Result, &odd, None, secs(8), &stats);
+        assert_eq!(
+            tracker.next_ask(),
+            Ask::Status,
+            "a state the result endpoint says and this build does not know"
+        );
+        tracker.observe_answer(Ask::Status, &odd, None, secs(10), &stats);
+        assert_eq!(
+            tracker.next_ask(),
+            Ask::Result,
+            "the two endpoints take turns"
+        );
     }
 }

@@ -44,12 +44,13 @@ async fn status_and_result_faults_are_retried_until_they_succeed() {
 }
 
 #[tokio::test]
-async fn a_wait_outlasts_status_requests_that_fail_after_their_retries() {
+async fn a_wait_outlasts_polls_that_fail_after_their_retries() {
     let emulator = emulator().await;
     let client = client(&emulator);
     let job = client.submit(&input()).await.expect("submitted");
-    // Four status requests in a row fail, each after all its attempts, with
-    // every transient kind of fault; the wait goes on and succeeds.
+    // Four polls in a row (the wait asks the result endpoint, see
+    // `poll::Ask`) fail, each after all its attempts, with every transient
+    // kind of fault; the wait goes on and succeeds.
     let attempts = RetryPolicy::default().max_attempts;
     let kinds = [
         Fault::Status(503),
@@ -61,7 +62,7 @@ async fn a_wait_outlasts_status_requests_that_fail_after_their_retries() {
     ];
     for fault in kinds {
         for _ in 0..attempts {
-            emulator.faults().push(Target::Status, fault);
+            emulator.faults().push(Target::Result, fault);
         }
     }
     let output = job.wait().await.expect("the wait outlasted the faults");
@@ -72,7 +73,7 @@ async fn a_wait_outlasts_status_requests_that_fail_after_their_retries() {
     let job = client.submit(&input()).await.expect("submitted");
     let calls = runcomfy::Wait::<Output>::DEFAULT_TOLERATED_FAILURES + 1;
     for _ in 0..attempts * calls {
-        emulator.faults().push(Target::Status, Fault::Status(500));
+        emulator.faults().push(Target::Result, Fault::Status(500));
     }
     let error = job.wait().await.expect_err("too many failures");
     assert!(
@@ -85,7 +86,7 @@ async fn a_wait_outlasts_status_requests_that_fail_after_their_retries() {
     // A failure that is not transient ends the wait at once.
     let job = client.submit(&input()).await.expect("submitted");
     emulator.faults().push(
-        Target::Status,
+        Target::Result,
         Fault::RateLimited {
             retry_after_secs: 3600,
         },

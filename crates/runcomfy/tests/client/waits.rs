@@ -21,12 +21,12 @@ async fn a_second_job_on_one_worker() -> (Emulator, Client, RequestHandle<Output
     (emulator, client, job)
 }
 
-/// The states a progress report saw: it ends completed, reports changes
-/// only, and saw the job before it completed.
+/// The states a progress report saw: it ends finished (`completed` on the
+/// status endpoint, `succeeded` on the result endpoint a wait asks while the
+/// job runs), reports changes only, and saw the job before it finished.
 fn assert_changes_until_completed(states: &[(QueueStatus, Option<u64>)]) {
-    assert_eq!(
-        states.last().map(|s| &s.0),
-        Some(&QueueStatus::Completed),
+    assert!(
+        states.last().is_some_and(|s| s.0.is_finished()),
         "{states:?}"
     );
     assert!(
@@ -91,12 +91,13 @@ async fn a_wait_that_tolerates_no_failed_poll_ends_at_the_first() {
         .build()
         .expect("client");
     let job = client.submit(&input()).await.expect("submitted");
-    emulator.faults().push(Target::Status, Fault::Status(503));
+    // The wait's first question is the result endpoint's (see `poll::Ask`).
+    emulator.faults().push(Target::Result, Fault::Status(503));
     match job.wait().tolerate_failed_polls(0).await {
         Err(Error::ServiceUnavailable { status: 503, .. }) => {}
         other => panic!("{other:?}"),
     }
-    emulator.faults().push(Target::Status, Fault::Status(503));
+    emulator.faults().push(Target::Result, Fault::Status(503));
     job.wait()
         .tolerate_failed_polls(1)
         .await
