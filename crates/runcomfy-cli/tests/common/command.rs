@@ -54,6 +54,14 @@ impl Outcome {
         document["estimate"].clone()
     }
 
+    /// Fails unless the command exited with `code` and said `words` on
+    /// stderr.
+    #[track_caller]
+    pub(crate) fn assert_says(&self, code: i32, words: &str) {
+        assert_eq!(self.code, code, "{}", self.explain());
+        assert!(self.stderr.contains(words), "{words:?}: {}", self.explain());
+    }
+
     pub(crate) fn explain(&self) -> String {
         format!(
             "exit {}\n--- stdout\n{}\n--- stderr\n{}",

@@ -12,5 +12,5 @@ pub(crate) mod batch;
 pub(crate) mod child;
 pub(crate) mod command;
 pub(crate) mod events;
+pub(crate) mod pricing;
 pub(crate) mod schema;
-pub(crate) mod service;
