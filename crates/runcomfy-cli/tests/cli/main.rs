@@ -10,7 +10,9 @@ mod common;
 mod balance;
 #[path = "../batch/mod.rs"]
 mod batch;
+mod canceled;
 mod cost;
+mod dialects;
 mod estimates;
 mod exit_codes;
 mod huge_timeout;

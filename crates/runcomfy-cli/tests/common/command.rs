@@ -81,6 +81,17 @@ pub(crate) async fn emulator_with(adjust: impl FnOnce(&mut EmulatorConfig)) -> E
     emulator(config).await
 }
 
+/// An emulator whose one worker takes minutes for a job (time scale 1), its
+/// configuration `adjust`ed: while the first job runs, the next ones wait in
+/// the queue. No test waits for such a job to finish.
+pub(crate) async fn one_slow_worker(adjust: impl FnOnce(&mut EmulatorConfig)) -> Emulator {
+    emulator_with(|config| {
+        (config.workers, config.time_scale) = (1, 1.0);
+        adjust(config);
+    })
+    .await
+}
+
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
