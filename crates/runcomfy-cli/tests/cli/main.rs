@@ -18,6 +18,7 @@ mod exit_codes;
 mod huge_timeout;
 mod offline;
 mod progress;
+mod refusals;
 mod requests;
 mod run;
 mod run_ctrl_c;
