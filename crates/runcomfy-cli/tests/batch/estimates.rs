@@ -7,11 +7,11 @@
 //! serverless API the balance, charged by the jobs it accepted.
 
 use runcomfy_emulator::fixtures::png_data_uri;
-use runcomfy_emulator::{Emulator, PriceUnit};
+use runcomfy_emulator::{Emulator, EmulatorConfig, PriceUnit};
 use serde_json::json;
 
 use crate::common::batch::{Batch, inputs, results, start};
-use crate::common::command::Outcome;
+use crate::common::command::{KLING, Outcome, emulator};
 use crate::common::pricing::{priced, unreadable_balance};
 
 /// 0.07 USD a second: each input of `inputs` (5 s) is estimated at $0.35.
@@ -60,6 +60,39 @@ async fn a_batch_estimate_totals_the_lines_and_says_how_far_the_balance_goes() {
         !batch.path("results.jsonl").exists(),
         "no results were written"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_price_per_output_or_none_at_all_is_said_for_the_whole_batch() {
+    let per_output = priced(0.49, PriceUnit::Output, Some(1.0)).await;
+    let batch = Batch::new(&per_output, &inputs(3));
+    let human = estimate(&batch, &per_output, &[]).await;
+    assert_eq!(
+        human.stdout,
+        format!(
+            "estimate for 3 jobs of {KLING}: $1.47 ($0.49 per output)\npricing: USD 0.49 per output, as this emulator was told\nbalance: $1.00 USD: enough for 2 of the 3 jobs (short by $0.47)\n"
+        )
+    );
+
+    let unpriced = emulator(EmulatorConfig::for_tests()).await;
+    let batch = Batch::new(&unpriced, &inputs(3));
+    let human = estimate(&batch, &unpriced, &[]).await;
+    assert_eq!(human.code, 0, "{}", human.explain());
+    let first = human.stdout.lines().next().unwrap_or_default();
+    assert_eq!(
+        first,
+        format!(
+            "estimate for 3 jobs of {KLING}: unknown: the catalog gives no price for this model"
+        )
+    );
+    let json = estimate(&batch, &unpriced, &["--json"]).await;
+    assert_eq!(json.code, 0, "{}", json.explain());
+    let estimate = json.estimate();
+    assert!(estimate["total_usd"].is_null() && estimate["covers"].is_null());
+    for emulator in [&per_output, &unpriced] {
+        assert_eq!(emulator.stats().submits(), 0, "nothing was submitted");
+    }
+    assert!(!batch.journal().exists(), "no journal was written");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
