@@ -9,6 +9,7 @@ use serde_json::{Value, json};
 
 use crate::common::batch::{Batch, TOKEN, assert_mp4, inputs, results, summary};
 use crate::common::command::{command, emulator_with, finish, one_slow_worker};
+use crate::common::command::{start_image, submit_no_wait};
 use crate::common::dialects::{failures, served, successes};
 
 /// An input whose job fails.
@@ -79,31 +80,33 @@ async fn a_failed_lines_error_is_the_services_own_words_whatever_its_shape() {
 async fn a_job_canceled_with_one_l_is_a_cancelled_line() {
     let emulator =
         one_slow_worker(|config| config.dialect.cancel_spelling = CancelSpelling::Canceled).await;
-    // Line 1's job takes the only worker; line 2's waits in the queue, and
-    // the first run gives up waiting at once.
-    let batch = Batch::new(&emulator, &inputs(2));
-    let first = batch
-        .run(&["--json", "--timeout", "0", "--concurrency", "1"])
-        .await;
+    // Another job takes the only worker: the line's waits in the queue, and
+    // the first run gives up waiting for it at once.
+    submit_no_wait(
+        &emulator.base_url(),
+        &format!("image_url=@{}", start_image()),
+    )
+    .await;
+    let batch = Batch::new(&emulator, &inputs(1));
+    let first = batch.run(&["--json", "--timeout", "0"]).await;
     assert_eq!(first.code, 75, "{}", first.explain());
-    let queued = results(&first.lines())[&2]["request_id"].clone();
-    let queued = queued.as_str().expect("line 2's request id");
+    let queued = results(&first.lines())[&1]["request_id"].clone();
+    let queued = queued.as_str().expect("the line's request id");
     // Cancelled elsewhere, with the batch's token: the job is its.
     let mut cancel = command(Some(&emulator.base_url()), &["cancel", queued]);
     cancel.env("RUNCOMFY_API_TOKEN", TOKEN);
     let cancel = finish(cancel).await;
     assert_eq!(cancel.code, 0, "{}", cancel.explain());
 
-    // Line 1 runs on: one second is enough to read line 2's status.
-    let run = batch.run(&["--json", "--timeout", "1"]).await;
-    run.assert_says(1, "line 2: cancelled: the job was cancelled");
+    let run = batch.run(&["--json"]).await;
+    run.assert_says(1, "line 1: cancelled: the job was cancelled");
     let printed = run.lines();
-    let result = &results(&printed)[&2];
+    let result = &results(&printed)[&1];
     assert_eq!(
         (&result["status"], &result["request_id"]),
         (&json!("cancelled"), &json!(queued))
     );
     assert_eq!(counts(&printed), [json!(0), json!(0), json!(1)]);
-    assert_eq!(batch.events()[&2], ["intent", "submitted", "done"]);
+    assert_eq!(batch.events()[&1], ["intent", "submitted", "done"]);
     assert_eq!(emulator.stats().submits(), 2, "nothing submitted again");
 }

@@ -20,7 +20,7 @@ async fn submit_refused(emulator: &Emulator, refusal: Fault) -> Outcome {
 }
 
 /// `runcomfy --json COMMAND ID` against `emulator`, whose next call gets
-/// `refusal`; its error document.
+/// `refusal`.
 async fn refused_about(emulator: &Emulator, command: &str, id: &str, refusal: Fault) -> Outcome {
     emulator.faults().push(Target::Any, refusal);
     runcomfy(Some(&emulator.base_url()), &["--json", command, id]).await
