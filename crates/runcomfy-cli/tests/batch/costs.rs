@@ -7,11 +7,11 @@
 //! unpriced one's cost is not given, and a submit whose answer was lost
 //! has a job of unknown cost.
 
-use runcomfy_emulator::{EmulatorConfig, Fault, Target};
+use runcomfy_emulator::{Fault, Target};
 use serde_json::{Value, json};
 
 use crate::common::batch::{Batch, assert_submits, inputs, results, summary};
-use crate::common::command::emulator;
+use crate::common::command::finishing_at_submit;
 use crate::common::pricing::at_49_cents;
 
 fn costs(lines: &[Value]) -> Vec<Value> {
@@ -62,7 +62,7 @@ async fn result_lines_carry_their_cost_and_the_summary_totals_it() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_jobs_of_a_model_without_a_price_are_of_unknown_cost() {
-    let unpriced = emulator(EmulatorConfig::for_tests()).await;
+    let unpriced = finishing_at_submit(|_| {}).await;
     let batch = Batch::new(&unpriced, &inputs(2));
     let human = batch.run(&[]).await;
     human.assert_says(0, "cost unknown (2 jobs: the service did not say)");

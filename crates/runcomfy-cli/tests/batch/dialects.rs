@@ -8,7 +8,7 @@ use runcomfy_emulator::{CancelSpelling, Dialect, FinishedStatus};
 use serde_json::{Value, json};
 
 use crate::common::batch::{Batch, TOKEN, assert_mp4, inputs, results, summary};
-use crate::common::command::{command, emulator_with, finish, one_slow_worker};
+use crate::common::command::{command, finish, finishing_at_submit, one_slow_worker};
 use crate::common::command::{start_image, submit_no_wait};
 use crate::common::dialects::{failures, served, successes};
 
@@ -26,7 +26,7 @@ fn counts(lines: &[Value]) -> [Value; 3] {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_final_word_and_output_shape_gives_each_line_its_files() {
     for (dialect, files) in successes() {
-        let emulator = emulator_with(|config| config.dialect = dialect).await;
+        let emulator = finishing_at_submit(|config| config.dialect = dialect).await;
         let mut lines = inputs(3);
         lines[1] = failing();
         let batch = Batch::new(&emulator, &lines);
@@ -59,7 +59,7 @@ async fn a_failed_lines_error_is_the_services_own_words_whatever_its_shape() {
             finished_status: FinishedStatus::Outcome,
             ..Dialect::default()
         };
-        let emulator = emulator_with(|config| config.dialect = dialect).await;
+        let emulator = finishing_at_submit(|config| config.dialect = dialect).await;
         let batch = Batch::new(&emulator, &[failing()]);
         let run = batch.run(&["--json"]).await;
         run.assert_says(1, &format!("line 1: failed: {said}\n"));

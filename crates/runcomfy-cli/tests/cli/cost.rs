@@ -5,9 +5,7 @@
 //! when the result is asked for with `include_cost=true`, so a cost shown
 //! is one the CLI asked for.
 
-use runcomfy_emulator::EmulatorConfig;
-
-use crate::common::command::{KLING, emulator, output_dir, runcomfy, start_image};
+use crate::common::command::{KLING, finishing_at_submit, output_dir, runcomfy, start_image};
 use crate::common::pricing::at_49_cents;
 use crate::common::schema::check_schema;
 
@@ -47,7 +45,7 @@ async fn run_and_wait_say_what_the_job_cost() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_cost_the_service_did_not_give_is_unknown_not_free() {
-    let unpriced = emulator(EmulatorConfig::for_tests()).await;
+    let unpriced = finishing_at_submit(|_| {}).await;
     let image = format!("image_url=@{}", start_image());
     let run = ["--json", "run", KLING, "--set", &image, "--no-download"];
     let outcome = runcomfy(Some(&unpriced.base_url()), &run).await;

@@ -6,10 +6,12 @@
 //! A success exits 0 with every file downloaded and `--json` keeping the
 //! output as given; a failure exits 1 with the service's own words.
 
+use futures::future::join_all;
 use runcomfy_emulator::{Dialect, FinishedStatus};
 
-use crate::common::command::start_image;
-use crate::common::command::{Outcome, assert_mp4, emulator_with, output_dir, run_args, runcomfy};
+use crate::common::command::{
+    Outcome, assert_mp4, finishing_at_submit, output_dir, run_args, runcomfy, start_image,
+};
 use crate::common::dialects::{failures, served, successes};
 use crate::common::schema::check_schema;
 
@@ -25,7 +27,7 @@ struct Ran {
 /// `runcomfy --json run` of the start image (with `extra`) against an
 /// emulator speaking `dialect`, downloading into a directory of its own.
 async fn run_in(dialect: Dialect, extra: &[&str]) -> Ran {
-    let emulator = emulator_with(|config| config.dialect = dialect).await;
+    let emulator = finishing_at_submit(|config| config.dialect = dialect).await;
     let image = format!("image_url=@{}", start_image());
     let (dir, out) = output_dir();
     let args = [&["--json"][..], &run_args(&image, &out), extra].concat();
@@ -40,12 +42,14 @@ async fn run_in(dialect: Dialect, extra: &[&str]) -> Ran {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_final_word_and_output_shape_ends_in_every_file_downloaded() {
-    for (dialect, files) in successes() {
+    let runs = successes()
+        .map(|(dialect, files)| async move { (dialect, files, run_in(dialect, &[]).await) });
+    for (dialect, files, ran) in join_all(runs).await {
         let Ran {
             outcome,
             origin,
             _dir,
-        } = run_in(dialect, &[]).await;
+        } = ran;
         assert_eq!(outcome.code, 0, "{dialect:?}: {}", outcome.explain());
         let document = outcome.json();
         check_schema("run-output.json", &document);
@@ -65,21 +69,26 @@ async fn every_final_word_and_output_shape_ends_in_every_file_downloaded() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_failed_job_exits_1_in_the_services_own_words_whatever_its_shape() {
-    let failing = ["--set", "prompt=emulator:fail on purpose"];
-    for (failure_error, said) in failures() {
-        for finished_status in [FinishedStatus::Completed, FinishedStatus::Outcome] {
+    let dialects = failures().into_iter().flat_map(|(failure_error, said)| {
+        [FinishedStatus::Completed, FinishedStatus::Outcome].map(|finished_status| {
             let dialect = Dialect {
                 failure_error,
                 finished_status,
                 ..Dialect::default()
             };
-            let outcome = run_in(dialect, &failing).await.outcome;
-            outcome.assert_says(1, &said);
-            let error = outcome.error_document();
-            assert_eq!(error["kind"], "job_failed", "{dialect:?}");
-            let message = error["message"].as_str().expect("message");
-            assert!(message.ends_with(&format!(" failed: {said}")), "{message}");
-            assert!(error["request_id"].is_string(), "{error}");
-        }
+            (dialect, said.clone())
+        })
+    });
+    let failing = ["--set", "prompt=emulator:fail on purpose"];
+    let runs = dialects.map(|(dialect, said)| async move {
+        (dialect, said, run_in(dialect, &failing).await.outcome)
+    });
+    for (dialect, said, outcome) in join_all(runs).await {
+        outcome.assert_says(1, &said);
+        let error = outcome.error_document();
+        assert_eq!(error["kind"], "job_failed", "{dialect:?}");
+        let message = error["message"].as_str().expect("message");
+        assert!(message.ends_with(&format!(" failed: {said}")), "{message}");
+        assert!(error["request_id"].is_string(), "{error}");
     }
 }

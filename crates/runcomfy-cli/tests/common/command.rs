@@ -81,6 +81,17 @@ pub(crate) async fn emulator_with(adjust: impl FnOnce(&mut EmulatorConfig)) -> E
     emulator(config).await
 }
 
+/// An emulator for tests whose jobs finish at submit (time scale 0), its
+/// configuration `adjust`ed: for tests of what is said of a finished job,
+/// not of the wait for it (a client's first status sees the job finished).
+pub(crate) async fn finishing_at_submit(adjust: impl FnOnce(&mut EmulatorConfig)) -> Emulator {
+    emulator_with(|config| {
+        config.time_scale = 0.0;
+        adjust(config);
+    })
+    .await
+}
+
 /// An emulator whose one worker takes minutes for a job (time scale 1), its
 /// configuration `adjust`ed: while the first job runs, the next ones wait in
 /// the queue. No test waits for such a job to finish.

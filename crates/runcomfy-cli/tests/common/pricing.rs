@@ -3,12 +3,12 @@
 
 use runcomfy_emulator::{Emulator, Price, PriceUnit};
 
-use crate::common::command::{KLING, emulator_with};
+use crate::common::command::{KLING, finishing_at_submit};
 
 /// An emulator for tests where Kling costs `usd` per `unit` and the
-/// account holds `balance` (none: unlimited).
+/// account holds `balance` (none: unlimited); its jobs finish at submit.
 pub(crate) async fn priced(usd: f64, unit: PriceUnit, balance: Option<f64>) -> Emulator {
-    emulator_with(|config| {
+    finishing_at_submit(|config| {
         config.prices.insert(KLING.to_owned(), Price { usd, unit });
         config.balance_usd = balance;
     })
