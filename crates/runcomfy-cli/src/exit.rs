@@ -14,7 +14,8 @@ pub(crate) const EXIT_CODES: &str = "Exit codes:
       or expired: requests and their outputs expire), or the balance cannot pay for
       the job (never retried)
   64  usage error (including a request id that cannot be one, given or in a batch's journal)
-  65  invalid input (every error is listed; nothing was sent)
+  65  invalid input (every error is listed; nothing was sent, or the service refused it
+      and no job was created)
   66  an input file is missing or unreadable
   69  service unavailable after retries
   74  an output could not be written
@@ -33,6 +34,12 @@ pub(crate) enum CliError {
     InputFile { path: PathBuf, reason: String },
     /// The input is invalid (local checks).
     Invalid {
+        model_id: String,
+        errors: Vec<FieldError>,
+    },
+    /// The service refused an input the local checks passed (400 or 422):
+    /// it was sent, and no job was created.
+    Refused {
         model_id: String,
         errors: Vec<FieldError>,
     },
@@ -67,11 +74,28 @@ impl From<Error> for CliError {
 }
 
 impl CliError {
+    /// The error of a submit of an input the local checks passed: an
+    /// invalid input is the service's refusal, not a local finding.
+    pub(crate) fn of_checked_submit(error: Error) -> Self {
+        match error {
+            Error::InvalidInput { model_id, errors } => Self::Refused { model_id, errors },
+            other => Self::from(other),
+        }
+    }
+
+    /// The field errors of an invalid input, found here or by the service.
+    pub(crate) fn field_errors(&self) -> &[FieldError] {
+        match self {
+            Self::Invalid { errors, .. } | Self::Refused { errors, .. } => errors,
+            _ => &[],
+        }
+    }
+
     pub(crate) fn code(&self) -> u8 {
         match self {
             Self::Usage(_) => 64,
             Self::InputFile { .. } => 66,
-            Self::Invalid { .. } => 65,
+            Self::Invalid { .. } | Self::Refused { .. } => 65,
             Self::Output(_) => 74,
             Self::Interrupted => 130,
             Self::JournalBusy(_) => 75,
@@ -106,7 +130,7 @@ impl CliError {
         match self {
             Self::Usage(_) => "usage",
             Self::InputFile { .. } => "input_file",
-            Self::Invalid { .. } => "invalid_input",
+            Self::Invalid { .. } | Self::Refused { .. } => "invalid_input",
             Self::Output(_) => "output",
             Self::Interrupted => "interrupted",
             Self::JournalBusy(_) => "journal_busy",
@@ -150,16 +174,14 @@ impl std::fmt::Display for CliError {
             | Self::Batch { message, .. } => f.write_str(message),
             Self::InputFile { path, reason } => write!(f, "{}: {reason}", path.display()),
             Self::Invalid { model_id, errors } => {
-                write!(
-                    f,
-                    "invalid input for {model_id} ({} error{}); nothing was sent",
-                    errors.len(),
-                    if errors.len() == 1 { "" } else { "s" }
-                )?;
-                for error in errors {
-                    write!(f, "\n  {error}")?;
-                }
-                Ok(())
+                write!(f, "invalid input for {model_id} ({})", count(errors))?;
+                f.write_str("; nothing was sent")?;
+                list(f, errors)
+            }
+            Self::Refused { model_id, errors } => {
+                write!(f, "invalid input for {model_id} ({})", count(errors))?;
+                f.write_str(": the service refused it, no job was created")?;
+                list(f, errors)
             }
             // The library's words name its builder; a person at a shell has
             // the provider CLI's login besides the variables.
@@ -171,4 +193,18 @@ impl std::fmt::Display for CliError {
             Self::Interrupted => f.write_str("interrupted"),
         }
     }
+}
+
+/// `1 error`, `2 errors`.
+fn count(errors: &[FieldError]) -> String {
+    let n = errors.len();
+    format!("{n} error{}", if n == 1 { "" } else { "s" })
+}
+
+/// Each error on a line of its own, indented.
+fn list(f: &mut std::fmt::Formatter<'_>, errors: &[FieldError]) -> std::fmt::Result {
+    for error in errors {
+        write!(f, "\n  {error}")?;
+    }
+    Ok(())
 }

@@ -49,15 +49,11 @@ impl Output {
     pub(crate) fn report(&self, error: &CliError) {
         // A batch's results and summary are its JSON document already.
         if self.json && !matches!(error, CliError::Batch { .. }) {
-            let errors: Vec<Value> = match error {
-                CliError::Invalid { errors, .. } => errors
-                    .iter()
-                    .map(
-                        |e| json!({"field": e.field(), "pointer": e.pointer, "message": e.message}),
-                    )
-                    .collect(),
-                _ => Vec::new(),
-            };
+            let errors: Vec<Value> = error
+                .field_errors()
+                .iter()
+                .map(|e| json!({"field": e.field(), "pointer": e.pointer, "message": e.message}))
+                .collect();
             let document = json!({
                 "error": {"kind": error.kind(), "message": error.to_string(), "request_id": error.request_id(), "exit_code": error.code(), "errors": errors}
             });

@@ -161,7 +161,7 @@ impl Job<'_> {
             });
             return Ok(Outcome {
                 error: Some(text),
-                cause: Some(CliError::from(error)),
+                cause: Some(CliError::of_checked_submit(error)),
                 shortfall,
                 ..Outcome::new(line, status)
             });

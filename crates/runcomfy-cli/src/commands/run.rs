@@ -32,7 +32,10 @@ pub(crate) async fn run(
         context.client.validate(model_id, &value).await?;
         return estimate::estimate(context, model_id, &[&value], 0).await;
     }
-    let handle = context.client.submit_json(model_id, &value).await?;
+    let handle = match context.client.submit_json(model_id, &value).await {
+        Ok(handle) => handle,
+        Err(error) => return Err(submit_error(context, model_id, &value, error).await),
+    };
     context.output.say(format!(
         "submitted {} (resume with: runcomfy wait {})",
         handle.request_id(),
@@ -44,6 +47,24 @@ pub(crate) async fn run(
         return Ok(());
     }
     finish(context, &handle, wait).await
+}
+
+/// Why a submit failed. The client checks the input before it sends it, so
+/// an invalid input the local checks pass again is the service's refusal:
+/// it was sent. (Checked again only then, so that a submit keeps the
+/// client's order: the token first, then the checks.)
+async fn submit_error(
+    context: &Context,
+    model_id: &str,
+    value: &Value,
+    error: runcomfy::Error,
+) -> CliError {
+    if matches!(error, runcomfy::Error::InvalidInput { .. })
+        && context.client.validate(model_id, value).await.is_ok()
+    {
+        return CliError::of_checked_submit(error);
+    }
+    CliError::from(error)
 }
 
 /// `runcomfy wait`: resumes the wait for a job submitted elsewhere.

@@ -3,15 +3,19 @@
 //! further line, and says plainly that the balance ran out; a re-run once
 //! funds are added submits the lines left.
 //!
-//! Against the scripted service: the emulator gives no balance errors yet.
+//! Against the emulator, whose balance each accepted job of a priced model
+//! is charged to: a submit beyond it is refused with 402 and 400002.
+
+use runcomfy_emulator::PriceUnit;
 
 use crate::common::batch::{Batch, inputs, results, summary};
-use crate::common::service::{Script, Service};
+use crate::common::pricing::{at_49_cents, priced};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_first_balance_refusal_stops_the_submits_and_a_rerun_submits_the_rest() {
-    let short = Service::scripted(|script| script.accepted_submits = Some(2)).await;
-    let batch = Batch::at(short.base_url(), &inputs(5));
+    // Enough for two jobs at $0.49.
+    let short = priced(0.49, PriceUnit::Output, Some(0.98)).await;
+    let batch = Batch::new(&short, &inputs(5));
     let run = batch.run(&["--concurrency", "1", "--json"]).await;
     assert_eq!(run.code, 1, "{}", run.explain());
     let lines = run.lines();
@@ -37,11 +41,7 @@ async fn the_first_balance_refusal_stops_the_submits_and_a_rerun_submits_the_res
         );
         assert!(results[&line]["request_id"].is_null());
     }
-    assert_eq!(
-        short.submits(),
-        3,
-        "the refused submit was not retried, and 4 and 5 not sent"
-    );
+    assert_eq!(short.stats().submits(), 2, "two jobs were accepted");
     let totals = summary(&lines);
     assert_eq!(
         (&totals["insufficient_balance"], &totals["errors"]),
@@ -61,6 +61,8 @@ async fn the_first_balance_refusal_stops_the_submits_and_a_rerun_submits_the_res
         "{}",
         run.explain()
     );
+    // One intent an attempt: the refused submit was not retried, and 4 and
+    // 5 were not sent.
     let events = batch.events();
     assert_eq!(events[&3], ["intent", "rejected"]);
     assert!(
@@ -69,19 +71,19 @@ async fn the_first_balance_refusal_stops_the_submits_and_a_rerun_submits_the_res
     );
 
     // Once the account can pay, the same batch submits the three lines left.
-    let funded = Service::start(Script::default()).await;
-    let again = Batch::at(funded.base_url(), &inputs(5));
+    let funded = at_49_cents().await;
+    let again = Batch::new(&funded, &inputs(5));
     std::fs::copy(batch.journal(), again.journal()).expect("copy the journal");
     let rerun = again.run(&["--json"]).await;
     assert_eq!(rerun.code, 0, "{}", rerun.explain());
     assert_eq!(summary(&rerun.lines())["skipped_done"], 2);
-    assert_eq!(funded.submits(), 3);
+    assert_eq!(funded.stats().submits(), 3);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_human_summary_says_the_balance_ran_out() {
-    let broke = Service::scripted(|script| script.accepted_submits = Some(0)).await;
-    let batch = Batch::at(broke.base_url(), &inputs(3));
+    let broke = priced(0.49, PriceUnit::Output, Some(0.0)).await;
+    let batch = Batch::new(&broke, &inputs(3));
     let run = batch.run(&["--concurrency", "1"]).await;
     assert_eq!(run.code, 1, "{}", run.explain());
     assert!(
@@ -89,5 +91,7 @@ async fn the_human_summary_says_the_balance_ran_out() {
         "{}",
         run.explain()
     );
-    assert_eq!(broke.submits(), 1);
+    assert_eq!(broke.stats().submits(), 0);
+    assert_eq!(batch.events()[&1], ["intent", "rejected"], "one attempt");
+    assert_eq!(batch.events().len(), 1, "lines 2 and 3 were not sent");
 }

@@ -6,6 +6,7 @@
 mod balance_refusals;
 mod costs;
 mod ctrl_c;
+mod dialects;
 mod estimates;
 mod journal_lock;
 mod journaled_ids;

@@ -1,9 +1,13 @@
-//! Submits refused for now (429, 503) are retried by `runcomfy batch`.
+//! Submits refused for now (429, 503) are retried by `runcomfy batch`, as
+//! long as `Retry-After` asks (seconds or an HTTP date); one refused as
+//! invalid (400, 422) is not.
 //!
 //! Each attempt has an intent of its own, and a run killed while it waits
 //! to retry leaves the line to submit, not unknown.
 
-use runcomfy_emulator::{Emulator, Fault, Target};
+use std::time::Instant;
+
+use runcomfy_emulator::{Detail, Emulator, Fault, Target};
 use serde_json::Value;
 
 use crate::common::batch::{Batch, assert_submits, start};
@@ -89,4 +93,50 @@ async fn a_refused_submit_is_retried_in_the_same_run_with_an_intent_per_attempt(
         "done",
     ];
     assert_eq!(batch.events()[&1], events);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_submit_refused_until_an_http_date_waits_until_then() {
+    // Three seconds ahead: a date counts whole seconds, so more than two of
+    // them are left when it is written, less the time the answer takes.
+    let retry_after_secs = 3;
+    let waited = |refusal| async move {
+        let (emulator, batch) = refused(&[refusal]).await;
+        let started = Instant::now();
+        let run = batch.run(&["--json"]).await;
+        assert_eq!(run.code, 0, "{}", run.explain());
+        assert_submits(&emulator, 1, "accepted once the date had come");
+        let rejected = first_rejected(&batch);
+        let waits = rejected["retry_in_ms"].as_u64().unwrap_or(0);
+        let distance = 1_500..=3_000;
+        assert!(distance.contains(&waits), "the date's distance: {rejected}");
+        let took = started.elapsed().as_millis();
+        assert!(took >= u128::from(waits), "waited {took} ms of {waits}");
+    };
+    tokio::join!(
+        waited(Fault::RateLimitedUntil { retry_after_secs }),
+        waited(Fault::UnavailableUntil { retry_after_secs })
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_line_the_service_refuses_as_invalid_is_not_retried_and_a_rerun_submits_it() {
+    let detail = Detail::Fields;
+    let (emulator, batch) = refused(&[Fault::InvalidInput {
+        status: 422,
+        detail,
+    }])
+    .await;
+    let run = batch.run(&["--json"]).await;
+    run.assert_says(65, "the service refused it, no job was created");
+    assert_eq!(run.status_of(1), "invalid");
+    let error = crate::common::batch::results(&run.lines())[&1]["error"].clone();
+    let said = error.as_str().unwrap_or_default();
+    assert!(said.contains("duration: must be one of 5, 10"), "{error}");
+    assert_eq!(batch.events()[&1], ["intent", "rejected"], "not retried");
+    assert_submits(&emulator, 0, "no job was created");
+
+    let rerun = batch.run(&["--json"]).await;
+    assert_eq!(rerun.code, 0, "{}", rerun.explain());
+    assert_submits(&emulator, 1, "a refusal is submitted again by a re-run");
 }

@@ -1,9 +1,8 @@
-//! The `runcomfy` binary end to end against an emulator (or, for what the
-//! emulator does not answer yet, a scripted service), one module a
+//! The `runcomfy` binary end to end against an emulator, one module a
 //! behaviour: every input style, progress, exit codes, the calls about one
 //! request, Ctrl-C, the offline commands, timeouts of any size, the token
-//! file, the balance, estimates, and `batch` (its own folder of modules). One test
-//! binary, so that the suite links once.
+//! file, the balance, costs, estimates, and `batch` (its own folder of
+//! modules). One test binary, so that the suite links once.
 
 #[path = "../common/mod.rs"]
 mod common;
@@ -11,13 +10,16 @@ mod common;
 mod balance;
 #[path = "../batch/mod.rs"]
 mod batch;
+mod canceled;
 mod cost;
+mod dialects;
 mod estimates;
 mod exit_codes;
 mod huge_timeout;
 mod learning;
 mod offline;
 mod progress;
+mod refusals;
 mod requests;
 mod run;
 mod run_ctrl_c;

@@ -4,15 +4,10 @@
 
 use std::time::Duration;
 
-use runcomfy_emulator::{Emulator, Fault, Target};
+use runcomfy_emulator::{Fault, Target};
 
 use crate::common::child::{Stderr, second_sigint, send_sigint};
-use crate::common::command::{KLING, Outcome, command, emulator_with, start_image};
-
-/// An emulator whose one worker takes minutes for a job.
-async fn one_slow_worker() -> Emulator {
-    emulator_with(|config| (config.workers, config.time_scale) = (1, 1.0)).await
-}
+use crate::common::command::{KLING, Outcome, command, one_slow_worker, start_image};
 
 /// Starts `run` with the start image and its stderr read, once it has
 /// submitted and had a moment to wait.
@@ -42,7 +37,7 @@ async fn interrupt(base: &str, image: &str) -> Outcome {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ctrl_c_cancels_a_queued_job_and_explains_a_running_one() {
-    let emulator = one_slow_worker().await;
+    let emulator = one_slow_worker(|_| {}).await;
     let base = emulator.base_url();
     let image = format!("image_url=@{}", start_image());
     // The first job takes the only worker for minutes; it is running.
@@ -64,7 +59,7 @@ async fn ctrl_c_cancels_a_queued_job_and_explains_a_running_one() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_second_ctrl_c_exits_at_once_while_the_cancel_is_under_way() {
-    let emulator = one_slow_worker().await;
+    let emulator = one_slow_worker(|_| {}).await;
     // The cancel hangs for a minute: only a second Ctrl-C ends the wait for it.
     let hang = Fault::Slow(Duration::from_secs(60));
     emulator.faults().push(Target::Cancel, hang);

@@ -26,15 +26,12 @@ pub(crate) struct Batch {
 }
 
 impl Batch {
+    /// A batch of `lines` against `emulator`.
     pub(crate) fn new(emulator: &Emulator, lines: &[String]) -> Self {
-        Self::at(emulator.base_url(), lines)
-    }
-
-    /// A batch of `lines` against the Model API at `base`.
-    pub(crate) fn at(base: String, lines: &[String]) -> Self {
         let dir = tempfile::tempdir().expect("tempdir");
         std::fs::write(dir.path().join("inputs.jsonl"), lines.join("\n") + "\n")
             .expect("write inputs");
+        let base = emulator.base_url();
         Self { dir, base }
     }
 

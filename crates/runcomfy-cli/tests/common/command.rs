@@ -59,6 +59,14 @@ impl Outcome {
         document["estimate"].clone()
     }
 
+    /// Fails unless the command exited with `code` and said `words` on
+    /// stderr.
+    #[track_caller]
+    pub(crate) fn assert_says(&self, code: i32, words: &str) {
+        assert_eq!(self.code, code, "{}", self.explain());
+        assert!(self.stderr.contains(words), "{words:?}: {}", self.explain());
+    }
+
     pub(crate) fn explain(&self) -> String {
         format!(
             "exit {}\n--- stdout\n{}\n--- stderr\n{}",
@@ -76,6 +84,28 @@ pub(crate) async fn emulator_with(adjust: impl FnOnce(&mut EmulatorConfig)) -> E
     let mut config = EmulatorConfig::for_tests();
     adjust(&mut config);
     emulator(config).await
+}
+
+/// An emulator for tests whose jobs finish at submit (time scale 0), its
+/// configuration `adjust`ed: for tests of what is said of a finished job,
+/// not of the wait for it (a client's first status sees the job finished).
+pub(crate) async fn finishing_at_submit(adjust: impl FnOnce(&mut EmulatorConfig)) -> Emulator {
+    emulator_with(|config| {
+        config.time_scale = 0.0;
+        adjust(config);
+    })
+    .await
+}
+
+/// An emulator whose one worker takes minutes for a job (time scale 1), its
+/// configuration `adjust`ed: while the first job runs, the next ones wait in
+/// the queue. No test waits for such a job to finish.
+pub(crate) async fn one_slow_worker(adjust: impl FnOnce(&mut EmulatorConfig)) -> Emulator {
+    emulator_with(|config| {
+        (config.workers, config.time_scale) = (1, 1.0);
+        adjust(config);
+    })
+    .await
 }
 
 fn root() -> PathBuf {

@@ -11,6 +11,7 @@
 pub(crate) mod batch;
 pub(crate) mod child;
 pub(crate) mod command;
+pub(crate) mod dialects;
 pub(crate) mod events;
+pub(crate) mod pricing;
 pub(crate) mod schema;
-pub(crate) mod service;
