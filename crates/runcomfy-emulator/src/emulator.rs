@@ -64,14 +64,7 @@ impl Emulator {
         };
         let faults = Arc::new(FaultInjector::new(config.faults.clone(), config.seed));
         let account = Arc::new(Account::new(config.balance_usd));
-        let queue = Queue::new(
-            config.workers,
-            config.time_scale,
-            config.seed,
-            config.job_ttl,
-            config.max_jobs,
-            account.clone(),
-        );
+        let queue = Queue::new(&config, account.clone());
         let stats = Stats::default();
         let api = Arc::new(Api {
             queue: queue.clone(),

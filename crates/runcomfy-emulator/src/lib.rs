@@ -35,11 +35,13 @@ mod background;
 mod config;
 mod contract;
 mod dialect;
+mod durations;
 mod emulator;
 pub mod faults;
 pub mod fixtures;
 mod injected;
 mod jobs;
+mod kind;
 mod media;
 mod openapi;
 mod pricing;
@@ -55,9 +57,13 @@ pub use config::EmulatorConfig;
 pub use dialect::{
     CancelSpelling, Dialect, FailureError, FinishedStatus, OutputShape, SuccessWord,
 };
+pub use durations::{
+    DEFAULT_MODE_SIGMA, DEFAULT_SIGMA, Durations, DurationsError, RunTimes, Workload, run_times,
+    sample_run_times,
+};
 pub use emulator::{Emulator, StartError};
 pub use faults::{Detail, Fault, FaultRates, Target};
-pub use jobs::sample_run_times;
+pub use kind::OutputKind;
 pub use openapi::OPENAPI;
 pub use pricing::{Price, PriceUnit};
 pub use stats::Stats;

@@ -21,6 +21,7 @@ use crate::api::params::PathParam;
 use crate::api::reply::Reply;
 use crate::api::state::Api;
 use crate::api::validation::{input_errors, validation_failed};
+use crate::durations::Workload;
 use crate::jobs::{Full, InputTag, Submission};
 use crate::pricing::Cost;
 
@@ -66,6 +67,7 @@ async fn queue_job(api: &Api, model: &str, owner: u64, request: Request) -> Resu
         owner,
         model_id: spec.id.to_owned(),
         video_secs,
+        workload: Workload::video(video_secs),
         fails,
         input: tag,
         cost,
