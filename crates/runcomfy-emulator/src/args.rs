@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use crate::catalog::{catalog, catalog_model};
 use crate::config::EmulatorConfig;
 use crate::dialect::{
     CancelSpelling, Dialect, FailureError, FinishedStatus, OutputShape, SuccessWord,
@@ -203,11 +204,8 @@ impl EmulatorArgs {
 /// leave the model unpriced without a word).
 fn known_model_price(assignment: &str) -> Result<(String, Price), String> {
     let (model, price) = Price::parse_assignment(assignment)?;
-    if runcomfy_types::model(&model).is_none() {
-        let known: Vec<&str> = runcomfy_types::models()
-            .iter()
-            .map(|spec| spec.id)
-            .collect();
+    if catalog_model(&model).is_none() {
+        let known: Vec<&str> = catalog().iter().map(|spec| spec.id.as_str()).collect();
         return Err(format!(
             "--price names `{model}`, which this emulator does not know; it knows: {}",
             known.join(", ")

@@ -63,12 +63,9 @@ fn job_entry(api: &Api, id: &str, job: &Job, position: Option<usize>) -> Value {
         entry["queue_position"] = json!(position);
     }
     if matches!(job.state, JobState::Succeeded { .. }) {
-        let url = api.file_url(id, file_names(api.dialect.output_shape)[0]);
-        entry["output"] = match api.files.get(
-            id,
-            job.submission.video_secs,
-            job.submission.input.start.as_deref(),
-        ) {
+        let render = &job.submission.render;
+        let url = api.file_url(id, &file_names(api.dialect.output_shape, render)[0]);
+        entry["output"] = match api.files.get(id, 0, render) {
             Ok(file) => {
                 let (size, sha256) = file.digest();
                 json!({"url": url, "size": size, "sha256": sha256})

@@ -12,6 +12,7 @@ mod draw;
 mod shape_tests;
 mod syntax;
 
+pub(crate) use by_kind::{DEFAULT_AUDIO_SECS, DEFAULT_VIDEO_SECS};
 pub use distribution::{DEFAULT_MODE_SIGMA, DEFAULT_SIGMA, Durations};
 pub use draw::{RunTimes, Workload, run_times, sample_run_times};
 pub use syntax::DurationsError;

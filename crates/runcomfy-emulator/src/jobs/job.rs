@@ -1,13 +1,12 @@
 //! One job as the queue holds it ([`Job`]): what was submitted
 //! ([`Submission`]), where it is in its life ([`JobState`]), and its end.
 
-use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use crate::account::Account;
 use crate::durations::Workload;
+use crate::outputs::Render;
 use crate::pricing::Cost;
-use crate::video::Frame;
 
 /// Where a job is in its life.
 #[derive(Debug, Clone, PartialEq)]
@@ -85,8 +84,8 @@ pub(crate) struct Submission {
     pub(crate) owner: u64,
     /// The model it was submitted to.
     pub(crate) model_id: String,
-    /// The video length asked for, in seconds.
-    pub(crate) video_secs: u32,
+    /// Its output files, as decided at submit.
+    pub(crate) render: Render,
     /// What its run time is drawn for.
     pub(crate) workload: Workload,
     /// Whether it fails instead of succeeding.
@@ -104,6 +103,4 @@ pub(crate) struct InputTag {
     pub(crate) sha256: String,
     /// The prompt, when there is one.
     pub(crate) prompt: Option<String>,
-    /// The decoded start image, the output's picture (`None`: the pattern).
-    pub(crate) start: Option<Arc<Frame>>,
 }

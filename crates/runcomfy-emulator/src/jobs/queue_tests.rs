@@ -10,6 +10,7 @@ use crate::durations::{Durations, Workload, run_times};
 use crate::jobs::job::{JobState, Submission};
 use crate::jobs::queue::{Cancelled, Full, Queue};
 use crate::kind::OutputKind;
+use crate::outputs::Render;
 
 /// A queue of `workers` workers, `time_scale`, `job_ttl` and `max_jobs`,
 /// seed 1, durations `durations`.
@@ -37,7 +38,12 @@ fn job_for(workload: Workload, fails: bool) -> Submission {
     Submission {
         owner: 1,
         model_id: "m".into(),
-        video_secs: 5,
+        render: Render::Video {
+            secs: 5,
+            width: 320,
+            height: 180,
+            start: None,
+        },
         workload,
         fails,
         input: Default::default(),
