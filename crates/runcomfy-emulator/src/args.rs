@@ -3,10 +3,12 @@
 
 use std::time::Duration;
 
+use crate::catalog::{catalog, catalog_model};
 use crate::config::EmulatorConfig;
 use crate::dialect::{
     CancelSpelling, Dialect, FailureError, FinishedStatus, OutputShape, SuccessWord,
 };
+use crate::durations::Durations;
 use crate::faults::FaultRates;
 use crate::pricing::Price;
 
@@ -25,6 +27,14 @@ pub struct EmulatorArgs {
     /// Seed of durations, failures and faults (request ids stay unguessable).
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
+    /// How long jobs run, before --time-scale: `by-kind` (log-normal by
+    /// output kind and requested length), `lognormal:median=240s,sigma=0.3`,
+    /// `uniform:4s..12s`, `bimodal:short=20s,long=120s,share=0.2`,
+    /// `pareto:scale=10s,shape=1.5,max=600s` or
+    /// `drift:from=10s,to=40s,over=50` (the mean grows over the jobs in
+    /// submit order).
+    #[arg(long, default_value = "by-kind", value_name = "DISTRIBUTION")]
+    pub durations: Durations,
     /// Seconds a finished job stays answerable.
     #[arg(long, default_value_t = 3600)]
     pub job_ttl: u64,
@@ -116,6 +126,7 @@ impl EmulatorArgs {
             workers: self.workers,
             time_scale: self.time_scale,
             seed: self.seed,
+            durations: self.durations.clone(),
             job_ttl: Duration::from_secs(self.job_ttl),
             max_jobs: self.max_jobs,
             tokens: (!self.tokens.is_empty()).then(|| self.tokens.clone()),
@@ -193,11 +204,8 @@ impl EmulatorArgs {
 /// leave the model unpriced without a word).
 fn known_model_price(assignment: &str) -> Result<(String, Price), String> {
     let (model, price) = Price::parse_assignment(assignment)?;
-    if runcomfy_types::model(&model).is_none() {
-        let known: Vec<&str> = runcomfy_types::models()
-            .iter()
-            .map(|spec| spec.id)
-            .collect();
+    if catalog_model(&model).is_none() {
+        let known: Vec<&str> = catalog().iter().map(|spec| spec.id.as_str()).collect();
         return Err(format!(
             "--price names `{model}`, which this emulator does not know; it knows: {}",
             known.join(", ")
@@ -233,6 +241,24 @@ mod tests {
         assert!(config.prices.is_empty());
         assert_eq!(config.balance_usd, None);
         assert!(!config.fetch_remote);
+        assert_eq!(config.durations, Durations::ByKind);
+    }
+
+    #[test]
+    fn durations_have_a_flag_whose_errors_name_it() {
+        let config = config_of(&["--durations", "uniform:4s..12s"]).expect("a configuration");
+        assert_eq!(
+            config.durations,
+            Durations::Uniform {
+                min: Duration::from_secs(4),
+                max: Duration::from_secs(12)
+            }
+        );
+        let error = config_of(&["--durations", "gamma:k=2"]).expect_err("refused");
+        assert!(
+            error.contains("--durations") && error.contains("unknown distribution `gamma`"),
+            "{error}"
+        );
     }
 
     #[test]
@@ -308,6 +334,7 @@ mod tests {
             "--price <MODEL_ID=USD/UNIT>",
             "--balance <USD>",
             "--fetch-remote",
+            "--durations <DISTRIBUTION>",
         ] {
             assert!(help.contains(flag), "{flag} in {help}");
         }

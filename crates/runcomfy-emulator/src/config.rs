@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use crate::dialect::Dialect;
+use crate::durations::Durations;
 use crate::faults::FaultRates;
 use crate::pricing::Price;
 
@@ -19,6 +20,9 @@ pub struct EmulatorConfig {
     pub time_scale: f64,
     /// Seed of everything random but request ids: durations, failures, faults.
     pub seed: u64,
+    /// The distribution job run times are drawn from (before `time_scale`);
+    /// by default log-normal by output kind and requested length.
+    pub durations: Durations,
     /// How long a finished job stays answerable before it expires.
     pub job_ttl: Duration,
     /// Most jobs held at once (queued, running or finished and not expired);
@@ -59,6 +63,7 @@ impl Default for EmulatorConfig {
             workers: 4,
             time_scale: 1.0,
             seed: 0,
+            durations: Durations::default(),
             job_ttl: Duration::from_secs(3600),
             max_jobs: 10_000,
             body_limit: 64 * 1024 * 1024,

@@ -14,6 +14,7 @@ use tokio::task::JoinHandle;
 
 use crate::account::Account;
 use crate::api::{self, Api};
+use crate::catalog::{catalog, input_schema_of};
 use crate::config::EmulatorConfig;
 use crate::contract::Contract;
 use crate::faults::FaultInjector;
@@ -64,14 +65,7 @@ impl Emulator {
         };
         let faults = Arc::new(FaultInjector::new(config.faults.clone(), config.seed));
         let account = Arc::new(Account::new(config.balance_usd));
-        let queue = Queue::new(
-            config.workers,
-            config.time_scale,
-            config.seed,
-            config.job_ttl,
-            config.max_jobs,
-            account.clone(),
-        );
+        let queue = Queue::new(&config, account.clone());
         let stats = Stats::default();
         let api = Arc::new(Api {
             queue: queue.clone(),
@@ -180,9 +174,9 @@ async fn bind(port: u16) -> Result<(TcpListener, SocketAddr), StartError> {
 /// The validator of every known model, each compiled here so that a broken
 /// schema stops the start instead of a submit.
 fn validators() -> Result<Validators, StartError> {
-    let validators = Validators::new(|id| runcomfy_types::model(id).map(|spec| spec.input_schema));
-    for spec in runcomfy_types::models() {
-        validators.get(spec.id).map_err(|e| {
+    let validators = Validators::new(input_schema_of);
+    for spec in catalog() {
+        validators.get(&spec.id).map_err(|e| {
             StartError::Schema(format!("{}: {} at `{}`", spec.id, e.reason, e.pointer))
         })?;
     }

@@ -32,16 +32,20 @@ mod account;
 mod api;
 mod args;
 mod background;
+mod catalog;
 mod config;
 mod contract;
 mod dialect;
+mod durations;
 mod emulator;
 pub mod faults;
 pub mod fixtures;
 mod injected;
 mod jobs;
+mod kind;
 mod media;
 mod openapi;
+mod outputs;
 mod pricing;
 mod server;
 mod start;
@@ -55,9 +59,13 @@ pub use config::EmulatorConfig;
 pub use dialect::{
     CancelSpelling, Dialect, FailureError, FinishedStatus, OutputShape, SuccessWord,
 };
+pub use durations::{
+    DEFAULT_MODE_SIGMA, DEFAULT_SIGMA, Durations, DurationsError, RunTimes, Workload, run_times,
+    sample_run_times,
+};
 pub use emulator::{Emulator, StartError};
 pub use faults::{Detail, Fault, FaultRates, Target};
-pub use jobs::sample_run_times;
+pub use kind::OutputKind;
 pub use openapi::OPENAPI;
 pub use pricing::{Price, PriceUnit};
 pub use stats::Stats;

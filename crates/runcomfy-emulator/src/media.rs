@@ -1,7 +1,8 @@
-//! The output files: one MP4 per succeeded job, rendered on demand from its
-//! start image, or from a seed derived from the request id when the image
-//! cannot be read (either way every download of a job is byte-identical and
-//! a resumed download fits), with HEAD and `Range`.
+//! The output files of succeeded jobs (an MP4, images or a WAV, as the
+//! job's [`Render`] says), rendered on demand from its start image, or
+//! from a seed derived from the request id when there is none or it
+//! cannot be read (either way every download of a file is byte-identical
+//! and a resumed download fits), with HEAD and `Range`.
 
 use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
@@ -14,12 +15,13 @@ use futures::Stream;
 use hyper::StatusCode;
 use hyper::header::HeaderValue;
 
+use crate::outputs::{Render, StillError, WavError, render_still, render_wav};
 use crate::video::{Frame, VideoError, VideoSpec, render_mp4};
 
 /// Rendered files, a few kept in memory.
 #[derive(Debug, Default)]
 pub(crate) struct Files {
-    cache: Mutex<HashMap<String, Bytes>>,
+    cache: Mutex<HashMap<String, OutputFile>>,
     padding: u64,
 }
 
@@ -43,61 +45,108 @@ impl Files {
         }
     }
 
-    /// The MP4 of a job: its start image when there is one (the video takes
-    /// its size), else a pattern seeded by the id.
+    /// The `index`-th file of a job's output (0-based): its start image
+    /// when there is one, else a pattern seeded by the id (and, for an
+    /// image, the index: a video's or audio's files are all one file).
     pub(crate) fn get(
         &self,
         id: &str,
-        video_secs: u32,
-        start: Option<&Frame>,
-    ) -> Result<OutputFile, VideoError> {
+        index: u32,
+        render: &Render,
+    ) -> Result<OutputFile, OutputError> {
+        let index = if matches!(render, Render::Image { .. }) {
+            index
+        } else {
+            0
+        };
+        let key = format!("{id}/{index}");
         let cached = self
             .cache
             .lock()
             .ok()
-            .and_then(|cache| cache.get(id).cloned());
-        let head = match cached {
-            Some(head) => head,
-            None => {
+            .and_then(|cache| cache.get(&key).cloned());
+        if let Some(file) = cached {
+            return Ok(file);
+        }
+        let mut hasher = DefaultHasher::new();
+        id.hash(&mut hasher);
+        let file = self.render(render, hasher.finish().wrapping_add(u64::from(index)))?;
+        if let Ok(mut cache) = self.cache.lock() {
+            if cache.len() >= CACHED_FILES {
+                cache.clear();
+            }
+            cache.insert(key, file.clone());
+        }
+        Ok(file)
+    }
+
+    /// A file of `render`, its pattern (when it has no picture) from `seed`.
+    fn render(&self, render: &Render, seed: u64) -> Result<OutputFile, OutputError> {
+        Ok(match render {
+            Render::Video {
+                secs,
+                width,
+                height,
+                start,
+            } => {
+                let spec = VideoSpec {
+                    width: *width,
+                    height: *height,
+                    ..VideoSpec::new(*secs)
+                };
                 let mut bytes = match start {
-                    Some(frame) => render_mp4(
-                        &VideoSpec {
-                            width: frame.width(),
-                            height: frame.height(),
-                            ..VideoSpec::new(video_secs)
-                        },
-                        frame,
-                    )?,
-                    None => {
-                        let mut hasher = DefaultHasher::new();
-                        id.hash(&mut hasher);
-                        let spec = VideoSpec::new(video_secs);
-                        render_mp4(
-                            &spec,
-                            &Frame::pattern(spec.width, spec.height, hasher.finish()),
-                        )?
-                    }
+                    Some(frame) => render_mp4(&spec, frame)?,
+                    None => render_mp4(&spec, &Frame::pattern(spec.width, spec.height, seed))?,
                 };
                 if self.padding > 0 {
                     // A top-level `free` box: size (u32, header included), type.
                     bytes.extend((self.padding as u32).to_be_bytes());
                     bytes.extend(b"free");
                 }
-                let head = Bytes::from(bytes);
-                if let Ok(mut cache) = self.cache.lock() {
-                    if cache.len() >= CACHED_FILES {
-                        cache.clear();
-                    }
-                    cache.insert(id.to_owned(), head.clone());
+                OutputFile {
+                    head: Bytes::from(bytes),
+                    zeros: self.padding.saturating_sub(8),
                 }
-                head
             }
-        };
-        Ok(OutputFile {
-            head,
-            zeros: self.padding.saturating_sub(8),
+            Render::Image {
+                width,
+                height,
+                format,
+                source,
+                ..
+            } => OutputFile {
+                head: Bytes::from(render_still(
+                    *width,
+                    *height,
+                    *format,
+                    source.as_deref(),
+                    seed,
+                )?),
+                zeros: 0,
+            },
+            Render::Audio { secs, sample_rate } => {
+                let wav = render_wav(*secs, *sample_rate, seed)?;
+                OutputFile {
+                    head: Bytes::from(wav.head),
+                    zeros: wav.silence,
+                }
+            }
         })
     }
+}
+
+/// Why an output file could not be rendered: its writer's words.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum OutputError {
+    /// The video writer refused.
+    #[error(transparent)]
+    Video(#[from] VideoError),
+    /// The image writer refused.
+    #[error(transparent)]
+    Image(#[from] StillError),
+    /// The WAV writer refused.
+    #[error(transparent)]
+    Audio(#[from] WavError),
 }
 
 /// An output file: rendered bytes, then (when padded) zeros.

@@ -1,24 +1,32 @@
-//! The start image of an image-to-video job, made the still picture of its
-//! output video: fetched as the emulator fetches media (a `data:` URI, a
-//! loopback URL, or any http(s) URL when told to fetch remote media), decoded (PNG, JPEG or WebP) and scaled so that its long
-//! side is [`LONG_SIDE`] pixels, keeping its aspect ratio as the model does.
+//! The start image of a job, made the still picture of its output video
+//! or the source of its output images: fetched as the emulator fetches
+//! media (a `data:` URI, a loopback URL, or any http(s) URL when told to
+//! fetch remote media), decoded (PNG, JPEG or WebP) and, for a video,
+//! scaled so that its long side is [`LONG_SIDE`] pixels, keeping its
+//! aspect ratio as the model does (for images, at most
+//! [`PICTURE_LONG_SIDE`]).
 //!
 //! Anything that cannot be fetched or decoded (an image the media rules
 //! accepted from its header alone, say) leaves the job with the seeded
-//! pattern instead; a job never fails for it. Frames are shared by the jobs
-//! of the same image bytes, so a thousand jobs of one image hold one frame.
+//! pattern instead; a job never fails for it. Decoded pictures are shared
+//! by the jobs of the same image bytes, so a thousand jobs of one image
+//! hold one.
 
 use std::collections::HashMap;
 use std::io::Cursor;
 use std::sync::{Arc, Mutex, OnceLock, PoisonError, Weak};
 use std::time::Duration;
 
+use image::{DynamicImage, RgbImage};
 use runcomfy_validate::media::DataUri;
 
 use crate::video::{DEFAULT_WIDTH, Frame, MIN_DIMENSION};
 
 /// The long side of a video made from a start image.
 pub(crate) const LONG_SIDE: u32 = DEFAULT_WIDTH;
+/// The long side of an image output's source, at most: larger ones are
+/// scaled down, since no output is sharper than this.
+pub(crate) const PICTURE_LONG_SIDE: u32 = 2048;
 /// Start images larger than this are not rendered.
 const MAX_IMAGE_BYTES: u64 = 32 * 1024 * 1024;
 /// Start images wider or taller than this are not rendered.
@@ -28,10 +36,14 @@ const FETCH_TIMEOUT: Duration = Duration::from_secs(5);
 /// Dead cache entries are swept when the cache grows past this.
 const SWEEP_AT: usize = 1024;
 
+/// Decoded pictures by the SHA-256 of their bytes, held while a job holds one.
+type Shared<T> = Mutex<HashMap<[u8; 32], Weak<T>>>;
+
 /// Decoded start images, shared by the jobs that use the same bytes.
 #[derive(Debug, Default)]
 pub(crate) struct StartImages {
-    frames: Mutex<HashMap<[u8; 32], Weak<Frame>>>,
+    frames: Shared<Frame>,
+    pictures: Shared<RgbImage>,
     /// The client for loopback fetches, built on first use (`None`: it
     /// could not be built).
     http: OnceLock<Option<reqwest::Client>>,
@@ -48,31 +60,49 @@ impl StartImages {
         }
     }
 
-    /// The frame of the image `reference` points to, or `None` when it
-    /// cannot be fetched from here or decoded.
+    /// The video frame of the image `reference` points to, or `None` when
+    /// it cannot be fetched from here or decoded.
     pub(crate) async fn frame(&self, reference: &str) -> Option<Arc<Frame>> {
+        self.decoded(reference, &self.frames, decode).await
+    }
+
+    /// The image `reference` points to, as the source of image outputs,
+    /// or `None` when it cannot be fetched from here or decoded.
+    pub(crate) async fn picture(&self, reference: &str) -> Option<Arc<RgbImage>> {
+        self.decoded(reference, &self.pictures, decode_picture)
+            .await
+    }
+
+    /// The image `reference` points to, decoded by `decode` once for all
+    /// the jobs of the same bytes.
+    async fn decoded<T: Send + Sync + 'static>(
+        &self,
+        reference: &str,
+        cache: &Shared<T>,
+        decode: fn(&[u8]) -> Option<T>,
+    ) -> Option<Arc<T>> {
         let bytes = self.fetch(reference).await?;
         let mut key = [0u8; 32];
         key.copy_from_slice(ring::digest::digest(&ring::digest::SHA256, &bytes).as_ref());
-        if let Some(frame) = self.cached(&key) {
-            return Some(frame);
+        let held = cache
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&key)
+            .and_then(Weak::upgrade);
+        if let Some(decoded) = held {
+            return Some(decoded);
         }
-        let frame = Arc::new(
+        let decoded = Arc::new(
             tokio::task::spawn_blocking(move || decode(&bytes))
                 .await
                 .ok()??,
         );
-        let mut frames = self.frames.lock().unwrap_or_else(PoisonError::into_inner);
-        if frames.len() >= SWEEP_AT {
-            frames.retain(|_, frame| frame.strong_count() > 0);
+        let mut entries = cache.lock().unwrap_or_else(PoisonError::into_inner);
+        if entries.len() >= SWEEP_AT {
+            entries.retain(|_, entry| entry.strong_count() > 0);
         }
-        frames.insert(key, Arc::downgrade(&frame));
-        Some(frame)
-    }
-
-    fn cached(&self, key: &[u8; 32]) -> Option<Arc<Frame>> {
-        let frames = self.frames.lock().unwrap_or_else(PoisonError::into_inner);
-        frames.get(key).and_then(Weak::upgrade)
+        entries.insert(key, Arc::downgrade(&decoded));
+        Some(decoded)
     }
 
     /// The image's bytes: a `data:` URI decoded, or a loopback URL fetched.
@@ -123,8 +153,8 @@ async fn read_capped(mut response: reqwest::Response) -> Option<Vec<u8>> {
     Some(bytes)
 }
 
-/// Decodes an image and scales it to the video's size.
-pub(crate) fn decode(bytes: &[u8]) -> Option<Frame> {
+/// Decodes an image within the limits on start images.
+fn read_image(bytes: &[u8]) -> Option<DynamicImage> {
     let mut reader = image::ImageReader::new(Cursor::new(bytes))
         .with_guessed_format()
         .ok()?;
@@ -133,7 +163,24 @@ pub(crate) fn decode(bytes: &[u8]) -> Option<Frame> {
     limits.max_image_height = Some(MAX_IMAGE_SIDE);
     limits.max_alloc = Some(512 * 1024 * 1024);
     reader.limits(limits);
-    let image = reader.decode().ok()?;
+    reader.decode().ok()
+}
+
+/// Decodes an image as the source of image outputs: at most
+/// [`PICTURE_LONG_SIDE`] a side, its aspect ratio kept.
+fn decode_picture(bytes: &[u8]) -> Option<RgbImage> {
+    let image = read_image(bytes)?;
+    let image = if image.width().max(image.height()) > PICTURE_LONG_SIDE {
+        image.thumbnail(PICTURE_LONG_SIDE, PICTURE_LONG_SIDE)
+    } else {
+        image
+    };
+    Some(image.to_rgb8())
+}
+
+/// Decodes an image and scales it to the video's size.
+pub(crate) fn decode(bytes: &[u8]) -> Option<Frame> {
+    let image = read_image(bytes)?;
     let (width, height) = video_size(image.width(), image.height())?;
     // Area-averaged down (or up) to the video's size, then sampled 1:1.
     let rgb = image.thumbnail_exact(width, height).to_rgb8();
@@ -200,6 +247,9 @@ mod tests {
     #[test]
     fn what_cannot_be_decoded_is_none_not_a_panic() {
         assert!(decode(b"").is_none());
+        assert!(decode_picture(b"").is_none());
+        let large = decode_picture(&red_blue_png(4096, 1024)).expect("decodes");
+        assert_eq!(large.dimensions(), (PICTURE_LONG_SIDE, 512), "scaled down");
         assert!(decode(&crate::fixtures::png_header(1280, 720)).is_none());
         assert!(decode(b"\x89PNG\r\n\x1a\n garbage").is_none());
     }
@@ -216,6 +266,12 @@ mod tests {
         let second = images.frame(&uri).await.expect("a frame");
         assert!(Arc::ptr_eq(&first, &second));
         assert!(images.frame("https://example.com/a.png").await.is_none());
+        let picture = images.picture(&uri).await.expect("a picture");
+        assert_eq!(picture.dimensions(), (400, 300), "kept at its size");
+        assert!(Arc::ptr_eq(
+            &picture,
+            &images.picture(&uri).await.expect("a picture")
+        ));
         assert!(images.frame("data:image/png;base64,AAAA").await.is_none());
     }
 }

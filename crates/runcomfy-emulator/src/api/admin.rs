@@ -34,6 +34,7 @@ pub(crate) async fn admin_jobs(State(api): State<Arc<Api>>) -> Reply {
 }
 
 /// Every job held, oldest first, with its input's fingerprint, its state
+/// (and its position while queued: one moment's picture of the queue)
 /// and, once succeeded, the size and SHA-256 of the video it serves; and
 /// the count of accepted submits.
 fn jobs_report(api: &Api) -> Reply {
@@ -41,7 +42,7 @@ fn jobs_report(api: &Api) -> Reply {
         .queue
         .list()
         .into_iter()
-        .map(|(id, job)| job_entry(api, &id, &job))
+        .map(|(id, job, position)| job_entry(api, &id, &job, position))
         .collect();
     Reply::json(
         StatusCode::OK,
@@ -49,7 +50,7 @@ fn jobs_report(api: &Api) -> Reply {
     )
 }
 
-fn job_entry(api: &Api, id: &str, job: &Job) -> Value {
+fn job_entry(api: &Api, id: &str, job: &Job, position: Option<usize>) -> Value {
     let mut entry = json!({
         "request_id": id,
         "model_id": job.submission.model_id,
@@ -58,13 +59,13 @@ fn job_entry(api: &Api, id: &str, job: &Job) -> Value {
         "input_sha256": job.submission.input.sha256,
         "created_at": timestamp(job.created_at),
     });
+    if let Some(position) = position {
+        entry["queue_position"] = json!(position);
+    }
     if matches!(job.state, JobState::Succeeded { .. }) {
-        let url = api.file_url(id, file_names(api.dialect.output_shape)[0]);
-        entry["output"] = match api.files.get(
-            id,
-            job.submission.video_secs,
-            job.submission.input.start.as_deref(),
-        ) {
+        let render = &job.submission.render;
+        let url = api.file_url(id, &file_names(api.dialect.output_shape, render)[0]);
+        entry["output"] = match api.files.get(id, 0, render) {
             Ok(file) => {
                 let (size, sha256) = file.digest();
                 json!({"url": url, "size": size, "sha256": sha256})

@@ -1,7 +1,8 @@
-//! `GET`/`HEAD /files/{id}/{name}`: a succeeded job's video under each
-//! name its `output` gives it (`output.mp4`, and the others of the
-//! dialect's output shape), whole or a byte range of it. Fetched without a
-//! token, as output URLs are.
+//! `GET`/`HEAD /files/{id}/{name}`: a succeeded job's files under the
+//! names its `output` gives them (a video's `output.mp4` and the others of
+//! the dialect's output shape, `output.png` or `output-N.jpg` images,
+//! `output.wav`), whole or a byte range. Fetched without a token, as
+//! output URLs are.
 
 use std::sync::Arc;
 
@@ -23,20 +24,17 @@ pub(crate) async fn file(
     headers: HeaderMap,
     PathParam((id, name)): PathParam<(String, String)>,
 ) -> Reply {
-    let job = match api.queue.get(&id) {
-        Some((job, _))
-            if matches!(job.state, JobState::Succeeded { .. })
-                && file_names(api.dialect.output_shape).contains(&name.as_str()) =>
-        {
-            job
-        }
-        _ => return Reply::error_message(StatusCode::NOT_FOUND, "no such file"),
+    let found = api.queue.get(&id).and_then(|(job, _)| {
+        let succeeded = matches!(job.state, JobState::Succeeded { .. });
+        let index = file_names(api.dialect.output_shape, &job.submission.render)
+            .iter()
+            .position(|file| *file == name)?;
+        succeeded.then_some((job, index))
+    });
+    let Some((job, index)) = found else {
+        return Reply::error_message(StatusCode::NOT_FOUND, "no such file");
     };
-    match api.files.get(
-        &id,
-        job.submission.video_secs,
-        job.submission.input.start.as_deref(),
-    ) {
+    match api.files.get(&id, index as u32, &job.submission.render) {
         Ok(bytes) => {
             api.stats.downloaded();
             Reply::File(FileReply::new(
@@ -48,7 +46,10 @@ pub(crate) async fn file(
         Err(error) => Reply::coded_error(
             StatusCode::INTERNAL_SERVER_ERROR,
             500001,
-            format!("could not render the video: {error}"),
+            format!(
+                "could not render the {}: {error}",
+                job.submission.render.workload().kind.as_str()
+            ),
         ),
     }
 }

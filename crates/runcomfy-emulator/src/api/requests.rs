@@ -102,7 +102,7 @@ pub(crate) async fn result(own: OwnRequest, QueryParams(query): QueryParams<Resu
     });
     match job.state {
         JobState::Succeeded { finished_at } => {
-            body["output"] = output(&api, &id);
+            body["output"] = output(&api, &id, &job.submission.render);
             body["finished_at"] = json!(timestamp(finished_at));
         }
         JobState::Failed { finished_at } => {

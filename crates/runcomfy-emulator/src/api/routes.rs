@@ -11,7 +11,7 @@ use hyper::{Method, StatusCode};
 
 use crate::api::admin::{ADMIN_JOBS, admin_jobs};
 use crate::api::balance::{BALANCE, balance};
-use crate::api::catalog::{get_model, list_models};
+use crate::api::catalog::{get_model, list_categories, list_models};
 use crate::api::files::file;
 use crate::api::reply::Reply;
 use crate::api::requests::{cancel, result, status};
@@ -23,6 +23,7 @@ use crate::faults::Target;
 pub(crate) fn router(api: Arc<Api>) -> Router {
     Router::new()
         .route("/v1/models", get(list_models))
+        .route("/v1/models/categories", get(list_categories))
         .route("/v1/models/{*model}", get(get_model).post(submit))
         .route("/v1/requests/{id}/status", get(status))
         .route("/v1/requests/{id}/result", get(result))

@@ -22,6 +22,8 @@ use crate::api::reply::Reply;
 use crate::api::state::Api;
 use crate::api::validation::{input_errors, validation_failed};
 use crate::jobs::{Full, InputTag, Submission};
+use crate::kind::OutputKind;
+use crate::outputs::{Picture, Render, asked};
 use crate::pricing::Cost;
 
 /// `POST /v1/models/{model}`.
@@ -44,11 +46,13 @@ async fn queue_job(api: &Api, model: &str, owner: u64, request: Request) -> Resu
     if !errors.is_empty() {
         return Err(validation_failed(&errors));
     }
-    let video_secs = input.get("duration").and_then(Value::as_u64).unwrap_or(5) as u32;
-    let cost = api
-        .prices
-        .get(spec.id)
-        .map(|price| price.cost(output_count(api.dialect.output_shape), video_secs));
+    let render = plan_output(api, spec.kind, &validator, &input).await;
+    let cost = api.prices.get(&spec.id).map(|price| {
+        price.cost(
+            output_count(api.dialect.output_shape, &render),
+            render.charged_secs(),
+        )
+    });
     if let Some(cost) = cost {
         api.account
             .charge(cost)
@@ -60,12 +64,13 @@ async fn queue_job(api: &Api, model: &str, owner: u64, request: Request) -> Resu
         .and_then(Value::as_str)
         .is_some_and(|p| p.contains("emulator:fail"));
     let fails = marked || api.faults.job_fails();
-    let tag = input_tag(api, &validator, &input).await;
+    let tag = input_tag(&input);
     let id = uuid::Uuid::new_v4().simple().to_string();
     let submission = Submission {
         owner,
-        model_id: spec.id.to_owned(),
-        video_secs,
+        model_id: spec.id.clone(),
+        workload: render.workload(),
+        render,
         fails,
         input: tag,
         cost,
@@ -127,15 +132,27 @@ async fn json_body(request: Request, limit: usize) -> Result<Value, Reply> {
     })
 }
 
-/// What the job keeps of its input: a digest, the prompt, and the start
-/// image's frame when the emulator can read it (the output shows it).
-async fn input_tag(api: &Api, validator: &Validator, input: &Value) -> InputTag {
-    let start = match input.get("image_url").and_then(Value::as_str) {
-        Some(reference) if validator.media_rules_of("/image_url").is_some() => {
-            api.start_images.frame(reference).await
+/// What the job's output will be: what the input asks (with its schema's
+/// defaults), shown on its start image when the schema says which field
+/// that is and the emulator can read it (else the seeded pattern).
+async fn plan_output(api: &Api, kind: OutputKind, validator: &Validator, input: &Value) -> Render {
+    let asked = asked(validator.schema(), input);
+    let picture = match asked.start.as_deref() {
+        None => None,
+        Some(reference) if kind == OutputKind::Video => {
+            api.start_images.frame(reference).await.map(Picture::Frame)
         }
-        _ => None,
+        Some(reference) => api
+            .start_images
+            .picture(reference)
+            .await
+            .map(Picture::Image),
     };
+    Render::plan(kind, &asked, picture)
+}
+
+/// What the job keeps of its input: a digest and the prompt.
+fn input_tag(input: &Value) -> InputTag {
     InputTag {
         sha256: hex::encode(ring::digest::digest(
             &ring::digest::SHA256,
@@ -145,7 +162,6 @@ async fn input_tag(api: &Api, validator: &Validator, input: &Value) -> InputTag 
             .get("prompt")
             .and_then(Value::as_str)
             .map(str::to_owned),
-        start,
     }
 }
 

@@ -35,27 +35,7 @@ impl Frame {
     pub fn pattern(width: u32, height: u32, seed: u64) -> Frame {
         let width = width.min(MAX_DIMENSION);
         let height = height.min(MAX_DIMENSION);
-        let mut rng = SplitMix64(seed);
-        let corners = [rng.colour(), rng.colour(), rng.colour(), rng.colour()];
-        let bands: [Band; 3] = [rng.band(), rng.band(), rng.band()];
-        let max_x = i64::from(width.saturating_sub(1).max(1));
-        let max_y = i64::from(height.saturating_sub(1).max(1));
-        Frame::from_fn(width, height, |x, y| {
-            // Position in 1/1024ths of the picture, 0..=1024.
-            let fx = i64::from(x) * 1024 / max_x;
-            let fy = i64::from(y) * 1024 / max_y;
-            let [c00, c10, c01, c11] = corners;
-            let top = lerp(c00, c10, fx);
-            let bottom = lerp(c01, c11, fx);
-            let mut colour = lerp(top, bottom, fy);
-            for band in &bands {
-                let distance = fx - band.centre - band.slant * (fy - 512) / 1024;
-                if distance.abs() < band.half_width {
-                    colour = band.colour;
-                }
-            }
-            colour
-        })
+        Frame::from_fn(width, height, pattern_rgb(width, height, seed))
     }
 
     /// Scales an RGB image (8-bit, row-major, 3 bytes per pixel, no padding)
@@ -166,6 +146,32 @@ impl Frame {
             cb,
             cr,
         }
+    }
+}
+
+/// The RGB colour at each pixel of the pattern of [`Frame::pattern`], at
+/// any size: image outputs draw the same picture.
+pub(crate) fn pattern_rgb(width: u32, height: u32, seed: u64) -> impl Fn(u32, u32) -> [u8; 3] {
+    let mut rng = SplitMix64(seed);
+    let corners = [rng.colour(), rng.colour(), rng.colour(), rng.colour()];
+    let bands: [Band; 3] = [rng.band(), rng.band(), rng.band()];
+    let max_x = i64::from(width.saturating_sub(1).max(1));
+    let max_y = i64::from(height.saturating_sub(1).max(1));
+    move |x, y| {
+        // Position in 1/1024ths of the picture, 0..=1024.
+        let fx = i64::from(x) * 1024 / max_x;
+        let fy = i64::from(y) * 1024 / max_y;
+        let [c00, c10, c01, c11] = corners;
+        let top = lerp(c00, c10, fx);
+        let bottom = lerp(c01, c11, fx);
+        let mut colour = lerp(top, bottom, fy);
+        for band in &bands {
+            let distance = fx - band.centre - band.slant * (fy - 512) / 1024;
+            if distance.abs() < band.half_width {
+                colour = band.colour;
+            }
+        }
+        colour
     }
 }
 

@@ -32,6 +32,7 @@ mod mp4;
 mod spec;
 
 pub use frame::Frame;
+pub(crate) use frame::pattern_rgb;
 pub use spec::{
     DEFAULT_FPS, DEFAULT_HEIGHT, DEFAULT_WIDTH, MAX_DIMENSION, MAX_DURATION_SECS, MAX_FPS,
     MIN_DIMENSION, VideoError, VideoSpec,

@@ -6,13 +6,23 @@ use runcomfy_emulator::EmulatorConfig;
 use serde_json::json;
 
 use crate::common::{
-    KLING, TOKEN, assert_needs_a_token, call, get, start, start_accepting_only_the_test_token,
+    KLING, MODELS, TOKEN, assert_needs_a_token, call, get, start,
+    start_accepting_only_the_test_token,
 };
 
 #[tokio::test]
 async fn the_catalog_lists_the_models_with_their_schemas() {
     let emulator = start(EmulatorConfig::for_tests()).await;
-    let (status, _, list) = get(&emulator, "/models?include_schema=true").await;
+    let (status, _, all) = get(&emulator, "/models").await;
+    assert_eq!(
+        (status, all["total"].clone()),
+        (StatusCode::OK, json!(MODELS))
+    );
+    let (status, _, list) = get(
+        &emulator,
+        "/models?include_schema=true&search=kling-1-6/pro",
+    )
+    .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(list["total"], 1);
     assert_eq!(list["models"][0]["model_id"], KLING);
@@ -20,7 +30,7 @@ async fn the_catalog_lists_the_models_with_their_schemas() {
         list["models"][0]["input_schema"]["properties"]["prompt"]["maxLength"],
         1391
     );
-    let (_, _, none) = get(&emulator, "/models?search=flux").await;
+    let (_, _, none) = get(&emulator, "/models?search=no-such-model").await;
     assert_eq!(none["models"], json!([]));
     let (status, _, one) = get(&emulator, &format!("/models/{KLING}")).await;
     assert_eq!(
@@ -57,9 +67,9 @@ async fn a_page_outside_the_documented_numbers_is_refused() {
             answer.2
         );
     }
-    let (status, _, page) = get(&emulator, "/models?limit=1&offset=1").await;
+    let (status, _, page) = get(&emulator, &format!("/models?limit=1&offset={MODELS}")).await;
     assert_eq!(
         (status, page["models"].clone(), page["total"].clone()),
-        (StatusCode::OK, json!([]), json!(1))
+        (StatusCode::OK, json!([]), json!(MODELS))
     );
 }

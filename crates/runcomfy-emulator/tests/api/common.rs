@@ -13,6 +13,8 @@ use serde_json::{Value, json};
 
 pub(crate) const KLING: &str = "kling/kling-1-6/pro/image-to-video";
 pub(crate) const TOKEN: &str = "test-token-7f3a";
+/// How many models the emulator serves: every folder of `schemas/models/`.
+pub(crate) const MODELS: u64 = 121;
 
 /// An input that passes validation (its image is a PNG header of 1280×720).
 pub(crate) fn input() -> Value {

@@ -31,7 +31,11 @@ async fn catalog_records_carry_a_name_categories_a_kind_and_a_known_price() {
     assert!(record["pricing_note"].is_string());
 
     let emulator = start(priced(0.49, PriceUnit::Output)).await;
-    let (_, _, list) = get(&emulator, "/models?category=image-to-video").await;
+    let (_, _, list) = get(
+        &emulator,
+        "/models?category=image-to-video&search=kling-1-6/pro",
+    )
+    .await;
     assert_eq!(list["total"], 1);
     let listed = &list["models"][0];
     assert_eq!(
@@ -47,7 +51,7 @@ async fn catalog_records_carry_a_name_categories_a_kind_and_a_known_price() {
     );
     let (_, _, one) = get(&emulator, &format!("/models/{KLING}")).await;
     assert_eq!(one["price_unit"], "output");
-    let (_, _, other) = get(&emulator, "/models?category=text-to-image").await;
+    let (_, _, other) = get(&emulator, "/models?category=no-such-category").await;
     assert_eq!(
         (other["total"].clone(), other["models"].clone()),
         (json!(0), json!([]))

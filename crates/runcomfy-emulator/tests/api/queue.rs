@@ -1,5 +1,5 @@
-//! The queue as a client sees it: positions while waiting, one worker
-//! taking jobs in order, cancel of a queued job only, the cap on jobs held,
+//! The queue as a client sees it: positions while waiting (exact while a
+//! queue builds up and drains), one worker taking jobs in order, cancel of a queued job only, the cap on jobs held,
 //! and the expiry of finished ones.
 
 use std::time::Duration;
@@ -107,4 +107,53 @@ async fn the_job_cap_answers_503_and_finished_jobs_expire() {
         StatusCode::OK,
         "room again"
     );
+}
+
+#[tokio::test]
+async fn positions_are_exact_while_a_queue_builds_up_and_drains() {
+    // Two workers, 400 ms a job, ten jobs as fast as they can be sent: the
+    // queue builds up while jobs arrive and drains after.
+    let emulator = start(EmulatorConfig {
+        workers: 2,
+        time_scale: 1.0,
+        durations: "uniform:400ms..400ms".parse().expect("durations"),
+        ..EmulatorConfig::for_tests()
+    })
+    .await;
+    let listing = format!("http://{}/_emulator/jobs", emulator.address());
+    let mut ids = Vec::new();
+    let mut deepest = 0;
+    let mut seen: Vec<Vec<u64>> = vec![Vec::new(); 10];
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        assert!(std::time::Instant::now() < deadline, "the queue drains");
+        if ids.len() < 10 {
+            ids.push(submitted_id(&emulator, &input()).await);
+        }
+        let (_, _, picture) = call("GET", &listing, None, None).await;
+        let jobs = picture["jobs"].as_array().expect("jobs").clone();
+        let state_of = |state: &'static str| jobs.iter().filter(move |job| job["state"] == state);
+        let queued: Vec<u64> = state_of("in_queue")
+            .map(|job| job["queue_position"].as_u64().expect("a position"))
+            .collect();
+        // One moment's picture: positions 1..n in submit order, and a job
+        // waits only while both workers are busy.
+        assert_eq!(queued, (1..=queued.len() as u64).collect::<Vec<_>>());
+        assert!(state_of("in_progress").count() == 2 || queued.is_empty());
+        deepest = deepest.max(queued.len());
+        for job in state_of("in_queue") {
+            let n = ids.iter().position(|id| job["request_id"] == id.as_str());
+            seen[n.expect("submitted")].push(job["queue_position"].as_u64().unwrap_or(0));
+        }
+        if ids.len() == 10 && state_of("succeeded").count() == 10 {
+            break;
+        }
+    }
+    assert!(deepest >= 6, "the queue built up: {deepest} deep at most");
+    for positions in &seen {
+        assert!(
+            positions.windows(2).all(|pair| pair[1] <= pair[0]),
+            "a position never grows: {positions:?}"
+        );
+    }
 }
