@@ -4,7 +4,7 @@
 //! conditions judged.
 //!
 //! Each workload (see `polling/workloads.rs`) draws its jobs' run times as
-//! the emulator's `--durations` does, then replays them, with no sleeping
+//! the emulator's `--durations` does (`runcomfy_emulator::run_times`, the same draws), then replays them, with no sleeping
 //! and no network (`polling/sim.rs`), two ways:
 //!
 //! * **batch**: `runcomfy batch`, 16 waits at a time, the next input
@@ -47,8 +47,6 @@ use std::time::Duration;
 use runcomfy::poll::{AdaptivePolicy, ModelStats, RunTimeStore};
 use serde_json::{Value, json};
 
-#[path = "polling/draws.rs"]
-mod draws;
 #[path = "polling/judge.rs"]
 mod judge;
 #[path = "polling/sim.rs"]

@@ -1,7 +1,7 @@
 //! The workloads: run-time distributions, as the emulator's `--durations`
 //! draws them, and the queue they go through.
 
-use crate::draws;
+use std::time::Duration;
 
 /// One workload: the jobs, how many at a time, and the service's workers.
 pub(crate) struct Workload {
@@ -76,6 +76,12 @@ pub(crate) fn all(quick: bool) -> Vec<Workload> {
 impl Workload {
     /// The run times, in seconds, of the workload's jobs (seeded).
     pub(crate) fn runs(&self, seed: u64) -> Vec<f64> {
-        draws::run_times(self.durations, seed, self.jobs)
+        let durations: runcomfy_emulator::Durations =
+            self.durations.parse().expect("a --durations value");
+        let jobs = (0..self.jobs).map(|_| runcomfy_emulator::Workload::video(5));
+        runcomfy_emulator::run_times(&durations, seed, jobs)
+            .iter()
+            .map(Duration::as_secs_f64)
+            .collect()
     }
 }
