@@ -38,17 +38,23 @@
 //! # Ok::<(), runcomfy_validate::SchemaError>(())
 //! ```
 
+mod field;
 pub mod fixtures;
 pub mod http;
+mod keywords;
 pub mod media;
+mod media_fields;
+mod media_step;
 pub mod redact;
+mod reference;
 mod rules;
 mod scheme;
 pub mod text;
 mod validator;
 mod validators;
 
-pub use media::{MediaError, MediaFacts, MediaProbe, MediaSource};
-pub use rules::{MediaRule, MediaRules, RuleError};
-pub use validator::{FieldError, InvalidInput, SchemaError, Validator};
+pub use field::{FieldError, FieldWarning, InvalidInput, SchemaError};
+pub use media::{MediaError, MediaFacts, MediaKind, MediaProbe, MediaSource};
+pub use rules::{MediaRule, MediaRules, RuleError, SkippedRule};
+pub use validator::Validator;
 pub use validators::Validators;
