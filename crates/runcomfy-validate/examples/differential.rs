@@ -23,8 +23,9 @@
 
 #![allow(missing_docs, clippy::print_stdout, clippy::print_stderr)]
 
-#[path = "../tests/support/inputs.rs"]
-#[allow(dead_code)]
+// Shared with the property tests: the differential uses a part.
+#[path = "../tests/support/inputs/mod.rs"]
+#[allow(dead_code, unused_imports)]
 mod inputs;
 
 use std::path::{Path, PathBuf};
