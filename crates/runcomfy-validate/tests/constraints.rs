@@ -14,33 +14,12 @@ use inputs::{Items, Kind, Property};
 use runcomfy_validate::{MediaKind, Validator};
 use serde_json::{Map, Value, json};
 
-/// The keywords a model schema may use (`xtask`'s lint allows the same).
-const KEYWORDS: &[&str] = &[
-    "$schema",
-    "title",
-    "description",
-    "type",
-    "properties",
-    "required",
-    "additionalProperties",
-    "items",
-    "enum",
-    "default",
-    "examples",
-    "minimum",
-    "maximum",
-    "exclusiveMinimum",
-    "exclusiveMaximum",
-    "minLength",
-    "maxLength",
-    "pattern",
-    "format",
-    "minItems",
-    "maxItems",
-    "validations",
-    "anyOf",
-    "x-runcomfy-unvalidated",
-];
+/// The keywords a model schema may use (`xtask`'s lint allows the same),
+/// separated by spaces.
+const KEYWORDS: &str = "$schema title description type properties required \
+    additionalProperties items enum default examples minimum maximum \
+    exclusiveMinimum exclusiveMaximum minLength maxLength pattern format \
+    minItems maxItems validations anyOf x-runcomfy-unvalidated";
 
 /// The keywords used anywhere in a schema object (not inside `properties`
 /// names or values of data keywords).
@@ -84,7 +63,10 @@ fn every_models_schema_lints_and_compiles() {
         let mut used = Vec::new();
         keywords_of(&model.schema, &mut used);
         for keyword in used {
-            assert!(KEYWORDS.contains(&keyword.as_str()), "{id}: `{keyword}`");
+            assert!(
+                KEYWORDS.split_whitespace().any(|known| known == keyword),
+                "{id}: `{keyword}`"
+            );
         }
         let validator = Validator::new(&model.schema).unwrap_or_else(|e| panic!("{id}: {e}"));
         assert_eq!(validator.schema_warnings(), [], "{id}: every rule is known");
