@@ -11,7 +11,7 @@ use serde_json::json;
 use crate::loopback::local_probe;
 use crate::schema::{broke, media_errors, rule, validator, verdict};
 use crate::servers::ranged_server;
-use crate::videos::{Moov, box_offset, mp4};
+use crate::videos::{Moov, box_offset, hevc_mp4, mp4};
 
 fn dimension_rules() -> Vec<serde_json::Value> {
     vec![
@@ -39,6 +39,15 @@ async fn a_videos_dimensions_come_from_its_moov_first_or_last() {
         );
     }
     let fits = data_uri("video/mp4", &mp4(720, 480, 1, Moov::Last));
+    assert_eq!(verdict(&field, &fits).await, []);
+}
+
+#[tokio::test]
+async fn an_hevc_video_is_read_the_same_way() {
+    let field = validator("video_uri", dimension_rules());
+    let narrow = data_uri("video/mp4", &hevc_mp4(640, 480));
+    assert_eq!(verdict(&field, &narrow).await, broke("broke width_pixels>"));
+    let fits = data_uri("video/mp4", &hevc_mp4(720, 480));
     assert_eq!(verdict(&field, &fits).await, []);
 }
 

@@ -1,6 +1,7 @@
 //! Real MP4 files, made once per test binary by `ffmpeg` (on this machine
-//! and installed by `.ci/run`): H.264 in an `avc1` sample entry, with the
-//! `moov` box last (ffmpeg's default) or first (`+faststart`).
+//! and installed by `.ci/run`): H.264 in an `avc1` sample entry or H.265 in
+//! an `hvc1` one, with the `moov` box last (ffmpeg's default) or first
+//! (`+faststart`).
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -13,8 +14,17 @@ pub(crate) enum Moov {
     Last,
 }
 
-/// Width, height, seconds, where `moov` is.
-type Key = (u32, u32, u32, Moov);
+/// How the video is encoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum Codec {
+    /// H.264 in an `avc1` sample entry.
+    Avc1,
+    /// H.265 in an `hvc1` sample entry.
+    Hvc1,
+}
+
+/// Width, height, seconds, where `moov` is, the codec.
+type Key = (u32, u32, u32, Moov, Codec);
 /// The videos made so far, by what they were made of.
 type Made = Vec<(Key, Vec<u8>)>;
 
@@ -26,15 +36,24 @@ fn dir() -> PathBuf {
     dir
 }
 
-/// An MP4 of `width` × `height` lasting `seconds` (a test pattern, so that
-/// the media data grows with the length), `moov` where asked.
+/// An H.264 MP4 of `width` × `height` lasting `seconds` (a test pattern,
+/// so that the media data grows with the length), `moov` where asked.
 pub(crate) fn mp4(width: u32, height: u32, seconds: u32, moov: Moov) -> Vec<u8> {
-    let key = (width, height, seconds, moov);
+    encoded((width, height, seconds, moov, Codec::Avc1))
+}
+
+/// An H.265 MP4 (`hvc1`) of `width` × `height`, one second, `moov` last.
+pub(crate) fn hevc_mp4(width: u32, height: u32) -> Vec<u8> {
+    encoded((width, height, 1, Moov::Last, Codec::Hvc1))
+}
+
+fn encoded(key: Key) -> Vec<u8> {
+    let (width, height, seconds, moov, codec) = key;
     let mut made = MADE.lock().expect("the fixtures' lock");
     if let Some((_, bytes)) = made.iter().find(|(k, _)| *k == key) {
         return bytes.clone();
     }
-    let path = dir().join(format!("{width}x{height}-{seconds}-{moov:?}.mp4"));
+    let path = dir().join(format!("{width}x{height}-{seconds}-{moov:?}-{codec:?}.mp4"));
     let source = format!("testsrc=size={width}x{height}:duration={seconds}:rate=10");
     let mut command = Command::new("ffmpeg");
     command
