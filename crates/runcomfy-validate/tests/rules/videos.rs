@@ -3,7 +3,6 @@
 //! an `hvc1` one, with the `moov` box last (ffmpeg's default) or first
 //! (`+faststart`).
 
-use std::path::PathBuf;
 use std::process::Command;
 use std::sync::{LazyLock, Mutex};
 
@@ -30,12 +29,6 @@ type Made = Vec<(Key, Vec<u8>)>;
 
 static MADE: LazyLock<Mutex<Made>> = LazyLock::new(|| Mutex::new(Vec::new()));
 
-fn dir() -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("runcomfy-validate-mp4-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("a temporary directory");
-    dir
-}
-
 /// An H.264 MP4 of `width` × `height` lasting `seconds` (a test pattern,
 /// so that the media data grows with the length), `moov` where asked.
 pub(crate) fn mp4(width: u32, height: u32, seconds: u32, moov: Moov) -> Vec<u8> {
@@ -53,7 +46,11 @@ fn encoded(key: Key) -> Vec<u8> {
     if let Some((_, bytes)) = made.iter().find(|(k, _)| *k == key) {
         return bytes.clone();
     }
-    let path = dir().join(format!("{width}x{height}-{seconds}-{moov:?}-{codec:?}.mp4"));
+    let name = format!(
+        "runcomfy-validate-{}-{width}x{height}-{seconds}-{moov:?}-{codec:?}.mp4",
+        std::process::id()
+    );
+    let path = std::env::temp_dir().join(name);
     let source = format!("testsrc=size={width}x{height}:duration={seconds}:rate=10");
     let mut command = Command::new("ffmpeg");
     command
