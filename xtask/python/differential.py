@@ -2,18 +2,20 @@
 """Python `jsonschema`'s verdicts on inputs, for the differential against our
 validator (crates/runcomfy-validate/examples/differential.rs).
 
-    differential.py SCHEMA INPUTS.jsonl
-        One JSON line per input, in order:
+    differential.py SCHEMA INPUTS.jsonl [SCHEMA INPUTS.jsonl ...]
+        One JSON line per input, in order (every input of the first pair,
+        then of the next: one run for every model's schema):
         {"valid": bool, "errors": [{"pointer": "/a", "keyword": "type"}, ...]}
 
-    differential.py --time [--repeat N] SCHEMA INPUTS.jsonl
+    differential.py --time [--repeat N] SCHEMA INPUTS.jsonl [...]
         One JSON object: how long `is_valid` takes per input, averaged over
-        every input, each validated N times (default 20):
+        every input of every pair, each validated N times (default 20):
         {"impl": "python-jsonschema", "version": "...", "inputs": n,
          "validations": n*N, "ns_per_validation": x}
 
-The schema is validated with `Draft7Validator` and format assertions on, as
-our validator does. A format checker that cannot check `uri` (the
+Each schema is validated with `Draft7Validator` and format assertions on, as
+our validator does; formats it does not know (our media formats `image_uri`,
+`video_uris`, ...) it ignores, which the Rust side counts as understood. A format checker that cannot check `uri` (the
 `rfc3987` or `rfc3986-validator` package is missing) would accept every
 string, so it is an error: install `jsonschema[format-nongpl]`.
 """
@@ -50,32 +52,38 @@ def load(schema_path, inputs_path):
     return validator, inputs
 
 
-def verdicts(validator, inputs):
+def verdicts(pairs):
     out = sys.stdout
-    for instance in inputs:
-        errors = [
-            {"pointer": pointer(e.absolute_path), "keyword": e.validator}
-            for e in validator.iter_errors(instance)
-        ]
-        out.write(json.dumps({"valid": not errors, "errors": errors}) + "\n")
+    for validator, inputs in pairs:
+        for instance in inputs:
+            errors = [
+                {"pointer": pointer(e.absolute_path), "keyword": e.validator}
+                for e in validator.iter_errors(instance)
+            ]
+            out.write(json.dumps({"valid": not errors, "errors": errors}) + "\n")
 
 
-def timing(validator, inputs, repeat):
-    # Warm up once (compiles lazily built parts, loads format checkers).
-    for instance in inputs:
-        validator.is_valid(instance)
-    start = time.perf_counter_ns()
-    for _ in range(repeat):
+def one_pass(pairs):
+    for validator, inputs in pairs:
         for instance in inputs:
             validator.is_valid(instance)
+
+
+def timing(pairs, repeat):
+    # Warm up once (compiles lazily built parts, loads format checkers).
+    one_pass(pairs)
+    start = time.perf_counter_ns()
+    for _ in range(repeat):
+        one_pass(pairs)
     elapsed = time.perf_counter_ns() - start
-    count = repeat * len(inputs)
+    inputs = sum(len(inputs) for _, inputs in pairs)
+    count = repeat * inputs
     version = importlib.metadata.version("jsonschema")
     print(json.dumps({
         "impl": "python-jsonschema",
         "version": version,
         "python": sys.version.split()[0],
-        "inputs": len(inputs),
+        "inputs": inputs,
         "validations": count,
         "ns_per_validation": elapsed / count if count else None,
     }))
@@ -83,16 +91,18 @@ def timing(validator, inputs, repeat):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("schema")
-    parser.add_argument("inputs", help="one JSON input per line")
+    parser.add_argument("pairs", nargs="+", metavar="SCHEMA INPUTS",
+                        help="a schema and its inputs (one JSON input per line), repeated")
     parser.add_argument("--time", action="store_true", help="time is_valid instead")
     parser.add_argument("--repeat", type=int, default=20, help="passes over the inputs in --time mode")
     args = parser.parse_args()
-    validator, inputs = load(args.schema, args.inputs)
+    if len(args.pairs) % 2:
+        parser.error("each schema needs its inputs file")
+    pairs = [load(schema, inputs) for schema, inputs in zip(args.pairs[::2], args.pairs[1::2])]
     if args.time:
-        timing(validator, inputs, max(args.repeat, 1))
+        timing(pairs, max(args.repeat, 1))
     else:
-        verdicts(validator, inputs)
+        verdicts(pairs)
 
 
 if __name__ == "__main__":

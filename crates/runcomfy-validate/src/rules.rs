@@ -1,24 +1,21 @@
-//! The provider's `validations` keyword: media rules attached to a URL field.
+//! The provider's `validations` keyword: media rules attached to a media
+//! field (on an array field, to each of its items).
 //!
 //! A rule reads `{"validation_rule": "width_pixels>", "validation_value": 300,
-//! "validation_error": "…"}`. Parsing is strict (an unknown rule is a schema
-//! error, never silently ignored); evaluating needs [`MediaFacts`], which only
-//! the async media step can learn, so the synchronous keyword here checks only
-//! that the value is a reference the service can fetch.
+//! "validation_error": "…"}`. A rule this build does not know is kept, as a
+//! [`SkippedRule`], so that an input reaching it is warned about (never a
+//! schema that fails to compile, never a silent pass); every other part is
+//! parsed strictly. Evaluating needs [`MediaFacts`], which only the async
+//! media step can learn.
 
 use std::fmt;
 
-use jsonschema::{Keyword, ValidationError, paths::Location};
 use serde_json::{Map, Value};
 
-use crate::media::{MediaFacts, Needs};
-use crate::scheme::{MAX_QUOTED_SCHEME, scheme_of};
+use crate::media::{MediaFacts, MediaKind, Needs};
 
 /// The name of the provider's keyword in a schema.
 pub(crate) const KEYWORD: &str = "validations";
-
-/// Schemes the service can fetch a media reference from.
-const FETCHABLE_SCHEMES: [&str; 3] = ["https", "http", "data"];
 
 /// One media constraint.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -35,19 +32,28 @@ pub enum MediaRule {
     AspectAtLeast(f64),
     /// `aspect_ratio<=`: width / height must be at most this.
     AspectAtMost(f64),
+    /// `width/height>`: width / height must exceed this (strict, as the
+    /// provider's own nodes apply it: 1:16 breaks `width/height> 0.0625`).
+    AspectAbove(f64),
+    /// `width/height<`: width / height must be below this (strict).
+    AspectBelow(f64),
 }
 
 impl MediaRule {
     /// Every rule name this crate understands, as written in schemas.
-    pub const NAMES: [&'static str; 5] = [
+    pub const NAMES: [&'static str; 7] = [
         "width_pixels>",
         "height_pixels>",
         "file_size_mb<",
         "aspect_ratio>=",
         "aspect_ratio<=",
+        "width/height>",
+        "width/height<",
     ];
 
-    fn parse(name: &str, value: f64) -> Result<Self, String> {
+    /// The rule a name and value make; `Ok(None)` for a name this build does
+    /// not know.
+    fn parse(name: &str, value: f64) -> Result<Option<Self>, String> {
         let pixels = || {
             if value.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&value) {
                 Ok(value as u32)
@@ -64,17 +70,35 @@ impl MediaRule {
                 Err(format!("`{name}` takes a positive number, not {value}"))
             }
         };
-        match name {
+        let rule = match name {
             "width_pixels>" => pixels().map(Self::WidthAbove),
             "height_pixels>" => pixels().map(Self::HeightAbove),
             "file_size_mb<" => positive().map(Self::SizeBelowMb),
             "aspect_ratio>=" => positive().map(Self::AspectAtLeast),
             "aspect_ratio<=" => positive().map(Self::AspectAtMost),
-            other => Err(format!(
-                "unknown validation_rule `{other}`; supported: {}",
-                Self::NAMES.join(", ")
-            )),
+            "width/height>" => positive().map(Self::AspectAbove),
+            "width/height<" => positive().map(Self::AspectBelow),
+            _ => return Ok(None),
+        };
+        rule.map(Some)
+    }
+
+    /// The rule's name as schemas write it.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::WidthAbove(_) => "width_pixels>",
+            Self::HeightAbove(_) => "height_pixels>",
+            Self::SizeBelowMb(_) => "file_size_mb<",
+            Self::AspectAtLeast(_) => "aspect_ratio>=",
+            Self::AspectAtMost(_) => "aspect_ratio<=",
+            Self::AspectAbove(_) => "width/height>",
+            Self::AspectBelow(_) => "width/height<",
         }
+    }
+
+    /// Whether the rule reads a width and a height (every rule but the size).
+    fn needs_dimensions(&self) -> bool {
+        !matches!(self, Self::SizeBelowMb(_))
     }
 
     /// Whether the facts break this rule. Unknown facts break nothing.
@@ -91,17 +115,42 @@ impl MediaRule {
                 .is_some_and(|bytes| bytes as f64 >= mb * 1_000_000.0),
             Self::AspectAtLeast(min) => aspect.is_some_and(|a| a < min),
             Self::AspectAtMost(max) => aspect.is_some_and(|a| a > max),
+            Self::AspectAbove(min) => aspect.is_some_and(|a| a <= min),
+            Self::AspectBelow(max) => aspect.is_some_and(|a| a >= max),
         }
     }
 }
 
-/// The rules of one field, each with the message to show when it is broken.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct MediaRules {
-    rules: Vec<(MediaRule, String)>,
+/// A rule of a schema that this build does not apply, and why: an input
+/// that reaches it gets a warning, never a silent pass.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SkippedRule {
+    /// Its index in the `validations` array.
+    pub index: usize,
+    /// The rule as written (`duration_seconds<`).
+    pub rule: String,
+    /// Why it is not applied (`this build does not know it`).
+    pub reason: String,
 }
 
-/// A `validations` value that is not a list of rules this crate understands.
+/// The rules of one field, each with the message to show when it is broken,
+/// and the rules it gives that are not applied.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MediaRules {
+    rules: Vec<Applied>,
+    skipped: Vec<SkippedRule>,
+}
+
+/// A rule that is applied: what it says, its message, its index in the
+/// `validations` array.
+#[derive(Debug, Clone, PartialEq)]
+struct Applied {
+    rule: MediaRule,
+    message: String,
+    index: usize,
+}
+
+/// A `validations` value that is not a list of well-formed rules.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{pointer}: {reason}")]
 pub struct RuleError {
@@ -126,27 +175,64 @@ fn rule_field<'v, T>(
         .ok_or_else(|| (pointer, format!("`{key}` must be {what}")))
 }
 
+/// One entry of a `validations` array: a rule this build applies, or the
+/// name of one it does not know.
+enum Entry {
+    Known(MediaRule, String),
+    Unknown(String),
+}
+
 impl MediaRules {
-    /// Parses the value of a `validations` keyword.
+    /// Parses the value of a `validations` keyword strictly: a rule this
+    /// build does not know is an error here (see [`read`](Self::read) for
+    /// the reading that keeps it).
     pub fn parse(value: &Value) -> Result<Self, RuleError> {
+        let rules = Self::read(value)?;
+        match rules.skipped.first() {
+            Some(unknown) => Err(RuleError {
+                pointer: format!("/{}/validation_rule", unknown.index),
+                reason: format!(
+                    "unknown validation_rule `{}`; supported: {}",
+                    unknown.rule,
+                    MediaRule::NAMES.join(", ")
+                ),
+            }),
+            None => Ok(rules),
+        }
+    }
+
+    /// Parses the value of a `validations` keyword, keeping each rule this
+    /// build does not know as a [`SkippedRule`]; anything malformed (a rule
+    /// that is not an object, a missing or mistyped part, a known rule with
+    /// a value it cannot take) is still an error.
+    pub fn read(value: &Value) -> Result<Self, RuleError> {
         let items = value.as_array().ok_or_else(|| RuleError {
             pointer: String::new(),
             reason: "`validations` must be an array of rules".into(),
         })?;
-        let rules = items
-            .iter()
-            .enumerate()
-            .map(|(index, item)| {
-                Self::parse_one(item).map_err(|(field, reason)| RuleError {
-                    pointer: format!("/{index}{field}"),
-                    reason,
-                })
-            })
-            .collect::<Result<_, _>>()?;
-        Ok(Self { rules })
+        let mut rules = Self::default();
+        for (index, item) in items.iter().enumerate() {
+            let entry = Self::parse_one(item).map_err(|(field, reason)| RuleError {
+                pointer: format!("/{index}{field}"),
+                reason,
+            })?;
+            match entry {
+                Entry::Known(rule, message) => rules.rules.push(Applied {
+                    rule,
+                    message,
+                    index,
+                }),
+                Entry::Unknown(rule) => rules.skipped.push(SkippedRule {
+                    index,
+                    rule,
+                    reason: "this build does not know it".to_owned(),
+                }),
+            }
+        }
+        Ok(rules)
     }
 
-    fn parse_one(item: &Value) -> Result<(MediaRule, String), (&'static str, String)> {
+    fn parse_one(item: &Value) -> Result<Entry, (&'static str, String)> {
         let object = item
             .as_object()
             .ok_or(("", "a rule must be an object".to_owned()))?;
@@ -162,18 +248,52 @@ impl MediaRules {
             }
         }
         let name = rule_field(object, "/validation_rule", Value::as_str, "a string")?;
+        if !MediaRule::NAMES.contains(&name) {
+            // Its value may be of any shape a future rule takes.
+            rule_field(object, "/validation_value", Some, "given")?;
+            rule_field(object, "/validation_error", Value::as_str, "a string")?;
+            return Ok(Entry::Unknown(name.to_owned()));
+        }
         let value = rule_field(object, "/validation_value", Value::as_f64, "a number")?;
         let message = rule_field(object, "/validation_error", Value::as_str, "a string")?;
-        let rule = MediaRule::parse(name, value).map_err(|reason| ("/validation_rule", reason))?;
-        Ok((rule, message.to_owned()))
+        match MediaRule::parse(name, value) {
+            Ok(Some(rule)) => Ok(Entry::Known(rule, message.to_owned())),
+            Ok(None) => Ok(Entry::Unknown(name.to_owned())),
+            Err(reason) => Err(("/validation_rule", reason)),
+        }
+    }
+
+    /// The rules as they apply to a file of `kind`: audio has no width or
+    /// height, so a rule that reads them is skipped there, with that reason.
+    pub(crate) fn for_kind(mut self, kind: Option<MediaKind>) -> Self {
+        if kind == Some(MediaKind::Audio) {
+            let (kept, dropped): (Vec<_>, Vec<_>) = self
+                .rules
+                .into_iter()
+                .partition(|applied| !applied.rule.needs_dimensions());
+            self.rules = kept;
+            self.skipped
+                .extend(dropped.into_iter().map(|applied| SkippedRule {
+                    index: applied.index,
+                    rule: applied.rule.name().to_owned(),
+                    reason: "audio has no width or height".to_owned(),
+                }));
+            self.skipped.sort_by_key(|skipped| skipped.index);
+        }
+        self
     }
 
     /// The rules, in schema order.
     pub fn iter(&self) -> impl Iterator<Item = &MediaRule> {
-        self.rules.iter().map(|(rule, _)| rule)
+        self.rules.iter().map(|applied| &applied.rule)
     }
 
-    /// Whether there are no rules.
+    /// The rules of the schema that are not applied, and why.
+    pub fn skipped(&self) -> &[SkippedRule] {
+        &self.skipped
+    }
+
+    /// Whether there are no rules to apply.
     pub fn is_empty(&self) -> bool {
         self.rules.is_empty()
     }
@@ -181,12 +301,8 @@ impl MediaRules {
     /// What must be learned about a file to evaluate these rules.
     pub fn needs(&self) -> Needs {
         Needs {
-            dimensions: self
-                .iter()
-                .any(|rule| !matches!(rule, MediaRule::SizeBelowMb(_))),
-            size: self
-                .iter()
-                .any(|rule| matches!(rule, MediaRule::SizeBelowMb(_))),
+            dimensions: self.iter().any(MediaRule::needs_dimensions),
+            size: self.iter().any(|rule| !rule.needs_dimensions()),
         }
     }
 
@@ -204,66 +320,12 @@ impl MediaRules {
     /// The messages of the rules these facts break, each message once.
     pub fn violations(&self, facts: &MediaFacts) -> Vec<&str> {
         let mut messages: Vec<&str> = Vec::new();
-        for (rule, message) in &self.rules {
+        for Applied { rule, message, .. } in &self.rules {
             if rule.is_broken_by(facts) && !messages.contains(&message.as_str()) {
                 messages.push(message);
             }
         }
         messages
-    }
-}
-
-/// Why a value cannot be a media reference the service fetches, if it cannot.
-pub(crate) fn unfetchable_reason(reference: &str) -> Option<String> {
-    match scheme_of(reference) {
-        Some(scheme) if FETCHABLE_SCHEMES.iter().any(|s| s.eq_ignore_ascii_case(scheme)) => None,
-        // A long "scheme" is text with a colon in it (a pasted base64
-        // payload, a sentence): not quoted back.
-        Some(scheme) if scheme.len() > MAX_QUOTED_SCHEME => Some(
-            "must be an https URL or a data: URI (this is not a URL the service can fetch)"
-                .to_owned(),
-        ),
-        Some(scheme) => Some(format!(
-            "must be an https URL or a data: URI (the service cannot fetch `{scheme}:` references)"
-        )),
-        None => Some(
-            "must be an https URL or a data: URI (a local file must be uploaded or sent as a data: URI)"
-                .to_owned(),
-        ),
-    }
-}
-
-/// The synchronous side of the keyword: the value must be fetchable.
-struct FetchableReference;
-
-impl<'i> Keyword<'i> for FetchableReference {
-    fn validate(&self, instance: &'i Value) -> Result<(), ValidationError<'i>> {
-        match instance.as_str().and_then(unfetchable_reason) {
-            Some(reason) => Err(ValidationError::custom(reason)),
-            None => Ok(()),
-        }
-    }
-
-    fn is_valid(&self, instance: &'i Value) -> bool {
-        instance.as_str().and_then(unfetchable_reason).is_none()
-    }
-}
-
-/// The factory jsonschema calls for each `validations` keyword: a schema with
-/// malformed rules fails to compile, naming where.
-pub(crate) fn keyword_factory<'a>(
-    _parent: &'a Map<String, Value>,
-    value: &'a Value,
-    location: Location,
-) -> Result<Box<dyn for<'i> Keyword<'i>>, ValidationError<'a>> {
-    match MediaRules::parse(value) {
-        Ok(_) => Ok(Box::new(FetchableReference)),
-        Err(error) => Err(ValidationError::custom(format!(
-            "{}{}: {}",
-            location.as_str(),
-            error.pointer,
-            error.reason
-        ))),
     }
 }
 
@@ -275,6 +337,8 @@ impl fmt::Display for MediaRule {
             Self::SizeBelowMb(mb) => write!(f, "size < {mb} MB"),
             Self::AspectAtLeast(r) => write!(f, "aspect ratio >= {r}"),
             Self::AspectAtMost(r) => write!(f, "aspect ratio <= {r}"),
+            Self::AspectAbove(r) => write!(f, "aspect ratio > {r}"),
+            Self::AspectBelow(r) => write!(f, "aspect ratio < {r}"),
         }
     }
 }
@@ -365,29 +429,79 @@ mod tests {
     }
 
     #[test]
-    fn only_fetchable_schemes_pass() {
-        assert_eq!(unfetchable_reason("https://example.com/a.png"), None);
-        assert_eq!(unfetchable_reason("HTTP://127.0.0.1/a.png"), None);
-        assert_eq!(unfetchable_reason("data:image/png;base64,AAAA"), None);
-        assert!(unfetchable_reason("ftp://host/a.png").is_some_and(|r| r.contains("`ftp:`")));
-        assert!(unfetchable_reason("./start.png").is_some_and(|r| r.contains("local file")));
-        assert!(
-            unfetchable_reason("C:\\images\\a.png").is_some(),
-            "a drive letter is no scheme we fetch"
+    fn the_width_over_height_rules_are_strict() {
+        let rules = MediaRules::parse(&json!([
+            {"validation_rule": "width/height>", "validation_value": 0.0625, "validation_error": "ratio"},
+            {"validation_rule": "width/height<", "validation_value": 16, "validation_error": "ratio"}
+        ]))
+        .expect("rules parse");
+        assert_eq!(
+            rules.violations(&facts(100, 1600, 1)),
+            vec!["ratio"],
+            "1:16"
         );
+        assert_eq!(
+            rules.violations(&facts(1600, 100, 1)),
+            vec!["ratio"],
+            "16:1"
+        );
+        assert!(rules.violations(&facts(101, 1600, 1)).is_empty());
+        assert!(rules.violations(&facts(1599, 100, 1)).is_empty());
+        assert!(rules.needs().dimensions);
+        assert_eq!(rules.size_limit(), None);
     }
 
-    /// Fuzz finding (`fuzz/`, target `validator`): a base64 payload pasted
-    /// without `data:` and followed by a colon read as a scheme of
-    /// thousands of characters, and the message quoted all of it.
     #[test]
-    fn a_long_scheme_is_not_quoted_back() {
-        let payload = "iVBORw0KGgoAAAANSUhEUgAA".repeat(200);
-        let reason = unfetchable_reason(&format!("{payload}:x")).expect("not fetchable");
-        assert!(!reason.contains("iVBOR"), "{reason}");
-        assert!(reason.len() < 100, "{reason}");
-        let short = "s".repeat(MAX_QUOTED_SCHEME);
-        let reason = unfetchable_reason(&format!("{short}://x")).expect("not fetchable");
-        assert!(reason.contains(&format!("`{short}:`")), "{reason}");
+    fn an_unknown_rule_is_kept_as_skipped_and_the_known_ones_still_apply() {
+        let value = json!([
+            {"validation_rule": "duration_seconds<", "validation_value": [2, 30], "validation_error": "length"},
+            {"validation_rule": "file_size_mb<", "validation_value": 16, "validation_error": "size"}
+        ]);
+        let rules = MediaRules::read(&value).expect("an unknown rule is kept");
+        assert_eq!(
+            rules.skipped(),
+            [SkippedRule {
+                index: 0,
+                rule: "duration_seconds<".into(),
+                reason: "this build does not know it".into()
+            }]
+        );
+        assert_eq!(rules.violations(&facts(1, 1, 16_000_000)), vec!["size"]);
+        let malformed = json!([{"validation_rule": "duration_seconds<", "validation_error": "x"}]);
+        let error = MediaRules::read(&malformed).expect_err("no value");
+        assert_eq!(error.pointer, "/0/validation_value");
+    }
+
+    #[test]
+    fn rules_that_read_pixels_do_not_apply_to_audio() {
+        let rules = kling_start_image_rules().for_kind(Some(MediaKind::Audio));
+        assert_eq!(
+            rules.iter().copied().collect::<Vec<_>>(),
+            [MediaRule::SizeBelowMb(10.0)]
+        );
+        let skipped: Vec<(usize, &str)> = rules
+            .skipped()
+            .iter()
+            .map(|s| (s.index, s.rule.as_str()))
+            .collect();
+        assert_eq!(
+            skipped,
+            [
+                (0, "width_pixels>"),
+                (1, "height_pixels>"),
+                (3, "aspect_ratio>="),
+                (4, "aspect_ratio<=")
+            ]
+        );
+        assert!(
+            rules
+                .skipped()
+                .iter()
+                .all(|s| s.reason == "audio has no width or height")
+        );
+        assert_eq!(
+            kling_start_image_rules().for_kind(Some(MediaKind::Video)),
+            kling_start_image_rules()
+        );
     }
 }

@@ -1,104 +1,52 @@
-//! The compiled validator of one model input schema.
-
-use std::fmt;
+//! The compiled validator of one model input schema: every error without
+//! I/O, the media rules with it, and the warnings of what goes unchecked.
 
 use jsonschema::error::ValidationErrorKind;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::media::{MediaProbe, MediaSource};
+use crate::field::{FieldError, FieldWarning, InvalidInput, SchemaError, child_pointer};
+use crate::keywords::{self, describe};
+use crate::media::MediaKind;
+use crate::media_fields::{MediaSite, SchemaMap, UNVALIDATED, item_level, resolve};
+use crate::reference::{reference_problem, unfetchable_reason};
 use crate::rules::{self, MediaRules};
 
-/// One reason an input is invalid.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct FieldError {
-    /// JSON pointer of the offending field in the input (`/image_url`); empty
-    /// for the input as a whole.
-    pub pointer: String,
-    /// The schema keyword that failed (`maxLength`, `required`, `validations`, …).
-    pub keyword: String,
-    /// What is wrong, in words a user can act on (the provider's own
-    /// `validation_error` text for media rules).
-    pub message: String,
-}
-
-impl FieldError {
-    /// The field's name as a user writes it: `image_url`, `a.b`, or `input`.
-    pub fn field(&self) -> String {
-        if self.pointer.is_empty() {
-            "input".to_owned()
-        } else {
-            self.pointer
-                .trim_start_matches('/')
-                .split('/')
-                .map(|token| token.replace("~1", "/").replace("~0", "~"))
-                .collect::<Vec<_>>()
-                .join(".")
-        }
-    }
-}
-
-impl fmt::Display for FieldError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.field(), self.message)
-    }
-}
-
-/// An input that breaks its schema: every error, not just the first.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub struct InvalidInput {
-    /// Every failing check, in schema order.
-    pub errors: Vec<FieldError>,
-}
-
-impl fmt::Display for InvalidInput {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let count = self.errors.len();
-        write!(
-            f,
-            "invalid input ({count} error{})",
-            if count == 1 { "" } else { "s" }
-        )?;
-        for error in &self.errors {
-            write!(f, "\n  {error}")?;
-        }
-        Ok(())
-    }
-}
-
-/// A schema that cannot be compiled into a validator.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{pointer}: {reason}")]
-pub struct SchemaError {
-    /// JSON pointer into the schema.
-    pub pointer: String,
-    /// What is wrong.
-    pub reason: String,
-}
-
-/// A compiled input schema: JSON Schema rules plus the provider's media rules.
+/// A compiled input schema: JSON Schema rules plus the provider's media
+/// formats and media rules.
 ///
 /// [`Validator::validate`] does no I/O and reports every error at once;
-/// [`Validator::validate_media`] fetches only what the media rules need.
+/// [`Validator::validate_media`] fetches only what the media rules need;
+/// [`Validator::warnings`] says what an input reaches that goes unchecked.
+///
+/// A field of a media `format` (`image_uri`, `video_uris`, …) must hold an
+/// `https`/`http` URL or a `data:` URI (on an array, each item must): a
+/// `data:` URI's kind is its media type's (`image/*`, `video/*`,
+/// `audio/*`), a URL's is its path's extension when it has one this crate
+/// knows (`.png`, `.mp4`, `.wav`, …); a URL without one is not judged by
+/// kind until a media rule reads its bytes, which then decide.
 #[derive(Debug)]
 pub struct Validator {
     schema: Value,
     compiled: jsonschema::Validator,
-    media: Vec<(String, MediaRules)>,
+    map: SchemaMap,
 }
 
 impl Validator {
-    /// Compiles a draft-07 schema, with the provider's `validations` keyword
-    /// and `format` assertions (`uri`) switched on.
+    /// Compiles a draft-07 schema, with the provider's `validations` keyword,
+    /// the media formats and `format` assertions (`uri`) switched on. A
+    /// `validations` rule this build does not know compiles: it is kept,
+    /// and reported by [`warnings`](Self::warnings) when an input reaches
+    /// it and by [`schema_warnings`](Self::schema_warnings).
     pub fn new(schema: &Value) -> Result<Self, SchemaError> {
         // First, for errors that point at the exact rule.
-        let mut media = Vec::new();
-        collect_media_rules(schema, String::new(), &mut media)?;
+        let map = SchemaMap::of(schema)?;
         let compiled = jsonschema::options()
             .with_draft(jsonschema::Draft::Draft7)
             .should_validate_formats(true)
-            .with_keyword(rules::KEYWORD, rules::keyword_factory)
-            .build(schema)
+            .with_keyword(rules::KEYWORD, keywords::validations)
+            .with_keyword("format", keywords::format)
+            .build(&item_level(schema))
             .map_err(|error| SchemaError {
                 pointer: error.instance_path().as_str().to_owned(),
                 reason: error.to_string(),
@@ -106,7 +54,7 @@ impl Validator {
         Ok(Self {
             schema: schema.clone(),
             compiled,
-            media,
+            map,
         })
     }
 
@@ -203,71 +151,90 @@ impl Validator {
         errors
     }
 
-    /// The fields that carry media rules, as (JSON pointer, rules).
-    pub fn media_rules(&self) -> impl Iterator<Item = (&str, &MediaRules)> {
-        self.media
-            .iter()
-            .map(|(pointer, rules)| (pointer.as_str(), rules))
+    /// What `input` reaches that this build accepts without checking, each
+    /// naming its field: an input whose shape is not public
+    /// (`x-runcomfy-unvalidated`, passed through as given), and a
+    /// `validations` rule this build does not know or cannot apply (the
+    /// field's other rules still run). Never a reason to refuse the input.
+    pub fn warnings(&self, input: &Value) -> Vec<FieldWarning> {
+        let unvalidated = self.map.unvalidated.iter().flat_map(|path| {
+            resolve(input, path)
+                .into_iter()
+                .map(|(pointer, _)| FieldWarning {
+                    pointer,
+                    keyword: UNVALIDATED.to_owned(),
+                    message: "was passed through unvalidated: its shape is not public, so this build cannot check it".to_owned(),
+                })
+        });
+        let skipped = self.map.sites.iter().flat_map(|site| {
+            reached_fields(site, input)
+                .into_iter()
+                .flat_map(move |pointer| skipped_rule_warnings(site, &pointer))
+        });
+        unvalidated.chain(skipped).collect()
     }
 
-    /// The media rules of one field (`/image_url`), if it has any.
-    pub fn media_rules_of(&self, pointer: &str) -> Option<&MediaRules> {
-        self.media
+    /// The rules of the schema this build does not apply, each at its place
+    /// in the schema (`/properties/image/validations/1`): what an import
+    /// reports, before any input reaches them.
+    pub fn schema_warnings(&self) -> Vec<FieldWarning> {
+        let sites = self.map.sites.iter();
+        sites
+            .flat_map(|site| skipped_rule_warnings(site, &site.schema_pointer))
+            .collect()
+    }
+
+    /// The fields that carry media rules, as (JSON pointer, rules). A field
+    /// whose value is an array (`/images`) has rules for each of its items.
+    pub fn media_rules(&self) -> impl Iterator<Item = (&str, &MediaRules)> {
+        self.map
+            .sites
             .iter()
-            .find(|(p, _)| p == pointer)
+            .map(|site| (site.field.as_str(), &site.rules))
+    }
+
+    /// The media rules of one field (`/image_url`, `/images`), if it has any.
+    pub fn media_rules_of(&self, pointer: &str) -> Option<&MediaRules> {
+        self.media_rules()
+            .find(|(field, _)| *field == pointer)
             .map(|(_, rules)| rules)
     }
 
-    /// Checks the media rules of every media field present in the input,
-    /// concurrently, reading only what each rule needs. A reference that
-    /// cannot be read is an error on its field that says why.
-    pub async fn validate_media(
+    /// Every reference in `input` that the media step would read, with its
+    /// pointer (an array's items one by one, `/images/2`) and the kind its
+    /// field asks for (`None` for a plain `uri` field): what a caller that
+    /// may fetch only some references looks at first.
+    pub fn media_references<'v>(
         &self,
-        input: &Value,
-        probe: &MediaProbe,
-    ) -> Result<(), InvalidInput> {
-        let checks = self.media.iter().filter_map(|(pointer, rules)| {
-            let reference = input.pointer(pointer)?.as_str()?;
-            // Unfetchable values are reported by `validate`.
-            if rules::unfetchable_reason(reference).is_some() {
-                return None;
-            }
-            Some(check_media(pointer, rules, reference, probe))
-        });
-        let errors: Vec<FieldError> = futures::future::join_all(checks)
-            .await
+        input: &'v Value,
+    ) -> Vec<(String, &'v str, Option<MediaKind>)> {
+        self.readable_references(input)
             .into_iter()
-            .flatten()
-            .collect();
-        if errors.is_empty() {
-            Ok(())
-        } else {
-            Err(InvalidInput { errors })
-        }
+            .map(|(site, pointer, reference)| (pointer, reference, site.kind))
+            .collect()
     }
 
-    /// [`validate`](Self::validate), then [`validate_media`](Self::validate_media)
-    /// for the fields that passed: every error of both.
-    pub async fn validate_all(
-        &self,
-        input: &Value,
-        probe: &MediaProbe,
-    ) -> Result<(), InvalidInput> {
-        let mut errors = self.errors(input);
-        if let Err(media) = self.validate_media(input, probe).await {
-            let failed: Vec<String> = errors.iter().map(|e| e.pointer.clone()).collect();
-            errors.extend(
-                media
-                    .errors
+    /// The references the media step reads, each with its site and pointer.
+    pub(crate) fn readable_references<'s, 'v>(
+        &'s self,
+        input: &'v Value,
+    ) -> Vec<(&'s MediaSite, String, &'v str)> {
+        let sites = self.map.sites.iter().filter(|site| !site.rules.is_empty());
+        sites
+            .flat_map(|site| {
+                resolve(input, &site.path)
                     .into_iter()
-                    .filter(|m| !failed.contains(&m.pointer)),
-            );
-        }
-        if errors.is_empty() {
-            Ok(())
-        } else {
-            Err(InvalidInput { errors })
-        }
+                    .filter_map(move |(pointer, value)| {
+                        let reference = value.as_str()?;
+                        let unusable = match site.kind {
+                            Some(kind) => reference_problem(reference, kind),
+                            None => unfetchable_reason(reference),
+                        };
+                        // Unusable values are reported by `validate`.
+                        unusable.is_none().then_some((site, pointer, reference))
+                    })
+            })
+            .collect()
     }
 
     fn allowed_properties(&self, schema_path: &str) -> String {
@@ -285,85 +252,31 @@ impl Validator {
     }
 }
 
-/// Checks one media reference against its rules.
-pub(crate) async fn check_media(
-    pointer: &str,
-    rules: &MediaRules,
-    reference: &str,
-    probe: &MediaProbe,
-) -> Option<FieldError> {
-    let error = |message: String| FieldError {
-        pointer: pointer.to_owned(),
-        keyword: rules::KEYWORD.to_owned(),
-        message,
-    };
-    let source = match MediaSource::parse(reference) {
-        Ok(source) => source,
-        Err(e) => return Some(error(e.to_string())),
-    };
-    match probe
-        .probe(&source, rules.needs(), rules.size_limit())
-        .await
-    {
-        Ok(facts) => {
-            let broken = rules.violations(&facts);
-            (!broken.is_empty()).then(|| error(broken.join(" ")))
-        }
-        Err(e) => Some(error(e.to_string())),
-    }
-}
-
-fn child_pointer(parent: &str, name: &str) -> String {
-    format!("{parent}/{}", name.replace('~', "~0").replace('/', "~1"))
-}
-
-/// jsonschema's message, without echoing long or structured values (a
-/// 1,392-character prompt or a 6 MiB data: URI) back at the user.
-fn describe(error: &jsonschema::ValidationError<'_>) -> String {
-    match error.instance().as_ref() {
-        Value::String(s) if s.chars().count() > 64 => error
-            .masked_with(format!("a string of {} characters", s.chars().count()))
-            .to_string(),
-        Value::Array(items) => error
-            .masked_with(format!("an array of {} items", items.len()))
-            .to_string(),
-        Value::Object(_) => error.masked_with("an object").to_string(),
-        _ => error.to_string(),
-    }
-}
-
-/// Finds `validations` keywords under `properties`, recursively, and parses
-/// them; `instance` is the JSON pointer of the schema's instance.
-fn collect_media_rules(
-    schema: &Value,
-    instance: String,
-    out: &mut Vec<(String, MediaRules)>,
-) -> Result<(), SchemaError> {
-    if let Some(value) = schema.get(rules::KEYWORD) {
-        let rules = MediaRules::parse(value).map_err(|e| SchemaError {
-            pointer: format!(
-                "{}/{}{}",
-                schema_pointer_of(&instance),
-                rules::KEYWORD,
-                e.pointer
-            ),
-            reason: e.reason,
-        })?;
-        out.push((instance.clone(), rules));
-    }
-    if let Some(properties) = schema.get("properties").and_then(Value::as_object) {
-        for (name, property) in properties {
-            collect_media_rules(property, child_pointer(&instance, name), out)?;
-        }
-    }
-    Ok(())
-}
-
-/// The schema location of an instance pointer made only of property names.
-fn schema_pointer_of(instance: &str) -> String {
-    instance
-        .split('/')
-        .skip(1)
-        .map(|token| format!("/properties/{token}"))
+/// The pointers of the fields of `site` that `input` has and that reach its
+/// rules (an array field, when it has an item).
+fn reached_fields(site: &MediaSite, input: &Value) -> Vec<String> {
+    let each_item = site.path.len() > site.field_path.len();
+    resolve(input, &site.field_path)
+        .into_iter()
+        .filter(|(_, value)| !each_item || value.as_array().is_some_and(|items| !items.is_empty()))
+        .map(|(pointer, _)| pointer)
         .collect()
+}
+
+/// A warning at `pointer` for each rule of `site` that is not applied.
+fn skipped_rule_warnings(site: &MediaSite, pointer: &str) -> Vec<FieldWarning> {
+    let at_schema = pointer == site.schema_pointer;
+    let warning = |skipped: &crate::rules::SkippedRule| FieldWarning {
+        pointer: if at_schema {
+            format!("{pointer}/{}", skipped.index)
+        } else {
+            pointer.to_owned()
+        },
+        keyword: rules::KEYWORD.to_owned(),
+        message: format!(
+            "validations rule `{}` was not checked: {}",
+            skipped.rule, skipped.reason
+        ),
+    };
+    site.rules.skipped().iter().map(warning).collect()
 }

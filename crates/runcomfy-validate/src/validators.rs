@@ -5,7 +5,8 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 
-use crate::validator::{SchemaError, Validator};
+use crate::field::SchemaError;
+use crate::validator::Validator;
 
 /// Validators by name (a model id), compiled when first asked for from the
 /// schema text `schemas` gives for that name.

@@ -1,28 +1,56 @@
-//! Properties of the validator on inputs generated from the Kling schema
-//! (`support/inputs.rs`): it never panics, its verdict is consistent, each
-//! error points into the input, each mutation is reported where it was
+//! Properties of the validator on inputs generated from every model's
+//! schema under `schemas/models/` (`support/inputs/`): each schema lints
+//! and compiles; the validator never panics, its verdict is consistent,
+//! each error points into the input, each mutation is reported where it was
 //! made, and what passes the checks without I/O is never read as a local
 //! file by the media step.
 
 #[path = "support/field_errors.rs"]
 mod field_errors;
-#[path = "support/inputs.rs"]
+// Shared with the constraint tests and the differential: each uses a part.
+#[path = "support/inputs/mod.rs"]
+#[allow(dead_code, unused_imports)]
 mod inputs;
+#[path = "support/models.rs"]
+#[allow(dead_code)]
+mod models;
 
 use std::sync::LazyLock;
 
 use inputs::{Case, Intent};
 use proptest::prelude::*;
-use runcomfy_types::models::kling_1_6_pro_image_to_video::INPUT_SCHEMA;
+use proptest::strategy::{Union, ValueTree as _};
+use proptest::test_runner::TestRunner;
 use runcomfy_validate::{FieldError, MediaSource, Validator};
 use serde_json::Value;
 
-fn schema() -> Value {
-    serde_json::from_str(INPUT_SCHEMA).expect("the schema is JSON")
+const KLING: &str = "kling/kling-1-6/pro/image-to-video";
+
+/// A model's schema and its validator.
+struct Compiled {
+    id: String,
+    schema: Value,
+    validator: Validator,
 }
 
-static VALIDATOR: LazyLock<Validator> =
-    LazyLock::new(|| Validator::new(&schema()).expect("the schema compiles"));
+static MODELS: LazyLock<Vec<Compiled>> = LazyLock::new(|| {
+    models::all()
+        .into_iter()
+        .map(|model| Compiled {
+            validator: Validator::new(&model.schema)
+                .unwrap_or_else(|e| panic!("{}: the schema does not compile: {e}", model.id)),
+            id: model.id,
+            schema: model.schema,
+        })
+        .collect()
+});
+
+fn kling() -> &'static Compiled {
+    MODELS
+        .iter()
+        .find(|model| model.id == KLING)
+        .expect("the Kling 1.6 schema")
+}
 
 /// The verdict agrees across `is_valid`, `validate` and `errors`; every
 /// error names a keyword, says something, and points into the input (a
@@ -38,19 +66,10 @@ fn check_consistent(validator: &Validator, input: &Value) -> Vec<FieldError> {
     errors
 }
 
-/// A media reference the media step would probe (fetchable scheme: no
-/// `validations` error) is a URL or a data: URI, never a local path.
-fn check_never_a_local_file(validator: &Validator, input: &Value, errors: &[FieldError]) {
-    for (pointer, _) in validator.media_rules() {
-        let Some(reference) = input.pointer(pointer).and_then(Value::as_str) else {
-            continue;
-        };
-        if errors
-            .iter()
-            .any(|e| e.pointer == pointer && e.keyword == "validations")
-        {
-            continue;
-        }
+/// A media reference the media step would probe (one that passes its
+/// field's checks without I/O) is a URL or a data: URI, never a local path.
+fn check_never_a_local_file(validator: &Validator, input: &Value) {
+    for (_, reference, _) in validator.media_references(input) {
         let source = MediaSource::parse(reference);
         assert!(
             !matches!(source, Ok(MediaSource::File(_))),
@@ -59,9 +78,27 @@ fn check_never_a_local_file(validator: &Validator, input: &Value, errors: &[Fiel
     }
 }
 
+/// Cases of every model, each with the index of its model.
+fn every_models_cases() -> impl Strategy<Value = (usize, Case)> {
+    Union::new(MODELS.iter().enumerate().map(|(index, model)| {
+        inputs::cases(&model.schema)
+            .prop_map(move |case| (index, case))
+            .boxed()
+    }))
+}
+
+/// Arbitrary JSON with every model's field names, and the model's index.
+fn every_models_json() -> impl Strategy<Value = (usize, Value)> {
+    Union::new(MODELS.iter().enumerate().map(|(index, model)| {
+        inputs::any_json(&model.schema)
+            .prop_map(move |input| (index, input))
+            .boxed()
+    }))
+}
+
 fn config() -> ProptestConfig {
     ProptestConfig {
-        cases: 256,
+        cases: 1024,
         failure_persistence: None,
         ..ProptestConfig::default()
     }
@@ -71,18 +108,19 @@ proptest! {
     #![proptest_config(config())]
 
     #[test]
-    fn generated_inputs_get_the_verdict_they_were_made_for(case in inputs::cases(&schema())) {
-        let validator = &*VALIDATOR;
+    fn generated_inputs_get_the_verdict_they_were_made_for((index, case) in every_models_cases()) {
+        let model = &MODELS[index];
+        let validator = &model.validator;
         let Case { input, intent } = case;
         let errors = check_consistent(validator, &input);
-        check_never_a_local_file(validator, &input, &errors);
+        check_never_a_local_file(validator, &input);
         match intent {
-            Intent::Valid => prop_assert!(errors.is_empty(), "{input}: {errors:?}"),
+            Intent::Valid => prop_assert!(errors.is_empty(), "{}: {input}: {errors:?}", model.id),
             Intent::Invalid(pointers) => {
                 for pointer in pointers {
                     prop_assert!(
                         errors.iter().any(|e| e.pointer == pointer),
-                        "{input}: no error at {pointer:?}: {errors:?}"
+                        "{}: {input}: no error at {pointer:?}: {errors:?}", model.id
                     );
                 }
             }
@@ -91,33 +129,37 @@ proptest! {
     }
 
     #[test]
-    fn any_json_gets_a_consistent_verdict(input in inputs::any_json(&schema())) {
-        let validator = &*VALIDATOR;
+    fn any_json_gets_a_consistent_verdict((index, input) in every_models_json()) {
+        let validator = &MODELS[index].validator;
         let errors = check_consistent(validator, &input);
-        check_never_a_local_file(validator, &input, &errors);
+        check_never_a_local_file(validator, &input);
         if !input.is_object() {
             prop_assert!(!errors.is_empty(), "{input} is not an object");
         }
     }
 }
 
+/// How many cases of each intent the generator makes from one schema.
+fn count_intents(schema: &Value, cases: usize) -> [usize; 4] {
+    let strategy = inputs::cases(schema);
+    let mut runner = TestRunner::deterministic();
+    let mut counts = [0; 4];
+    for _ in 0..cases {
+        let case = strategy.new_tree(&mut runner).expect("a case").current();
+        let slot = match case.intent {
+            Intent::Valid => 0,
+            Intent::Invalid(_) if !case.input.is_object() => 3,
+            Intent::Invalid(_) => 1,
+            Intent::Unknown => 2,
+        };
+        counts[slot] += 1;
+    }
+    counts
+}
+
 #[test]
 fn the_generator_makes_every_kind_of_case() {
-    use proptest::strategy::ValueTree as _;
-    use proptest::test_runner::TestRunner;
-
-    let strategy = inputs::cases(&schema());
-    let mut runner = TestRunner::deterministic();
-    let (mut valid, mut invalid, mut unknown, mut not_object) = (0, 0, 0, 0);
-    for _ in 0..200 {
-        let case = strategy.new_tree(&mut runner).expect("a case").current();
-        match case.intent {
-            Intent::Valid => valid += 1,
-            Intent::Invalid(_) if !case.input.is_object() => not_object += 1,
-            Intent::Invalid(_) => invalid += 1,
-            Intent::Unknown => unknown += 1,
-        }
-    }
+    let [valid, invalid, unknown, not_object] = count_intents(&kling().schema, 200);
     assert!(
         valid > 20 && invalid > 50 && unknown > 5 && not_object > 2,
         "valid {valid}, invalid {invalid}, unknown {unknown}, not an object {not_object}"
@@ -125,9 +167,31 @@ fn the_generator_makes_every_kind_of_case() {
 }
 
 #[test]
+fn the_generator_makes_valid_and_invalid_inputs_of_every_model() {
+    for model in MODELS.iter() {
+        let counts = count_intents(&model.schema, 60);
+        let [valid, invalid, ..] = counts;
+        assert!(
+            valid >= 3 && invalid >= 15,
+            "{}: valid {valid}, invalid {invalid}: {counts:?}",
+            model.id
+        );
+    }
+}
+
+#[test]
 fn the_standard_schema_has_no_provider_keyword() {
-    let stripped = inputs::standard_keywords_only(&schema());
+    let schema = &kling().schema;
+    let stripped = inputs::standard_keywords_only(schema);
     assert!(!stripped.to_string().contains("\"validations\""));
     assert_eq!(stripped["properties"]["image_url"]["format"], "uri");
-    assert_eq!(stripped["required"], schema()["required"]);
+    assert_eq!(stripped["required"], schema["required"]);
+    for model in MODELS.iter() {
+        let stripped = inputs::standard_keywords_only(&model.schema).to_string();
+        assert!(
+            !stripped.contains("\"x-runcomfy-unvalidated\""),
+            "{}",
+            model.id
+        );
+    }
 }

@@ -99,26 +99,40 @@ impl DataUri {
 
     /// Decodes at most `max_bytes` bytes from the start of the payload.
     pub(super) fn decode_prefix(&self, max_bytes: usize) -> Result<Vec<u8>, MediaError> {
+        self.decode_range(0, max_bytes)
+    }
+
+    /// Decodes at most `len` bytes from byte `offset` of the payload (fewer
+    /// at its end), decoding only the base64 groups that hold them.
+    pub(super) fn decode_range(&self, offset: u64, len: usize) -> Result<Vec<u8>, MediaError> {
+        let Ok(offset) = usize::try_from(offset) else {
+            return Ok(Vec::new());
+        };
         if !self.base64 {
             return Ok(percent_encoding::percent_decode_str(&self.payload)
-                .take(max_bytes)
+                .skip(offset)
+                .take(len)
                 .collect());
         }
         let body = self.payload.trim_end_matches('=');
-        let want_chars = max_bytes.div_ceil(3).saturating_mul(4);
+        // Every 4 characters are 3 bytes: start at the group holding
+        // `offset`, end at the group holding the last byte wanted.
+        let first_char = (offset / 3).saturating_mul(4);
+        let end_char = offset.saturating_add(len).div_ceil(3).saturating_mul(4);
         // The payload is ASCII (checked at parse time), so any byte index is a
-        // char boundary; a shorter prefix has a length that is a multiple of 4.
-        let prefix = body.get(..want_chars).unwrap_or(body);
+        // char boundary; a cut before the end has a length that is a multiple of 4.
+        let Some(slice) = body.get(first_char.min(body.len())..end_char.min(body.len())) else {
+            return Ok(Vec::new());
+        };
         let engine = if self.payload.contains(['-', '_']) {
             &URL_SAFE_LENIENT
         } else {
             &STANDARD_LENIENT
         };
-        let mut bytes = engine
-            .decode(prefix)
+        let bytes = engine
+            .decode(slice)
             .map_err(|_| MediaError::InvalidBase64)?;
-        bytes.truncate(max_bytes);
-        Ok(bytes)
+        Ok(bytes.into_iter().skip(offset % 3).take(len).collect())
     }
 }
 
@@ -176,6 +190,31 @@ mod tests {
         assert_eq!(uri.decode(4), None, "longer than the cap");
         let percent = DataUri::parse("data:,a%20b").expect("parses");
         assert_eq!(percent.decode(10).as_deref(), Some(&b"a b"[..]));
+    }
+
+    #[test]
+    fn a_range_decodes_only_its_groups() {
+        let bytes: Vec<u8> = (0..=255).collect();
+        let uri = DataUri::parse(&format!(
+            "data:video/mp4;base64,{}",
+            base64::engine::general_purpose::STANDARD.encode(&bytes)
+        ))
+        .expect("parses");
+        for (offset, len) in [
+            (0, 10),
+            (1, 5),
+            (2, 7),
+            (100, 200),
+            (250, 10),
+            (256, 4),
+            (999, 1),
+        ] {
+            let want: Vec<u8> = bytes.iter().copied().skip(offset).take(len).collect();
+            let got = uri.decode_range(offset as u64, len).expect("decodes");
+            assert_eq!(got, want, "{offset}+{len}");
+        }
+        let percent = DataUri::parse("data:,a%20bc").expect("parses");
+        assert_eq!(percent.decode_range(1, 2).expect("decodes"), b" b".to_vec());
     }
 
     #[test]

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use reqwest::StatusCode;
 
+use super::kind::MediaKind;
 use crate::text::strip_os_error;
 
 /// Why the facts about a media reference could not be found.
@@ -100,6 +101,54 @@ pub enum MediaError {
         format: String,
         /// How many leading bytes were examined.
         examined: u64,
+    },
+    /// The bytes are of another kind than the field asks for (a WAV given
+    /// to an image field).
+    #[error("{target} is not {} (its bytes are {found})", expected.noun())]
+    WrongKind {
+        /// The URL, path or `data:` URI description.
+        target: String,
+        /// The kind the field asks for.
+        expected: MediaKind,
+        /// What the bytes are, e.g. `WAV audio`.
+        found: String,
+    },
+    /// No video header in the first bytes.
+    #[error("{target} is not a video (no MP4 or QuickTime header in the first {examined} bytes)")]
+    NotAVideo {
+        /// The URL, path or `data:` URI description.
+        target: String,
+        /// How many leading bytes were examined.
+        examined: u64,
+    },
+    /// A video in a container whose width and height this build does not read.
+    #[error(
+        "{target} is a {format} video; this build reads the width and height of MP4 and QuickTime videos only"
+    )]
+    UnsupportedVideo {
+        /// The URL, path or `data:` URI description.
+        target: String,
+        /// The container, e.g. `WebM or Matroska`.
+        format: String,
+    },
+    /// An MP4 file's header (`moov`) was not within the bytes a probe reads
+    /// at most.
+    #[error(
+        "{target} looks like an MP4 video but its header (the `moov` box that gives its width and height) was not found within the {read} bytes read (the most a probe reads)"
+    )]
+    VideoHeaderNotFound {
+        /// The URL, path or `data:` URI description.
+        target: String,
+        /// How many bytes were read, the bound included.
+        read: u64,
+    },
+    /// An MP4 file whose width and height cannot be read.
+    #[error("{target} is an MP4 file whose width and height cannot be read: {reason}")]
+    VideoDimensionsNotFound {
+        /// The URL, path or `data:` URI description.
+        target: String,
+        /// Why, e.g. `it has no video track`.
+        reason: &'static str,
     },
 }
 

@@ -1,5 +1,6 @@
 //! The HTTP steps of a probe: a `HEAD` when only the size is needed, a
-//! ranged `GET` of the header bytes, and the size from `Content-Length` or
+//! ranged `GET` of an image's header bytes or the few ranged `GET`s that
+//! find a video's MP4 header, and the size from `Content-Length` or
 //! `Content-Range`, or at worst counted, never past the limit plus one byte.
 
 use std::time::Duration;
@@ -10,7 +11,9 @@ use url::Url;
 
 use super::error::MediaError;
 use super::facts::{MediaFacts, Needs};
+use super::kind::MediaKind;
 use super::sniff::{not_an_image, sniff};
+use super::video::{RangeRead, video_dimensions};
 use crate::http::{ContentRange, request_url};
 use crate::redact::url_with_secrets_masked;
 use crate::text::innermost_reason;
@@ -63,8 +66,54 @@ impl<'a> HttpProbe<'a> {
         }
     }
 
-    /// Finds what `needs` asks for (at least one of the two is asked).
+    /// Finds what `needs` asks for (at least one of the two is asked) about
+    /// a file of `kind` (audio has no dimensions to ask for).
     pub(super) async fn probe(
+        &self,
+        kind: MediaKind,
+        needs: Needs,
+        size_limit: Option<u64>,
+    ) -> Result<MediaFacts, MediaError> {
+        if needs.dimensions && kind == MediaKind::Video {
+            self.probe_video(needs, size_limit).await
+        } else {
+            self.probe_image(needs, size_limit).await
+        }
+    }
+
+    /// A video's dimensions from its MP4 header, and its size from the
+    /// ranged answers when they told it.
+    async fn probe_video(
+        &self,
+        needs: Needs,
+        size_limit: Option<u64>,
+    ) -> Result<MediaFacts, MediaError> {
+        let mut ranges = HttpRanges {
+            probe: self,
+            total: None,
+        };
+        let bound = self.header_cap as u64;
+        let (width, height) = video_dimensions(&mut ranges, &self.shown, bound).await?;
+        let size_bytes = match (needs.size, ranges.total) {
+            (false, _) => None,
+            (true, Some(total)) => Some(total),
+            (true, None) => {
+                let size = Needs {
+                    dimensions: false,
+                    size: true,
+                };
+                self.probe_image(size, size_limit).await?.size_bytes
+            }
+        };
+        Ok(MediaFacts {
+            width: Some(width),
+            height: Some(height),
+            size_bytes,
+        })
+    }
+
+    /// An image's dimensions from its first bytes, and its size.
+    async fn probe_image(
         &self,
         needs: Needs,
         size_limit: Option<u64>,
@@ -119,21 +168,32 @@ impl<'a> HttpProbe<'a> {
         Ok(content_length(head.headers()).filter(|&n| n > 0))
     }
 
+    /// `GET` with `Range: bytes={first}-{last}`: the answer and what its
+    /// `Content-Range` says.
+    async fn get_range(
+        &self,
+        first: u64,
+        last: u64,
+    ) -> Result<(Response, Option<ContentRange>), MediaError> {
+        let response = self
+            .client
+            .get(self.target.clone())
+            .header(RANGE, format!("bytes={first}-{last}"))
+            .send()
+            .await
+            .map_err(|e| self.fetch_error(&e))?;
+        let content_range = ContentRange::from_headers(response.headers());
+        Ok((response, content_range))
+    }
+
     /// `GET` with `Range: bytes=0-{range_end}`; `None` for an empty file.
     async fn ranged_get(
         &self,
         range_end: u64,
         needs: Needs,
     ) -> Result<Option<RangedAnswer>, MediaError> {
-        let response = self
-            .client
-            .get(self.target.clone())
-            .header(RANGE, format!("bytes=0-{range_end}"))
-            .send()
-            .await
-            .map_err(|e| self.fetch_error(&e))?;
+        let (response, content_range) = self.get_range(0, range_end).await?;
         let status = response.status();
-        let content_range = ContentRange::from_headers(response.headers());
         let (partial, served, total) = if status == StatusCode::PARTIAL_CONTENT {
             (
                 true,
@@ -249,6 +309,78 @@ impl<'a> HttpProbe<'a> {
             status: status.as_u16(),
         }
     }
+}
+
+/// One URL read by ranges for a video's header: each read a `Range`
+/// request; a server that ignores ranges is read through from the start,
+/// but never further than the header cap.
+struct HttpRanges<'p, 'c> {
+    probe: &'p HttpProbe<'c>,
+    /// The file's size, from the first answer that gave it.
+    total: Option<u64>,
+}
+
+impl RangeRead for HttpRanges<'_, '_> {
+    async fn read_at(&mut self, offset: u64, len: u64) -> Result<Vec<u8>, MediaError> {
+        let probe = self.probe;
+        let last = offset.saturating_add(len.saturating_sub(1));
+        let (mut response, content_range) = probe.get_range(offset, last).await?;
+        let status = response.status();
+        let skip = if status == StatusCode::PARTIAL_CONTENT {
+            self.total = self.total.or(content_range.and_then(|r| r.total));
+            if content_range.and_then(|r| r.range).map(|(first, _)| first) != Some(offset) {
+                return Err(MediaError::Fetch {
+                    url: probe.shown.clone(),
+                    reason: format!("the server did not answer the range from byte {offset}"),
+                });
+            }
+            0
+        } else if status.is_success() {
+            self.total = self.total.or(content_length(response.headers()));
+            offset
+        } else if status == StatusCode::RANGE_NOT_SATISFIABLE {
+            self.total = self.total.or(content_range.and_then(|r| r.total));
+            return Ok(Vec::new());
+        } else {
+            return Err(probe.status_error(status));
+        };
+        if skip > probe.header_cap as u64 {
+            return Err(MediaError::VideoHeaderNotFound {
+                target: probe.shown.clone(),
+                read: probe.header_cap as u64,
+            });
+        }
+        read_span(&mut response, skip, len)
+            .await
+            .map_err(|e| probe.fetch_error(&e))
+    }
+
+    fn file_len(&self) -> Option<u64> {
+        self.total
+    }
+}
+
+/// The `len` bytes of a body that follow its first `skip` bytes (fewer if
+/// it ends first); nothing after them is read.
+async fn read_span(
+    response: &mut Response,
+    skip: u64,
+    len: u64,
+) -> Result<Vec<u8>, reqwest::Error> {
+    let mut span = Vec::new();
+    let mut seen: u64 = 0;
+    while (span.len() as u64) < len {
+        let Some(bytes) = response.chunk().await? else {
+            break;
+        };
+        let start = usize::try_from(skip.saturating_sub(seen)).unwrap_or(usize::MAX);
+        seen = seen.saturating_add(bytes.len() as u64);
+        let wanted = usize::try_from(len).unwrap_or(usize::MAX) - span.len();
+        if let Some(part) = bytes.get(start.min(bytes.len())..) {
+            span.extend_from_slice(part.get(..wanted.min(part.len())).unwrap_or_default());
+        }
+    }
+    Ok(span)
 }
 
 /// Reads the body on, counting, until it ends or more than `limit` bytes have

@@ -1,6 +1,7 @@
 //! [`MediaProbe`]: finds the facts a caller needs about one [`MediaSource`]
 //! within a timeout, from a `data:` payload, a local file's metadata and
-//! first bytes, or an HTTP server (the steps are in `http_probe`).
+//! first bytes, or an HTTP server (the steps are in `http_probe`); a
+//! video's dimensions through the MP4 reads of `video`.
 
 use std::io;
 use std::path::Path;
@@ -13,8 +14,10 @@ use super::data_uri::DataUri;
 use super::error::MediaError;
 use super::facts::{MediaFacts, Needs};
 use super::http_probe::{HttpProbe, default_client};
+use super::kind::MediaKind;
 use super::sniff::{not_an_image, sniff};
 use super::source::MediaSource;
+use super::video::{DataRanges, FileRanges, video_dimensions};
 
 /// Default number of leading bytes read to find an image's dimensions.
 const DEFAULT_HEADER_CAP: usize = 256 * 1024;
@@ -94,20 +97,46 @@ impl MediaProbe {
     /// size stays `None` rather than downloading the whole body.
     ///
     /// If nothing is needed, nothing is read and empty facts are returned.
+    ///
+    /// This reads an image: [`probe_as`](Self::probe_as) with
+    /// [`MediaKind::Image`].
     pub async fn probe(
         &self,
         source: &MediaSource,
         needs: Needs,
         size_limit: Option<u64>,
     ) -> Result<MediaFacts, MediaError> {
+        self.probe_as(source, MediaKind::Image, needs, size_limit)
+            .await
+    }
+
+    /// [`probe`](Self::probe) for a file of `kind`: an image's dimensions
+    /// from its first bytes; a video's from its MP4 (or QuickTime) header,
+    /// the `moov` box, found through a few ranged reads that never exceed
+    /// the header cap in all (so a `moov` after the media data costs a jump
+    /// to it, not a download; one beyond the cap is an error that says so);
+    /// audio has no dimensions, so only its size is ever read. When
+    /// dimensions are needed the bytes decide: a WAV read as an image is
+    /// [`MediaError::WrongKind`].
+    pub async fn probe_as(
+        &self,
+        source: &MediaSource,
+        kind: MediaKind,
+        needs: Needs,
+        size_limit: Option<u64>,
+    ) -> Result<MediaFacts, MediaError> {
+        let needs = Needs {
+            dimensions: needs.dimensions && kind != MediaKind::Audio,
+            ..needs
+        };
         if !needs.dimensions && !needs.size {
             return Ok(MediaFacts::default());
         }
         let work = async {
             match source {
-                MediaSource::Http(url) => self.probe_http(url, needs, size_limit).await,
-                MediaSource::Data(data) => self.probe_data(data, source, needs),
-                MediaSource::File(path) => self.probe_file(path, needs).await,
+                MediaSource::Http(url) => self.probe_http(url, kind, needs, size_limit).await,
+                MediaSource::Data(data) => self.probe_data(data, source, kind, needs).await,
+                MediaSource::File(path) => self.probe_file(path, kind, needs).await,
             }
         };
         match tokio::time::timeout(self.timeout, work).await {
@@ -119,17 +148,24 @@ impl MediaProbe {
         }
     }
 
-    fn probe_data(
+    async fn probe_data(
         &self,
         data: &DataUri,
         source: &MediaSource,
+        kind: MediaKind,
         needs: Needs,
     ) -> Result<MediaFacts, MediaError> {
         let mut facts = MediaFacts::default();
         if needs.size {
             facts.size_bytes = Some(data.decoded_len());
         }
-        if needs.dimensions {
+        if needs.dimensions && kind == MediaKind::Video {
+            let target = source.to_string();
+            let (width, height) =
+                video_dimensions(&mut DataRanges(data), &target, self.header_cap as u64).await?;
+            facts.width = Some(width);
+            facts.height = Some(height);
+        } else if needs.dimensions {
             let head = data.decode_prefix(self.header_cap)?;
             let (width, height) =
                 sniff(&head).ok_or_else(|| not_an_image(source.to_string(), &head))?;
@@ -139,7 +175,12 @@ impl MediaProbe {
         Ok(facts)
     }
 
-    async fn probe_file(&self, path: &Path, needs: Needs) -> Result<MediaFacts, MediaError> {
+    async fn probe_file(
+        &self,
+        path: &Path,
+        kind: MediaKind,
+        needs: Needs,
+    ) -> Result<MediaFacts, MediaError> {
         let io_err = |source: io::Error| MediaError::Io {
             path: path.to_owned(),
             source,
@@ -154,6 +195,19 @@ impl MediaProbe {
         }
         if needs.dimensions {
             let mut file = tokio::fs::File::open(path).await.map_err(io_err)?;
+            if kind == MediaKind::Video {
+                let mut ranges = FileRanges {
+                    path,
+                    file,
+                    len: metadata.len(),
+                };
+                let target = path.display().to_string();
+                let bound = self.header_cap as u64;
+                let (width, height) = video_dimensions(&mut ranges, &target, bound).await?;
+                facts.width = Some(width);
+                facts.height = Some(height);
+                return Ok(facts);
+            }
             let mut head = Vec::new();
             let mut chunk = vec![0_u8; FILE_READ_CHUNK.min(self.header_cap)];
             let mut dimensions = None;
@@ -183,6 +237,7 @@ impl MediaProbe {
     async fn probe_http(
         &self,
         url: &url::Url,
+        kind: MediaKind,
         needs: Needs,
         size_limit: Option<u64>,
     ) -> Result<MediaFacts, MediaError> {
@@ -194,7 +249,7 @@ impl MediaProbe {
                 reason: reason.clone(),
             })?;
         HttpProbe::new(client, url, self.header_cap)
-            .probe(needs, size_limit)
+            .probe(kind, needs, size_limit)
             .await
     }
 }

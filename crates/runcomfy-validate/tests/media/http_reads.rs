@@ -9,39 +9,9 @@ use std::time::{Duration, Instant};
 use crate::images::{jpeg, png};
 use crate::loopback::{http_source, local_probe};
 use crate::needs::{BOTH, DIMS, SIZE, all_known};
+use crate::servers::{ranged_server, requests};
 use runcomfy_testkit::http_server::{RequestedRange, ScriptedServer};
 use runcomfy_validate::media::{MediaFacts, Needs};
-
-/// Serves `file`, honouring a single `Range: bytes=A-B` with a 206 and a
-/// `Content-Range` that carries the total. HEAD gets only `Content-Length`
-/// (or 405 when not allowed).
-async fn ranged_server(file: Vec<u8>, head_allowed: bool) -> ScriptedServer {
-    let file = Arc::new(file);
-    ScriptedServer::start(move |request, mut connection| {
-        let file = file.clone();
-        async move {
-            if request.method() != "HEAD" {
-                connection.send_range(&file, &request).await;
-            } else if head_allowed {
-                let length = format!("Content-Length: {}", file.len());
-                connection.write_head("200 OK", &[length]).await;
-                connection.finish().await;
-            } else {
-                connection.send_status("405 Method Not Allowed").await;
-            }
-        }
-    })
-    .await
-}
-
-/// (method, Range header) per request.
-fn requests(server: &ScriptedServer) -> Vec<(String, Option<String>)> {
-    server
-        .requests()
-        .iter()
-        .map(|r| (r.method().to_owned(), r.header("range").map(str::to_owned)))
-        .collect()
-}
 
 /// What a default local probe learns about the server's `/img`.
 async fn probe_img(server: &ScriptedServer, needs: Needs, size_limit: Option<u64>) -> MediaFacts {

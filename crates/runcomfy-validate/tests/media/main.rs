@@ -8,6 +8,8 @@ mod images;
 mod loopback;
 #[path = "../support/needs.rs"]
 mod needs;
+#[path = "../support/servers.rs"]
+mod servers;
 
 mod credentials;
 mod data_uris;
