@@ -109,10 +109,20 @@ pub fn model_schema_as(
         ));
     }
     let mut known = schema.clone();
-    let unknown = match profile {
-        Profile::Curated => Vec::new(),
-        Profile::Imported => take_unknown_rules(&mut known, ""),
-    };
+    let unknown = take_unknown_rules(&mut known, "");
+    if let (Profile::Curated, Some(first)) = (profile, unknown.first()) {
+        // The validator would keep it as a warning; a curated schema is ours
+        // and may use only the rules this build applies.
+        return Err(CodegenError::at(
+            file,
+            format!("{}/validation_rule", first.pointer),
+            format!(
+                "unknown validation_rule `{}` (known: {})",
+                first.rule,
+                runcomfy_validate::MediaRule::NAMES.join(", ")
+            ),
+        ));
+    }
     runcomfy_validate::Validator::new(&known)
         .map_err(|e| CodegenError::at(file, e.pointer, e.reason))?;
     Ok(unknown)
@@ -331,7 +341,7 @@ mod tests {
     fn an_unknown_rule_is_reported_for_an_imported_schema_and_fails_a_curated_one() {
         let rules = json!([
             {"validation_rule": "file_size_mb<", "validation_value": 30, "validation_error": "size"},
-            {"validation_rule": "width/height>", "validation_value": 0.0625, "validation_error": "ratio"}
+            {"validation_rule": "duration_seconds<", "validation_value": 10, "validation_error": "length"}
         ]);
         let schema = input(
             json!({"image": {"type": "array", "format": "image_uris", "validations": rules}}),
@@ -341,14 +351,14 @@ mod tests {
             lint(&schema, Profile::Imported),
             Ok(vec![UnknownRule {
                 pointer: "/properties/image/validations/1".into(),
-                rule: "width/height>".into(),
+                rule: "duration_seconds<".into(),
             }])
         );
         let error = lint(&schema, Profile::Curated).expect_err("curated");
         assert!(
             error
                 .reason
-                .contains("unknown validation_rule `width/height>`"),
+                .contains("unknown validation_rule `duration_seconds<`"),
             "{error}"
         );
         let mut bad_known = schema.clone();

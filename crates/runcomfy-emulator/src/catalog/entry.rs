@@ -11,7 +11,6 @@ use std::sync::OnceLock;
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::catalog::checked::checkable;
 use crate::kind::OutputKind;
 
 /// One model folder's files, as embedded by the build script.
@@ -52,8 +51,6 @@ pub(crate) struct CatalogModel {
     pub(crate) kind: OutputKind,
     /// Its input JSON Schema.
     pub(crate) input_schema: &'static str,
-    /// Its input schema as the validator checks it (see `checked`).
-    pub(crate) checked_input: String,
     /// The JSON Schema of its `output`.
     pub(crate) output_schema: &'static str,
 }
@@ -79,7 +76,7 @@ pub(crate) fn catalog_model(id: &str) -> Option<&'static CatalogModel> {
 
 /// The input schema of `id` that the validators compile.
 pub(crate) fn input_schema_of(id: &str) -> Option<&'static str> {
-    catalog_model(id).map(|model| model.checked_input.as_str())
+    catalog_model(id).map(|model| model.input_schema)
 }
 
 /// A folder's record; `None` for facts this build cannot read (a folder
@@ -120,7 +117,6 @@ fn read(files: &ModelFiles) -> Option<CatalogModel> {
         categories,
         kind,
         input_schema: files.input,
-        checked_input: checkable(files.input).0,
         output_schema: files.output,
     })
 }

@@ -1,12 +1,10 @@
 //! The models this emulator serves and how the catalog is queried:
 //! `entry` holds each model's record ([`CatalogModel`], read from the
-//! model folders of `schemas/models/` embedded at build time), `checked`
-//! makes its input schema one the validator compiles, and `query` selects
-//! a page of them (search, category, kind, paging).
+//! model folders of `schemas/models/` embedded at build time), and `query`
+//! selects a page of them (search, category, kind, paging).
 //!
-//! Imports go one way: `query` reads `entry`, `entry` reads `checked`.
+//! Imports go one way: `query` reads `entry`.
 
-mod checked;
 mod entry;
 mod query;
 

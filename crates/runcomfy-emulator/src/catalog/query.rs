@@ -83,7 +83,6 @@ mod tests {
             categories: vec![category.into()],
             kind,
             input_schema: "{}",
-            checked_input: "{}".into(),
             output_schema: "{}",
         }
     }
