@@ -65,7 +65,7 @@ pub fn assemble(root: &Path, models: &[Model]) -> Result<Value, CodegenError> {
             &template,
             &[
                 ("{{model_id}}", &model.id),
-                ("{{model_ident}}", &model.module()),
+                ("{{model_ident}}", &model.flat_name()),
                 ("{{input_type}}", &input_type),
             ],
         );

@@ -13,7 +13,7 @@ use std::sync::LazyLock;
 
 use inputs::{Case, Intent};
 use proptest::prelude::*;
-use runcomfy_types::models::kling_1_6_pro_image_to_video::INPUT_SCHEMA;
+use runcomfy_types::models::kling::kling_1_6::pro::image_to_video::INPUT_SCHEMA;
 use runcomfy_validate::{FieldError, MediaSource, Validator};
 use serde_json::Value;
 
