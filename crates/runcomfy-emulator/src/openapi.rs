@@ -15181,14 +15181,22 @@ pub const OPENAPI: &str = r##"{
             "type": "array",
             "format": "audio_uris",
             "minItems": 0,
-            "maxItems": 16
+            "maxItems": 16,
+            "items": {
+              "type": "string",
+              "format": "audio_uri"
+            }
           },
           "reference_images": {
             "description": "Optional image URLs that steer subject identity, style, or visual direction for the edit.",
             "type": "array",
             "format": "image_uris",
             "minItems": 0,
-            "maxItems": 16
+            "maxItems": 16,
+            "items": {
+              "type": "string",
+              "format": "image_uri"
+            }
           },
           "resolution": {
             "description": "Output video resolution tier.",
@@ -15823,17 +15831,29 @@ pub const OPENAPI: &str = r##"{
           "images": {
             "type": "array",
             "format": "image_uris",
-            "maxItems": 9
+            "maxItems": 9,
+            "items": {
+              "type": "string",
+              "format": "image_uri"
+            }
           },
           "videos": {
             "type": "array",
             "format": "video_uris",
-            "maxItems": 3
+            "maxItems": 3,
+            "items": {
+              "type": "string",
+              "format": "video_uri"
+            }
           },
           "audios": {
             "type": "array",
             "format": "audio_uris",
-            "maxItems": 3
+            "maxItems": 3,
+            "items": {
+              "type": "string",
+              "format": "audio_uri"
+            }
           }
         },
         "x-model-id": "bytedance/seedance-2.5/reference-to-video/1080p"
@@ -15886,7 +15906,11 @@ pub const OPENAPI: &str = r##"{
             "description": "Reference audio URLs. Up to 3 files.",
             "type": "array",
             "format": "audio_uris",
-            "maxItems": 3
+            "maxItems": 3,
+            "items": {
+              "type": "string",
+              "format": "audio_uri"
+            }
           },
           "duration": {
             "description": "The duration of the generated video in seconds. Default is 5. Range is 4–30.",
@@ -15904,7 +15928,11 @@ pub const OPENAPI: &str = r##"{
             "description": "Reference image URLs. Up to 9 images.",
             "type": "array",
             "format": "image_uris",
-            "maxItems": 9
+            "maxItems": 9,
+            "items": {
+              "type": "string",
+              "format": "image_uri"
+            }
           },
           "prompt": {
             "description": "Text prompt describing the desired video, referencing the provided images, video clips, and audio as environment, motion, and mood cues.",
@@ -15915,7 +15943,11 @@ pub const OPENAPI: &str = r##"{
             "description": "Reference video URLs. Up to 3 clips.",
             "type": "array",
             "format": "video_uris",
-            "maxItems": 3
+            "maxItems": 3,
+            "items": {
+              "type": "string",
+              "format": "video_uri"
+            }
           }
         },
         "x-model-id": "bytedance/seedance-2.5/reference-to-video/480p"
@@ -15981,18 +16013,30 @@ pub const OPENAPI: &str = r##"{
           "images": {
             "type": "array",
             "format": "image_uris",
-            "maxItems": 9
+            "maxItems": 9,
+            "items": {
+              "type": "string",
+              "format": "image_uri"
+            }
           },
           "videos": {
             "type": "array",
             "format": "video_uris",
             "minItems": 1,
-            "maxItems": 3
+            "maxItems": 3,
+            "items": {
+              "type": "string",
+              "format": "video_uri"
+            }
           },
           "audios": {
             "type": "array",
             "format": "audio_uris",
-            "maxItems": 3
+            "maxItems": 3,
+            "items": {
+              "type": "string",
+              "format": "audio_uri"
+            }
           }
         },
         "x-model-id": "bytedance/seedance-2.5/reference-to-video/4k"
@@ -16436,7 +16480,11 @@ pub const OPENAPI: &str = r##"{
                 "validation_value": 14,
                 "validation_error": "The uploaded image width and height must exceed 14 pixels."
               }
-            ]
+            ],
+            "items": {
+              "type": "string",
+              "format": "image_uri"
+            }
           }
         },
         "x-model-id": "bytedance/seedream-5.0-pro/image-to-image"
@@ -16864,7 +16912,11 @@ pub const OPENAPI: &str = r##"{
             "type": "array",
             "format": "image_uris",
             "minItems": 1,
-            "maxItems": 10
+            "maxItems": 10,
+            "items": {
+              "type": "string",
+              "format": "image_uri"
+            }
           }
         },
         "x-model-id": "google/nano-banana-2-lite/edit"
@@ -18207,7 +18259,11 @@ pub const OPENAPI: &str = r##"{
             "description": "Public image URLs that lock the subject identity, props, or style. Up to 7 without a reference video, up to 4 when a reference video is also used.",
             "type": "array",
             "format": "image_uris",
-            "maxItems": 16
+            "maxItems": 16,
+            "items": {
+              "type": "string",
+              "format": "image_uri"
+            }
           },
           "prompt": {
             "description": "Describe the scene, characters, action, camera move, and mood you want the 4K clip to render.",
@@ -18447,7 +18503,11 @@ pub const OPENAPI: &str = r##"{
             "type": "array",
             "format": "image_uris",
             "minItems": 0,
-            "maxItems": 7
+            "maxItems": 7,
+            "items": {
+              "type": "string",
+              "format": "image_uri"
+            }
           },
           "keep_original_sound": {
             "description": "When a reference video is provided, retain its original audio track in the generated output. Default: enabled.",
@@ -18596,7 +18656,11 @@ pub const OPENAPI: &str = r##"{
             "type": "array",
             "format": "image_uris",
             "minItems": 0,
-            "maxItems": 4
+            "maxItems": 4,
+            "items": {
+              "type": "string",
+              "format": "image_uri"
+            }
           },
           "keep_original_sound": {
             "description": "When enabled, the original audio track of the input video is retained in the edited output.",
@@ -18750,7 +18814,11 @@ pub const OPENAPI: &str = r##"{
             "type": "array",
             "format": "image_uris",
             "minItems": 0,
-            "maxItems": 7
+            "maxItems": 7,
+            "items": {
+              "type": "string",
+              "format": "image_uri"
+            }
           },
           "keep_original_sound": {
             "description": "When a reference video is provided, retain its original audio track in the generated output.",
@@ -18892,7 +18960,11 @@ pub const OPENAPI: &str = r##"{
             "description": "Optional reference images that guide the target element, scene, or style. Up to 4 URLs.",
             "type": "array",
             "format": "image_uris",
-            "maxItems": 16
+            "maxItems": 16,
+            "items": {
+              "type": "string",
+              "format": "image_uri"
+            }
           },
           "keep_original_sound": {
             "description": "When enabled, the original audio track of the input video is retained in the edited output.",
@@ -21850,7 +21922,11 @@ pub const OPENAPI: &str = r##"{
             "type": "array",
             "format": "image_uris",
             "minItems": 1,
-            "maxItems": 3
+            "maxItems": 3,
+            "items": {
+              "type": "string",
+              "format": "image_uri"
+            }
           },
           "prompt": {
             "description": "Describe the change in plain language, e.g. what to add, remove, restyle, or replace. Quote any text to render it verbatim.",
@@ -21927,7 +22003,11 @@ pub const OPENAPI: &str = r##"{
             "type": "array",
             "format": "image_uris",
             "minItems": 1,
-            "maxItems": 3
+            "maxItems": 3,
+            "items": {
+              "type": "string",
+              "format": "image_uri"
+            }
           },
           "prompt": {
             "description": "Describe the change in plain language, e.g. what to add, remove, restyle, or replace. Quote any text to render it verbatim.",
