@@ -10,7 +10,7 @@ use axum::http::{StatusCode, Uri};
 use axum::routing::{get, post};
 use runcomfy_api::{Client, Error};
 use runcomfy_types::QueueStatus;
-use runcomfy_types::models::kling_1_6_pro_image_to_video::Input;
+use runcomfy_types::models::kling::kling_1_6::pro::image_to_video::{Input, MODEL_ID};
 use serde_json::{Value, json};
 
 type Seen = Arc<Mutex<Vec<(String, Value)>>>;
@@ -76,7 +76,7 @@ async fn submit_posts_the_typed_input_to_the_models_fixed_path() {
         .try_into()
         .expect("builds");
     let answer = client(&base)
-        .submit_kling_1_6_pro_image_to_video(&input)
+        .submit(MODEL_ID, &input)
         .await
         .expect("submitted");
     assert_eq!(answer.request_id, "req-1");
@@ -88,6 +88,27 @@ async fn submit_posts_the_typed_input_to_the_models_fixed_path() {
     );
     assert_eq!(seen[0].1["image_url"], "https://example.com/start.png");
     assert_eq!(seen[0].1["duration"], 10);
+}
+
+#[tokio::test]
+async fn a_model_id_that_cannot_be_a_path_is_refused_before_any_request() {
+    let seen = Seen::default();
+    let base = serve(seen.clone()).await;
+    for id in [
+        "",
+        "kling//pro",
+        "kling/../admin",
+        "kling/pro?x=1",
+        "kling/pro#top",
+    ] {
+        match client(&base).submit(id, &json!({})).await {
+            Err(Error::InvalidRequest(reason)) => {
+                assert!(reason.contains("not a model id"), "{reason}")
+            }
+            other => panic!("{id:?}: expected a refusal, got {other:?}"),
+        }
+    }
+    assert!(seen.lock().expect("lock").is_empty(), "nothing was sent");
 }
 
 #[test]

@@ -3,7 +3,7 @@
 //! types agree with the validator except for gaps listed here by name.
 
 use runcomfy_tests::{Example, examples, media_is_inline};
-use runcomfy_types::models::kling_1_6_pro_image_to_video as kling;
+use runcomfy_types::models::kling::kling_1_6::pro::image_to_video as kling;
 use runcomfy_validate::{MediaProbe, Validator};
 use serde_json::Value;
 

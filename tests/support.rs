@@ -1,15 +1,43 @@
 //! Shared helpers of the workspace tests: where things are, loading the
-//! schema examples, and a readable summary of a generated module's public API.
+//! schema examples, a readable summary of a generated module's public API,
+//! and the summary of the catalog (`catalog_summary.rs`).
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
+#[path = "catalog_summary.rs"]
+mod catalog_summary;
+
+pub use catalog_summary::catalog_summary;
+
 /// The repository root.
 pub fn root() -> PathBuf {
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
     manifest.parent().unwrap_or(manifest).to_path_buf()
+}
+
+/// The id of every model folder under `schemas/models/` (a folder with an
+/// `input.json`), sorted.
+pub fn model_folders() -> Vec<String> {
+    fn walk(dir: &Path, base: &Path, ids: &mut Vec<String>) {
+        let entries = fs::read_dir(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+        for entry in entries {
+            let path = entry.expect("directory entry").path();
+            if path.is_dir() {
+                walk(&path, base, ids);
+            } else if path.file_name().is_some_and(|name| name == "input.json") {
+                let folder = dir.strip_prefix(base).expect("under the base");
+                ids.push(folder.to_string_lossy().replace('\\', "/"));
+            }
+        }
+    }
+    let base = root().join("schemas/models");
+    let mut ids = Vec::new();
+    walk(&base, &base, &mut ids);
+    ids.sort();
+    ids
 }
 
 /// One example input: `schemas/examples/<model>/{valid,invalid}/<name>.json`.
@@ -126,6 +154,10 @@ fn summarize(items: &[syn::Item], prefix: &str, out: &mut String) {
                 out.push_str(&format!("{prefix}static {}: {}\n", s.ident, tokens(&s.ty)));
             }
             syn::Item::Impl(i) => summarize_impl(i, prefix, out),
+            syn::Item::Use(u) if is_pub(&u.vis) => {
+                let tree = tokens(&u.tree).replace("{ ", "{").replace(", }", "}");
+                out.push_str(&format!("{prefix}use {}\n", tree.replace(" }", "}")));
+            }
             syn::Item::Mod(m) if is_pub(&m.vis) => {
                 out.push_str(&format!("{prefix}mod {} {{\n", m.ident));
                 if let Some((_, items)) = &m.content {

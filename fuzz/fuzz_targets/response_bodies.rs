@@ -13,7 +13,7 @@ use std::sync::LazyLock;
 use bytes::Bytes;
 use libfuzzer_sys::fuzz_target;
 use runcomfy::__fuzz::{self, Answer};
-use runcomfy::models::kling_1_6_pro_image_to_video::Output;
+use runcomfy::models::kling::kling_1_6::pro::image_to_video::Output;
 use runcomfy::{Error, ResultState};
 use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
 use serde_json::Value;

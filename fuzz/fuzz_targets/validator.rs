@@ -15,7 +15,7 @@ use std::sync::LazyLock;
 
 use arbitrary::{Arbitrary, Unstructured};
 use libfuzzer_sys::fuzz_target;
-use runcomfy_types::models::kling_1_6_pro_image_to_video::INPUT_SCHEMA;
+use runcomfy_types::models::kling::kling_1_6::pro::image_to_video::INPUT_SCHEMA;
 use runcomfy_validate::{FieldError, MediaProbe, MediaSource, Validator};
 use serde_json::{Map, Value, json};
 

@@ -37,11 +37,16 @@ pub fn write(path: &Path, bytes: impl AsRef<[u8]>) -> Result<(), String> {
     std::fs::write(path, bytes).map_err(|e| format!("{}: {e}", path.display()))
 }
 
+/// Reads the file at `rel` under `root`; an error names `rel`.
+pub fn read_under(root: &Path, rel: &Path) -> Result<String, CodegenError> {
+    std::fs::read_to_string(root.join(rel))
+        .map_err(|e| CodegenError::file(rel, format!("cannot read: {e}")))
+}
+
 /// Reads a JSON file at `rel` under `root`; a syntax error names the line
 /// and column.
 pub fn read_json(root: &Path, rel: &Path) -> Result<Value, CodegenError> {
-    let text = std::fs::read_to_string(root.join(rel))
-        .map_err(|e| CodegenError::file(rel, format!("cannot read: {e}")))?;
+    let text = read_under(root, rel)?;
     serde_json::from_str(&text).map_err(|e| {
         CodegenError::at(
             rel,

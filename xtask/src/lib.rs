@@ -19,14 +19,18 @@ pub mod catalog;
 pub mod chaos;
 pub mod codegen;
 pub mod error;
+pub mod features;
 pub mod files;
+pub mod generated;
 pub mod lint;
 pub mod models;
+pub mod naming;
 pub mod openapi;
 pub mod package;
 pub mod plot;
 pub mod rust;
 pub mod tidy;
+pub mod typify_schema;
 
 pub use codegen::{GeneratedFile, Stale, check, generate, regenerate, write};
 pub use error::CodegenError;

@@ -1,20 +1,27 @@
-//! Finds the model folders under `schemas/models/` and reads their schemas.
+//! Finds the model folders under `schemas/models/` and reads their schemas
+//! and facts, each linted and named (see [`naming`]).
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::catalog::facts;
+use crate::catalog::facts::{self, Facts};
 use crate::error::CodegenError;
 pub use crate::files::read_json;
 use crate::lint::{self, Profile};
+use crate::naming;
 
-/// One model: `schemas/models/<model id>/{input,output}.json`.
+/// One model: `schemas/models/<model id>/{input,output,model}.json`.
 #[derive(Debug, Clone)]
 pub struct Model {
     /// The model id, which is the folder path: `kling/kling-1-6/pro/image-to-video`.
     pub id: String,
+    /// Its Rust module path, a module a segment (see [`naming`]):
+    /// `["kling", "kling_1_6", "pro", "image_to_video"]`.
+    pub path: Vec<String>,
+    /// The catalog facts (`model.json`).
+    pub facts: Facts,
     /// The input schema, as written.
     pub input: Value,
     /// The output schema (of the result's `output` object), as written.
@@ -27,51 +34,33 @@ impl Model {
         Path::new(MODELS_DIR).join(&self.id)
     }
 
-    /// The id's words in order, with a word repeated right after itself
-    /// dropped (`kling/kling-1-6` is `kling 1 6`, not `kling kling 1 6`).
-    fn words(&self) -> Vec<String> {
-        let mut words: Vec<String> = Vec::new();
-        for word in self
-            .id
-            .split(|c: char| !c.is_ascii_alphanumeric())
-            .filter(|w| !w.is_empty())
-        {
-            let word = word.to_ascii_lowercase();
-            if words.last() != Some(&word) {
-                words.push(word);
-            }
-        }
-        words
+    /// The provider: the id's first segment, which names the cargo feature
+    /// of its typed modules (`kling`, `wan-ai`).
+    pub fn provider(&self) -> &str {
+        self.id.split('/').next().unwrap_or(&self.id)
     }
 
-    /// The Rust module name: `kling_1_6_pro_image_to_video`.
-    pub fn module(&self) -> String {
-        let module = self.words().join("_");
-        if module.starts_with(|c: char| c.is_ascii_digit()) {
-            format!("m_{module}")
-        } else {
-            module
-        }
+    /// The flat name of its OpenAPI operations: `kling_1_6_pro_image_to_video`.
+    pub fn flat_name(&self) -> String {
+        naming::flat_name(&self.id)
     }
 
     /// The prefix of this model's OpenAPI component names: `Kling16ProImageToVideo`.
     pub fn type_prefix(&self) -> String {
-        let prefix: String = self
-            .words()
-            .iter()
-            .map(|w| {
-                let mut chars = w.chars();
-                chars
-                    .next()
-                    .map(|c| c.to_ascii_uppercase().to_string() + chars.as_str())
-                    .unwrap_or_default()
-            })
-            .collect();
-        if prefix.starts_with(|c: char| c.is_ascii_digit()) {
-            format!("M{prefix}")
-        } else {
-            prefix
-        }
+        naming::type_prefix(&self.id)
+    }
+
+    /// The names of the inputs marked `x-runcomfy-unvalidated`, in the
+    /// schema's order.
+    pub fn unvalidated_inputs(&self) -> Vec<&str> {
+        self.input
+            .get("properties")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+            .filter(|(_, schema)| schema.get(lint::UNVALIDATED) == Some(&Value::Bool(true)))
+            .map(|(name, _)| name.as_str())
+            .collect()
     }
 }
 
@@ -79,38 +68,50 @@ impl Model {
 pub const MODELS_DIR: &str = "schemas/models";
 
 /// Reads and lints every model under `<root>/schemas/models` that code
-/// generation takes, sorted by id: a folder without a facts file, or whose
-/// facts say `"codegen": true`.
+/// generation takes, sorted by id: a folder whose facts say
+/// `"codegen": true`. Every folder has its facts: the data module is made
+/// of them. Two ids with the same module path or flat name are an error
+/// naming both.
 pub fn discover(root: &Path) -> Result<Vec<Model>, CodegenError> {
     let mut models = Vec::new();
     for id in folder_ids(root)? {
         let rel = Path::new(MODELS_DIR).join(&id);
-        let facts = facts::read(root, &rel)?;
-        if facts.as_ref().is_some_and(|facts| !facts.codegen) {
+        let facts = facts::read(root, &rel)?.ok_or_else(|| {
+            CodegenError::file(
+                rel.join(facts::FILE),
+                format!(
+                    "missing: every model folder has its facts ({})",
+                    facts::SCHEMA
+                ),
+            )
+        })?;
+        if !facts.codegen {
             continue;
         }
-        let profile = match &facts {
-            Some(facts) if !facts.curated => Profile::Imported,
-            _ => Profile::Curated,
+        if facts.model_id != id {
+            return Err(CodegenError::at(
+                rel.join(facts::FILE),
+                "/model_id",
+                format!("says `{}` but the folder is `{id}`", facts.model_id),
+            ));
+        }
+        let profile = if facts.curated {
+            Profile::Curated
+        } else {
+            Profile::Imported
         };
         let input = read_json(root, &rel.join("input.json"))?;
         let output = read_json(root, &rel.join("output.json"))?;
         lint::model_schema_as(&rel.join("input.json"), &input, profile)?;
         lint::model_schema_as(&rel.join("output.json"), &output, profile)?;
-        models.push(Model { id, input, output });
-    }
-    for pair in models.windows(2) {
-        if pair[0].module() == pair[1].module() {
-            return Err(CodegenError::file(
-                pair[1].dir(),
-                format!(
-                    "models `{}` and `{}` map to the same Rust module `{}`",
-                    pair[0].id,
-                    pair[1].id,
-                    pair[1].module()
-                ),
-            ));
-        }
+        let path = naming::module_path(&id).map_err(|reason| CodegenError::file(&rel, reason))?;
+        models.push(Model {
+            id,
+            path,
+            facts,
+            input,
+            output,
+        });
     }
     if models.is_empty() {
         return Err(CodegenError::file(
@@ -118,7 +119,31 @@ pub fn discover(root: &Path) -> Result<Vec<Model>, CodegenError> {
             "no model folders (a folder with input.json and output.json)",
         ));
     }
+    no_clashes(&models)?;
     Ok(models)
+}
+
+/// Two models whose module paths or flat names are the same are an error
+/// naming both.
+fn no_clashes(models: &[Model]) -> Result<(), CodegenError> {
+    /// What an id maps to, by which rule.
+    type Rule = (&'static str, fn(&str) -> String);
+    let ids = || models.iter().map(|model| model.id.as_str());
+    let rules: [Rule; 2] = [
+        ("Rust module", |id| {
+            naming::module_path(id).unwrap_or_default().join("::")
+        }),
+        ("OpenAPI name", naming::flat_name),
+    ];
+    for (what, rule) in rules {
+        if let Some((first, second, name)) = naming::first_clash(ids(), rule) {
+            return Err(CodegenError::file(
+                Path::new(MODELS_DIR).join(second),
+                format!("models `{first}` and `{second}` map to the same {what} `{name}`"),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// The id of every model folder under `<root>/schemas/models` (a folder
@@ -169,26 +194,4 @@ fn find_model_dirs(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
         }
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn model(id: &str) -> Model {
-        Model {
-            id: id.into(),
-            input: Value::Null,
-            output: Value::Null,
-        }
-    }
-
-    #[test]
-    fn names_come_from_the_id_without_stutter() {
-        let kling = model("kling/kling-1-6/pro/image-to-video");
-        assert_eq!(kling.module(), "kling_1_6_pro_image_to_video");
-        assert_eq!(kling.type_prefix(), "Kling16ProImageToVideo");
-        assert_eq!(model("3d/mesh").module(), "m_3d_mesh");
-        assert_eq!(model("Flux/dev").type_prefix(), "FluxDev");
-    }
 }

@@ -65,7 +65,7 @@ pub fn assemble(root: &Path, models: &[Model]) -> Result<Value, CodegenError> {
             &template,
             &[
                 ("{{model_id}}", &model.id),
-                ("{{model_ident}}", &model.module()),
+                ("{{model_ident}}", &model.flat_name()),
                 ("{{input_type}}", &input_type),
             ],
         );
@@ -144,11 +144,25 @@ fn offline_image() -> Value {
 
 /// Replaces the http(s) examples of media fields (a field with media rules,
 /// or a `*_uri`/`*_uris` format) by [`offline_image`], at any depth of
-/// `properties` and `items`.
+/// `properties` and `items`; and gives an array of format `<kind>_uris`
+/// without `items` the items `{"type": "string", "format": "<kind>_uri"}`,
+/// which the validator checks of each of them, so that the document says
+/// what the service accepts (a tester would otherwise send `[null]`).
 fn loopback_safe_examples(schema: &mut Value) {
     let Some(object) = schema.as_object_mut() else {
         return;
     };
+    let item_format = object
+        .get("format")
+        .and_then(Value::as_str)
+        .and_then(|format| format.strip_suffix('s'))
+        .filter(|format| format.ends_with("_uri"))
+        .map(str::to_owned);
+    if let Some(format) = item_format
+        && !object.contains_key("items")
+    {
+        object.insert("items".into(), json!({"type": "string", "format": format}));
+    }
     let media = object.contains_key("x-validations")
         || object
             .get("format")
@@ -244,6 +258,12 @@ mod tests {
         );
         assert_eq!(properties["homepage"]["example"], "https://example.com");
         assert_eq!(properties["prompt"]["example"], "https://not-a-media-field");
+        assert_eq!(
+            properties["frames"]["items"],
+            json!({"type": "string", "format": "image_uri"}),
+            "an array of references says what each item is"
+        );
+        assert!(properties["nested"]["items"].get("format").is_none());
         let decoded = runcomfy_validate::media::DataUri::parse(image.as_str().unwrap_or(""));
         assert!(decoded.is_ok(), "a data: URI the validator reads");
     }

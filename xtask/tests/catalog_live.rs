@@ -83,7 +83,7 @@ fn a_live_answer_imports_the_snapshots_schemas_and_its_own_facts() {
             record["pricing_note"].as_str(),
             "{id}"
         );
-        assert!(!live.codegen && !live.curated);
+        assert!(live.codegen && !live.curated);
     }
     let told = |id: &str| facts_of(&root, id).source.output_kind_from;
     assert_eq!(

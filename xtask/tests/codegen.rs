@@ -8,7 +8,9 @@ use xtask::{CodegenError, check, generate, regenerate, repository_root};
 use crate::common::copy_tree;
 
 const KLING_INPUT: &str = "schemas/models/kling/kling-1-6/pro/image-to-video/input.json";
-const KLING_MODULE: &str = "crates/runcomfy-types/src/models/kling_1_6_pro_image_to_video.rs";
+const KLING_MODULE: &str = "crates/runcomfy-types/src/models/kling/kling_1_6/pro/image_to_video.rs";
+/// The catalog data of every Kling model, its schemas among them.
+const KLING_CATALOG: &str = "crates/runcomfy-types/src/catalog/kling.rs";
 
 /// `cargo test` alone catches a forgotten `cargo xtask codegen`.
 #[test]
@@ -39,16 +41,19 @@ fn sandbox() -> (tempfile::TempDir, PathBuf) {
     let root = dir.path().to_path_buf();
     let real = repository_root();
     copy_tree(&real.join("schemas"), &root.join("schemas"));
-    copy_tree(
-        &real.join("crates/runcomfy-types/src/models"),
-        &root.join("crates/runcomfy-types/src/models"),
-    );
-    fs::create_dir_all(root.join("crates/runcomfy-api/src")).expect("mkdir");
-    fs::copy(
-        real.join("crates/runcomfy-api/src/generated.rs"),
-        root.join("crates/runcomfy-api/src/generated.rs"),
-    )
-    .expect("copy");
+    for generated in ["models", "catalog"] {
+        let dir = format!("crates/runcomfy-types/src/{generated}");
+        copy_tree(&real.join(&dir), &root.join(&dir));
+    }
+    for file in [
+        "crates/runcomfy-api/src/generated.rs",
+        "crates/runcomfy-types/Cargo.toml",
+        "crates/runcomfy/Cargo.toml",
+    ] {
+        let target = root.join(file);
+        fs::create_dir_all(target.parent().expect("a folder")).expect("mkdir");
+        fs::copy(real.join(file), target).expect("copy");
+    }
     (dir, root)
 }
 
@@ -73,20 +78,25 @@ fn a_one_line_constraint_change_without_regenerating_is_stale() {
     let stale = check(&repository_root(), &files);
     let paths: Vec<String> = stale.iter().map(|s| s.path.display().to_string()).collect();
     assert!(paths.contains(&KLING_MODULE.to_owned()), "{paths:?}");
+    assert!(paths.contains(&KLING_CATALOG.to_owned()), "{paths:?}");
     assert!(
         paths.contains(&"schemas/openapi.json".to_owned()),
         "{paths:?}"
     );
-    let module_diff = &stale
-        .iter()
-        .find(|s| s.path.ends_with("kling_1_6_pro_image_to_video.rs"))
-        .expect("diff")
-        .diff;
+    let diff_of = |file: &str| {
+        &stale
+            .iter()
+            .find(|s| s.path == Path::new(file))
+            .expect("diff")
+            .diff
+    };
+    let schema_diff = diff_of(KLING_CATALOG);
     assert!(
-        module_diff.contains("-      \"maxLength\": 1391,")
-            && module_diff.contains("+      \"maxLength\": 1390,"),
-        "{module_diff}"
+        schema_diff.contains("-      \"maxLength\": 1391,")
+            && schema_diff.contains("+      \"maxLength\": 1390,"),
+        "{schema_diff}"
     );
+    let module_diff = diff_of(KLING_MODULE);
     assert!(
         module_diff.contains("1390usize"),
         "the generated Prompt check changes too:\n{module_diff}"
@@ -187,6 +197,22 @@ fn a_model_folder_without_an_output_schema_is_named() {
     assert!(error.reason.contains("cannot read"), "{error}");
 }
 
+/// Declares a new provider's cargo features in both manifests, as a new
+/// provider's first model needs.
+fn declare_provider(root: &Path, provider: &str) {
+    let types = "crates/runcomfy-types/Cargo.toml";
+    let listed = format!("all-models = [\n    \"{provider}\",\n");
+    edit(root, types, "all-models = [\n", &listed);
+    edit(
+        root,
+        types,
+        "\nkling = []",
+        &format!("\n{provider} = []\nkling = []"),
+    );
+    let forwarded = format!("\n{provider} = [\"runcomfy-types/{provider}\"]\nkling =");
+    edit(root, "crates/runcomfy/Cargo.toml", "\nkling =", &forwarded);
+}
+
 #[test]
 fn a_failure_anywhere_writes_nothing() {
     let (_dir, root) = sandbox();
@@ -202,6 +228,8 @@ fn a_failure_anywhere_writes_nothing() {
     fs::create_dir_all(&broken).expect("mkdir");
     fs::write(broken.join("input.json"), r#"{"$schema": "http://json-schema.org/draft-07/schema#", "title": "Input", "type": "object", "properties": {"x": {"type": "strng"}}}"#).expect("write");
     fs::write(broken.join("output.json"), r#"{"$schema": "http://json-schema.org/draft-07/schema#", "title": "Output", "type": "object", "properties": {}}"#).expect("write");
+    fs::write(broken.join("model.json"), r#"{"model_id": "acme/broken", "display_name": "Acme", "output_kind": "image", "curated": true, "codegen": true, "source": {"file": "by hand", "shape": "seed", "output_kind_from": "curated"}}"#).expect("write");
+    declare_provider(&root, "acme");
     let error = regenerate(&root).expect_err("broken model");
     assert_eq!(
         error.file,
@@ -214,7 +242,7 @@ fn a_failure_anywhere_writes_nothing() {
     );
     assert!(
         !root
-            .join("crates/runcomfy-types/src/models/acme_broken.rs")
+            .join("crates/runcomfy-types/src/models/acme/broken.rs")
             .exists()
     );
 
@@ -228,15 +256,17 @@ fn a_failure_anywhere_writes_nothing() {
     let written = regenerate(&root).unwrap_or_else(|e| panic!("{e}"));
     assert!(
         written.contains(&PathBuf::from(
-            "crates/runcomfy-types/src/models/acme_broken.rs"
+            "crates/runcomfy-types/src/models/acme/broken.rs"
         )),
         "{written:?}"
     );
-    let index =
-        fs::read_to_string(root.join("crates/runcomfy-types/src/models/mod.rs")).expect("index");
+    let read = |file: &str| fs::read_to_string(root.join(file)).expect("index");
+    let index = read("crates/runcomfy-types/src/models/mod.rs");
+    let catalog = read("crates/runcomfy-types/src/catalog/mod.rs");
     assert!(
-        index.contains("pub mod acme_broken;") && index.contains("&acme_broken::SPEC"),
-        "{index}"
+        index.contains("#[cfg(feature = \"acme\")]\npub mod acme;")
+            && catalog.contains("&acme::broken::SPEC"),
+        "{index}\n{catalog}"
     );
     let openapi = fs::read_to_string(root.join("schemas/openapi.json")).expect("openapi");
     assert!(
@@ -249,6 +279,47 @@ fn a_failure_anywhere_writes_nothing() {
     );
 }
 
+/// `discover` lints each schema and compiles it with the real validator.
+#[test]
+fn every_model_folder_lints_and_compiles() {
+    let root = repository_root();
+    let every = xtask::models::folder_ids(&root).expect("folders");
+    assert_eq!(every.len(), 121, "120 imported models and Kling 1.6");
+    let taken: Vec<String> = xtask::models::discover(&root)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .into_iter()
+        .map(|model| model.id)
+        .collect();
+    assert_eq!(taken, every);
+}
+
+#[test]
+fn two_ids_with_one_module_path_are_an_error_naming_both() {
+    let (_dir, root) = sandbox();
+    let from = root.join("schemas/models/kling/kling-3.0/pro/image-to-video");
+    let twin = root.join("schemas/models/kling/kling-3-0/pro/image-to-video");
+    copy_tree(&from, &twin);
+    edit(
+        &root,
+        "schemas/models/kling/kling-3-0/pro/image-to-video/model.json",
+        "kling/kling-3.0/pro",
+        "kling/kling-3-0/pro",
+    );
+    let error = failure(&root);
+    assert!(
+        error
+            .reason
+            .contains("`kling/kling-3-0/pro/image-to-video`")
+            && error
+                .reason
+                .contains("`kling/kling-3.0/pro/image-to-video`")
+            && error
+                .reason
+                .contains("`kling::kling_3_0::pro::image_to_video`"),
+        "{error}"
+    );
+}
+
 #[test]
 fn imported_folders_are_generated_only_once_their_facts_say_codegen() {
     let ids = |root: &Path| -> Vec<String> {
@@ -258,20 +329,29 @@ fn imported_folders_are_generated_only_once_their_facts_say_codegen() {
             .map(|model| model.id)
             .collect()
     };
-    assert_eq!(
-        ids(&repository_root()),
-        ["kling/kling-1-6/pro/image-to-video"]
-    );
     let (_dir, root) = sandbox();
-    // A required prompt with a default, as the catalog writes it: an
-    // imported folder is linted with the imported profile.
+    // A folder whose facts say `false` is left out of code generation.
     let facts = "schemas/models/bytedance/seedance-2.5/image-to-video/1080p/model.json";
-    edit(&root, facts, "\"codegen\": false", "\"codegen\": true");
-    assert_eq!(
-        ids(&root),
-        [
-            "bytedance/seedance-2.5/image-to-video/1080p",
-            "kling/kling-1-6/pro/image-to-video"
-        ]
+    edit(&root, facts, "\"codegen\": true", "\"codegen\": false");
+    let taken = ids(&root);
+    assert_eq!(taken.len(), 120);
+    assert!(!taken.contains(&"bytedance/seedance-2.5/image-to-video/1080p".to_owned()));
+}
+
+#[test]
+fn a_provider_without_its_cargo_feature_is_an_error_naming_the_manifest() {
+    let (_dir, root) = sandbox();
+    let from = root.join("schemas/models/runwayml/runway-aleph-2/video-to-video");
+    copy_tree(&from, &root.join("schemas/models/acme/video-to-video"));
+    edit(
+        &root,
+        "schemas/models/acme/video-to-video/model.json",
+        "runwayml/runway-aleph-2/video-to-video",
+        "acme/video-to-video",
     );
+    let error = failure(&root);
+    assert_eq!(error.file, Path::new("crates/runcomfy-types/Cargo.toml"));
+    assert!(error.reason.contains("`acme = []`"), "{error}");
+    declare_provider(&root, "acme");
+    generate(&root).unwrap_or_else(|e| panic!("{e}"));
 }

@@ -198,7 +198,7 @@ pub mod types {
 #[derive(Clone, Debug)]
 /// Client for RunComfy Model API
 ///
-/// The queue of RunComfy's Model API: submit a job for a model, poll its status, fetch its result, cancel it. Per-model submit operations are added by `cargo xtask codegen` from schemas/models/.
+/// The queue of RunComfy's Model API: poll a job's status, fetch its result, cancel it, list the catalog. A job is submitted with `Client::submit`, at its model's path.
 ///
 /// Version: 1
 pub struct Client {
@@ -440,81 +440,6 @@ impl Client {
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
-    }
-    /// The catalog entry of kling/kling-1-6/pro/image-to-video, with its schemas
-    ///
-    /// Sends a `GET` request to `/models/kling/kling-1-6/pro/image-to-video`
-    ///
-    pub async fn get_model_kling_1_6_pro_image_to_video<'a>(
-        &'a self,
-    ) -> Result<ResponseValue<types::ModelInfo>, Error<()>> {
-        let url = format!("{}/models/kling/kling-1-6/pro/image-to-video", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-        );
-        #[allow(unused_mut)]
-        let mut request = self
-            .client
-            .get(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .headers(header_map)
-            .build()?;
-        let info = OperationInfo {
-            operation_id: "get_model_kling_1_6_pro_image_to_video",
-        };
-        (crate::credentials::authorize)(&self.inner, &mut request);
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
-    }
-    /// Submit a job for kling/kling-1-6/pro/image-to-video
-    ///
-    /// Sends a `POST` request to `/models/kling/kling-1-6/pro/image-to-video`
-    ///
-    pub async fn submit_kling_1_6_pro_image_to_video<'a>(
-        &'a self,
-        body: &'a ::runcomfy_types::models::kling_1_6_pro_image_to_video::Input,
-    ) -> Result<ResponseValue<types::SubmitResponse>, Error<()>> {
-        let url = format!("{}/models/kling/kling-1-6/pro/image-to-video", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-        );
-        #[allow(unused_mut)]
-        let mut request = self
-            .client
-            .post(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .json(&body)
-            .headers(header_map)
-            .build()?;
-        let info = OperationInfo {
-            operation_id: "submit_kling_1_6_pro_image_to_video",
-        };
-        (crate::credentials::authorize)(&self.inner, &mut request);
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            202u16 => ResponseValue::from_response(response).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }

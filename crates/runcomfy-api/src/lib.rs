@@ -2,11 +2,13 @@
 //! `schemas/openapi.json` (itself assembled from `schemas/` by
 //! `cargo xtask codegen`).
 //!
-//! One method per operation: `submit_<model>` (one per model, at the model's
-//! fixed path, since model ids contain slashes that a path parameter would
-//! percent-encode), [`Client::get_status`], [`Client::get_result`] and
-//! [`Client::cancel_request`]. Model inputs and outputs are the types of
-//! `runcomfy-types`.
+//! One method per queue operation: [`Client::get_status`],
+//! [`Client::get_result`], [`Client::cancel_request`] and
+//! [`Client::list_models`]; and [`Client::submit`], one POST to a model's
+//! fixed path for every model (model ids contain slashes that a path
+//! parameter would percent-encode), hand-written so that this crate builds
+//! without any model's typed module: the body is a model's typed `Input`
+//! from `runcomfy-types` or any JSON.
 //!
 //! Build it with [`Client::new_with_client`], any `reqwest::Client` and the
 //! [`Credentials`] every request is to carry. Non-2xx answers come back
@@ -16,6 +18,7 @@
 mod generated;
 
 mod credentials;
+mod submit;
 
 pub use credentials::{Credentials, authorize};
 pub use generated::*;

@@ -2,8 +2,9 @@
 //! the response schema the OpenAPI document gives for its operation and
 //! status, and any mismatch is recorded.
 
+use std::collections::BTreeSet;
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, LazyLock, Mutex};
 
 use serde_json::{Value, json};
 
@@ -15,26 +16,50 @@ use crate::openapi::OPENAPI;
 type Operation = (
     String,
     Vec<String>,
-    HashMap<String, Option<jsonschema::Validator>>,
+    HashMap<String, Option<Arc<jsonschema::Validator>>>,
 );
 
 /// Compiled response schemas, by (method, path template, status key).
 #[derive(Debug)]
-pub(crate) struct Contract {
+struct Compiled {
     operations: Vec<Operation>,
     /// For paths no operation has (an unknown model's submit): only the
     /// documented error body may answer them.
     error_body: jsonschema::Validator,
+}
+
+/// The document compiled once a process: every emulator a test starts
+/// shares it (compiling 121 models' operations takes a while).
+static COMPILED: LazyLock<Result<Compiled, String>> = LazyLock::new(Compiled::load);
+
+/// The contract an emulator is held to, and what it found.
+#[derive(Debug)]
+pub(crate) struct Contract {
+    compiled: &'static Compiled,
     violations: Mutex<Vec<String>>,
 }
 
 impl Contract {
-    /// Compiles the response schemas of every operation in the document.
+    /// The compiled document (compiled on first use), no violation yet.
     pub(crate) fn load() -> Result<Self, String> {
+        let compiled = COMPILED.as_ref().map_err(Clone::clone)?;
+        Ok(Self {
+            compiled,
+            violations: Mutex::new(Vec::new()),
+        })
+    }
+}
+
+impl Compiled {
+    /// Compiles the response schemas of every operation in the document.
+    fn load() -> Result<Self, String> {
         let document: Value =
             serde_json::from_str(OPENAPI).map_err(|e| format!("schemas/openapi.json: {e}"))?;
         let components = document.get("components").cloned().unwrap_or(Value::Null);
         let mut operations = Vec::new();
+        // Many operations answer the same schema (every model's submit):
+        // each distinct one compiled once.
+        let mut compiled: HashMap<String, Arc<jsonschema::Validator>> = HashMap::new();
         let paths = document
             .get("paths")
             .and_then(Value::as_object)
@@ -57,18 +82,30 @@ impl Contract {
                     let schema = response.pointer("/content/application~1json/schema");
                     let validator = match schema {
                         Some(schema) => {
-                            let mut root = schema.clone();
-                            if let Some(object) = root.as_object_mut() {
-                                object.insert("components".into(), components.clone());
-                            } else {
-                                root = json!({"allOf": [schema], "components": components});
+                            let key = schema.to_string();
+                            match compiled.get(&key) {
+                                Some(validator) => Some(Arc::clone(validator)),
+                                None => {
+                                    // With only the components it refers to.
+                                    let used = reachable(schema, &components);
+                                    let mut root = schema.clone();
+                                    if let Some(object) = root.as_object_mut() {
+                                        object.insert("components".into(), used);
+                                    } else {
+                                        root = json!({"allOf": [schema], "components": used});
+                                    }
+                                    let validator = Arc::new(
+                                        jsonschema::options()
+                                            .with_draft(jsonschema::Draft::Draft4)
+                                            .build(&root)
+                                            .map_err(|e| {
+                                                format!("{method} {path} {status}: {e}")
+                                            })?,
+                                    );
+                                    compiled.insert(key, Arc::clone(&validator));
+                                    Some(validator)
+                                }
                             }
-                            Some(
-                                jsonschema::options()
-                                    .with_draft(jsonschema::Draft::Draft4)
-                                    .build(&root)
-                                    .map_err(|e| format!("{method} {path} {status}: {e}"))?,
-                            )
                         }
                         None => None,
                     };
@@ -87,14 +124,16 @@ impl Contract {
         Ok(Self {
             operations,
             error_body,
-            violations: Mutex::new(Vec::new()),
         })
     }
+}
 
+impl Contract {
     /// Checks one answer; `path` is relative to the API base (`/requests/x/status`).
     pub(crate) fn check(&self, method: &str, path: &str, status: u16, body: &Value) {
         let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
         let operation = self
+            .compiled
             .operations
             .iter()
             .find(|(m, template, _)| {
@@ -109,6 +148,7 @@ impl Contract {
         let problem = match operation {
             None if status >= 400 => {
                 let errors: Vec<String> = self
+                    .compiled
                     .error_body
                     .iter_errors(body)
                     .map(|e| e.to_string())
@@ -159,7 +199,7 @@ impl Contract {
             _ => return None,
         };
         catalog_model(&id)?;
-        self.operations.iter().find(|(m, template, _)| {
+        self.compiled.operations.iter().find(|(m, template, _)| {
             m == method
                 && template.len() > 2
                 && template[0] == "models"
@@ -192,14 +232,56 @@ fn categories_operation(components: &Value) -> Result<Operation, String> {
     });
     let error = json!({"$ref": "#/components/schemas/ErrorBody", "components": components});
     let responses = HashMap::from([
-        ("200".to_owned(), Some(build(list)?)),
-        ("4XX".to_owned(), Some(build(error)?)),
+        ("200".to_owned(), Some(Arc::new(build(list)?))),
+        ("4XX".to_owned(), Some(Arc::new(build(error)?))),
     ]);
     Ok((
         "GET".to_owned(),
         vec!["models".to_owned(), "categories".to_owned()],
         responses,
     ))
+}
+
+/// The part of `components` that `schema` refers to, directly or through
+/// other components: `{"schemas": {...}}` with only those schemas.
+fn reachable(schema: &Value, components: &Value) -> Value {
+    let schemas = components.get("schemas").and_then(Value::as_object);
+    let mut seen = BTreeSet::new();
+    let mut pending = Vec::new();
+    refs(schema, &mut pending);
+    while let Some(name) = pending.pop() {
+        if seen.insert(name.clone())
+            && let Some(found) = schemas.and_then(|all| all.get(&name))
+        {
+            refs(found, &mut pending);
+        }
+    }
+    let used: serde_json::Map<String, Value> = seen
+        .into_iter()
+        .filter_map(|name| {
+            let found = schemas?.get(&name)?.clone();
+            Some((name, found))
+        })
+        .collect();
+    json!({"schemas": used})
+}
+
+/// The component schema names `value` refers to (`#/components/schemas/X`).
+fn refs(value: &Value, into: &mut Vec<String>) {
+    match value {
+        Value::Object(object) => {
+            if let Some(name) = object
+                .get("$ref")
+                .and_then(Value::as_str)
+                .and_then(|r| r.strip_prefix("#/components/schemas/"))
+            {
+                into.push(name.to_owned());
+            }
+            object.values().for_each(|v| refs(v, into));
+        }
+        Value::Array(items) => items.iter().for_each(|v| refs(v, into)),
+        _ => {}
+    }
 }
 
 /// Follows a `$ref` to `#/components/...` once.

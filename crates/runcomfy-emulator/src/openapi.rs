@@ -196,6 +196,5518 @@ pub const OPENAPI: &str = r##"{
         }
       }
     },
+    "/models/acestep-ai/ace-step-1.5/text-to-audio": {
+      "post": {
+        "operationId": "submit_acestep_ai_ace_step_1_5_text_to_audio",
+        "summary": "Submit a job for acestep-ai/ace-step-1.5/text-to-audio.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/AcestepAiAceStep15TextToAudioInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The job was accepted.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "202": {
+            "description": "The job was accepted (some of the provider's mocks answer 202).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      },
+      "get": {
+        "operationId": "get_model_acestep_ai_ace_step_1_5_text_to_audio",
+        "summary": "The catalog entry of acestep-ai/ace-step-1.5/text-to-audio, with its schemas.",
+        "responses": {
+          "200": {
+            "description": "The model.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ModelInfo"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
+    "/models/acestep-ai/ace-step/audio-inpaint": {
+      "post": {
+        "operationId": "submit_acestep_ai_ace_step_audio_inpaint",
+        "summary": "Submit a job for acestep-ai/ace-step/audio-inpaint.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/AcestepAiAceStepAudioInpaintInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The job was accepted.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "202": {
+            "description": "The job was accepted (some of the provider's mocks answer 202).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      },
+      "get": {
+        "operationId": "get_model_acestep_ai_ace_step_audio_inpaint",
+        "summary": "The catalog entry of acestep-ai/ace-step/audio-inpaint, with its schemas.",
+        "responses": {
+          "200": {
+            "description": "The model.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ModelInfo"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
+    "/models/acestep-ai/ace-step/audio-outpaint": {
+      "post": {
+        "operationId": "submit_acestep_ai_ace_step_audio_outpaint",
+        "summary": "Submit a job for acestep-ai/ace-step/audio-outpaint.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/AcestepAiAceStepAudioOutpaintInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The job was accepted.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "202": {
+            "description": "The job was accepted (some of the provider's mocks answer 202).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      },
+      "get": {
+        "operationId": "get_model_acestep_ai_ace_step_audio_outpaint",
+        "summary": "The catalog entry of acestep-ai/ace-step/audio-outpaint, with its schemas.",
+        "responses": {
+          "200": {
+            "description": "The model.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ModelInfo"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
+    "/models/acestep-ai/ace-step/text-to-audio": {
+      "post": {
+        "operationId": "submit_acestep_ai_ace_step_text_to_audio",
+        "summary": "Submit a job for acestep-ai/ace-step/text-to-audio.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/AcestepAiAceStepTextToAudioInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The job was accepted.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "202": {
+            "description": "The job was accepted (some of the provider's mocks answer 202).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      },
+      "get": {
+        "operationId": "get_model_acestep_ai_ace_step_text_to_audio",
+        "summary": "The catalog entry of acestep-ai/ace-step/text-to-audio, with its schemas.",
+        "responses": {
+          "200": {
+            "description": "The model.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ModelInfo"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
+    "/models/alibaba/happyhorse-1.1/image-to-video": {
+      "post": {
+        "operationId": "submit_alibaba_happyhorse_1_image_to_video",
+        "summary": "Submit a job for alibaba/happyhorse-1.1/image-to-video.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/AlibabaHappyhorse1ImageToVideoInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The job was accepted.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "202": {
+            "description": "The job was accepted (some of the provider's mocks answer 202).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      },
+      "get": {
+        "operationId": "get_model_alibaba_happyhorse_1_image_to_video",
+        "summary": "The catalog entry of alibaba/happyhorse-1.1/image-to-video, with its schemas.",
+        "responses": {
+          "200": {
+            "description": "The model.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ModelInfo"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
+    "/models/alibaba/happyhorse-1.1/reference-to-video": {
+      "post": {
+        "operationId": "submit_alibaba_happyhorse_1_reference_to_video",
+        "summary": "Submit a job for alibaba/happyhorse-1.1/reference-to-video.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/AlibabaHappyhorse1ReferenceToVideoInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The job was accepted.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "202": {
+            "description": "The job was accepted (some of the provider's mocks answer 202).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      },
+      "get": {
+        "operationId": "get_model_alibaba_happyhorse_1_reference_to_video",
+        "summary": "The catalog entry of alibaba/happyhorse-1.1/reference-to-video, with its schemas.",
+        "responses": {
+          "200": {
+            "description": "The model.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ModelInfo"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
+    "/models/alibaba/happyhorse-1.1/text-to-video": {
+      "post": {
+        "operationId": "submit_alibaba_happyhorse_1_text_to_video",
+        "summary": "Submit a job for alibaba/happyhorse-1.1/text-to-video.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/AlibabaHappyhorse1TextToVideoInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The job was accepted.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "202": {
+            "description": "The job was accepted (some of the provider's mocks answer 202).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      },
+      "get": {
+        "operationId": "get_model_alibaba_happyhorse_1_text_to_video",
+        "summary": "The catalog entry of alibaba/happyhorse-1.1/text-to-video, with its schemas.",
+        "responses": {
+          "200": {
+            "description": "The model.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ModelInfo"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
+    "/models/blackforestlabs/flux-2-klein/4b/text-to-image": {
+      "post": {
+        "operationId": "submit_blackforestlabs_flux_2_klein_4b_text_to_image",
+        "summary": "Submit a job for blackforestlabs/flux-2-klein/4b/text-to-image.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/BlackforestlabsFlux2Klein4bTextToImageInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The job was accepted.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "202": {
+            "description": "The job was accepted (some of the provider's mocks answer 202).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      },
+      "get": {
+        "operationId": "get_model_blackforestlabs_flux_2_klein_4b_text_to_image",
+        "summary": "The catalog entry of blackforestlabs/flux-2-klein/4b/text-to-image, with its schemas.",
+        "responses": {
+          "200": {
+            "description": "The model.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ModelInfo"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
+    "/models/blackforestlabs/flux-2-klein/9b/text-to-image": {
+      "post": {
+        "operationId": "submit_blackforestlabs_flux_2_klein_9b_text_to_image",
+        "summary": "Submit a job for blackforestlabs/flux-2-klein/9b/text-to-image.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/BlackforestlabsFlux2Klein9bTextToImageInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The job was accepted.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "202": {
+            "description": "The job was accepted (some of the provider's mocks answer 202).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      },
+      "get": {
+        "operationId": "get_model_blackforestlabs_flux_2_klein_9b_text_to_image",
+        "summary": "The catalog entry of blackforestlabs/flux-2-klein/9b/text-to-image, with its schemas.",
+        "responses": {
+          "200": {
+            "description": "The model.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ModelInfo"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
+    "/models/blackforestlabs/flux-3/extend-video": {
+      "post": {
+        "operationId": "submit_blackforestlabs_flux_3_extend_video",
+        "summary": "Submit a job for blackforestlabs/flux-3/extend-video.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/BlackforestlabsFlux3ExtendVideoInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The job was accepted.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "202": {
+            "description": "The job was accepted (some of the provider's mocks answer 202).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      },
+      "get": {
+        "operationId": "get_model_blackforestlabs_flux_3_extend_video",
+        "summary": "The catalog entry of blackforestlabs/flux-3/extend-video, with its schemas.",
+        "responses": {
+          "200": {
+            "description": "The model.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ModelInfo"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
+    "/models/blackforestlabs/flux-3/extend-video/draft": {
+      "post": {
+        "operationId": "submit_blackforestlabs_flux_3_extend_video_draft",
+        "summary": "Submit a job for blackforestlabs/flux-3/extend-video/draft.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/BlackforestlabsFlux3ExtendVideoDraftInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The job was accepted.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "202": {
+            "description": "The job was accepted (some of the provider's mocks answer 202).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      },
+      "get": {
+        "operationId": "get_model_blackforestlabs_flux_3_extend_video_draft",
+        "summary": "The catalog entry of blackforestlabs/flux-3/extend-video/draft, with its schemas.",
+        "responses": {
+          "200": {
+            "description": "The model.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ModelInfo"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
+    "/models/blackforestlabs/flux-3/first-last-frame-to-video": {
+      "post": {
+        "operationId": "submit_blackforestlabs_flux_3_first_last_frame_to_video",
+        "summary": "Submit a job for blackforestlabs/flux-3/first-last-frame-to-video.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/BlackforestlabsFlux3FirstLastFrameToVideoInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The job was accepted.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "202": {
+            "description": "The job was accepted (some of the provider's mocks answer 202).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      },
+      "get": {
+        "operationId": "get_model_blackforestlabs_flux_3_first_last_frame_to_video",
+        "summary": "The catalog entry of blackforestlabs/flux-3/first-last-frame-to-video, with its schemas.",
+        "responses": {
+          "200": {
+            "description": "The model.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ModelInfo"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
+    "/models/blackforestlabs/flux-3/first-last-frame-to-video/draft": {
+      "post": {
+        "operationId": "submit_blackforestlabs_flux_3_first_last_frame_to_video_draft",
+        "summary": "Submit a job for blackforestlabs/flux-3/first-last-frame-to-video/draft.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/BlackforestlabsFlux3FirstLastFrameToVideoDraftInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The job was accepted.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "202": {
+            "description": "The job was accepted (some of the provider's mocks answer 202).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      },
+      "get": {
+        "operationId": "get_model_blackforestlabs_flux_3_first_last_frame_to_video_draft",
+        "summary": "The catalog entry of blackforestlabs/flux-3/first-last-frame-to-video/draft, with its schemas.",
+        "responses": {
+          "200": {
+            "description": "The model.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ModelInfo"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
+    "/models/blackforestlabs/flux-3/image": {
+      "post": {
+        "operationId": "submit_blackforestlabs_flux_3_image",
+        "summary": "Submit a job for blackforestlabs/flux-3/image.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/BlackforestlabsFlux3ImageInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The job was accepted.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "202": {
+            "description": "The job was accepted (some of the provider's mocks answer 202).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      },
+      "get": {
+        "operationId": "get_model_blackforestlabs_flux_3_image",
+        "summary": "The catalog entry of blackforestlabs/flux-3/image, with its schemas.",
+        "responses": {
+          "200": {
+            "description": "The model.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ModelInfo"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
+    "/models/blackforestlabs/flux-3/image-to-video": {
+      "post": {
+        "operationId": "submit_blackforestlabs_flux_3_image_to_video",
+        "summary": "Submit a job for blackforestlabs/flux-3/image-to-video.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/BlackforestlabsFlux3ImageToVideoInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The job was accepted.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "202": {
+            "description": "The job was accepted (some of the provider's mocks answer 202).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      },
+      "get": {
+        "operationId": "get_model_blackforestlabs_flux_3_image_to_video",
+        "summary": "The catalog entry of blackforestlabs/flux-3/image-to-video, with its schemas.",
+        "responses": {
+          "200": {
+            "description": "The model.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ModelInfo"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
+    "/models/blackforestlabs/flux-3/image-to-video/draft": {
+      "post": {
+        "operationId": "submit_blackforestlabs_flux_3_image_to_video_draft",
+        "summary": "Submit a job for blackforestlabs/flux-3/image-to-video/draft.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/BlackforestlabsFlux3ImageToVideoDraftInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The job was accepted.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "202": {
+            "description": "The job was accepted (some of the provider's mocks answer 202).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      },
+      "get": {
+        "operationId": "get_model_blackforestlabs_flux_3_image_to_video_draft",
+        "summary": "The catalog entry of blackforestlabs/flux-3/image-to-video/draft, with its schemas.",
+        "responses": {
+          "200": {
+            "description": "The model.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ModelInfo"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
+    "/models/blackforestlabs/flux-3/text-to-video": {
+      "post": {
+        "operationId": "submit_blackforestlabs_flux_3_text_to_video",
+        "summary": "Submit a job for blackforestlabs/flux-3/text-to-video.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/BlackforestlabsFlux3TextToVideoInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The job was accepted.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "202": {
+            "description": "The job was accepted (some of the provider's mocks answer 202).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      },
+      "get": {
+        "operationId": "get_model_blackforestlabs_flux_3_text_to_video",
+        "summary": "The catalog entry of blackforestlabs/flux-3/text-to-video, with its schemas.",
+        "responses": {
+          "200": {
+            "description": "The model.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ModelInfo"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
+    "/models/blackforestlabs/flux-3/text-to-video/draft": {
+      "post": {
+        "operationId": "submit_blackforestlabs_flux_3_text_to_video_draft",
+        "summary": "Submit a job for blackforestlabs/flux-3/text-to-video/draft.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/BlackforestlabsFlux3TextToVideoDraftInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The job was accepted.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "202": {
+            "description": "The job was accepted (some of the provider's mocks answer 202).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      },
+      "get": {
+        "operationId": "get_model_blackforestlabs_flux_3_text_to_video_draft",
+        "summary": "The catalog entry of blackforestlabs/flux-3/text-to-video/draft, with its schemas.",
+        "responses": {
+          "200": {
+            "description": "The model.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ModelInfo"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
+    "/models/bytedance/seed-audio-1.0/text-to-audio": {
+      "post": {
+        "operationId": "submit_bytedance_seed_audio_1_0_text_to_audio",
+        "summary": "Submit a job for bytedance/seed-audio-1.0/text-to-audio.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/BytedanceSeedAudio10TextToAudioInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The job was accepted.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "202": {
+            "description": "The job was accepted (some of the provider's mocks answer 202).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      },
+      "get": {
+        "operationId": "get_model_bytedance_seed_audio_1_0_text_to_audio",
+        "summary": "The catalog entry of bytedance/seed-audio-1.0/text-to-audio, with its schemas.",
+        "responses": {
+          "200": {
+            "description": "The model.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ModelInfo"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
+    "/models/bytedance/seedance-2.0-mini/image-to-video": {
+      "post": {
+        "operationId": "submit_bytedance_seedance_2_0_mini_image_to_video",
+        "summary": "Submit a job for bytedance/seedance-2.0-mini/image-to-video.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/BytedanceSeedance20MiniImageToVideoInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The job was accepted.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "202": {
+            "description": "The job was accepted (some of the provider's mocks answer 202).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      },
+      "get": {
+        "operationId": "get_model_bytedance_seedance_2_0_mini_image_to_video",
+        "summary": "The catalog entry of bytedance/seedance-2.0-mini/image-to-video, with its schemas.",
+        "responses": {
+          "200": {
+            "description": "The model.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ModelInfo"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
+    "/models/bytedance/seedance-2.0-mini/text-to-video": {
+      "post": {
+        "operationId": "submit_bytedance_seedance_2_0_mini_text_to_video",
+        "summary": "Submit a job for bytedance/seedance-2.0-mini/text-to-video.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/BytedanceSeedance20MiniTextToVideoInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The job was accepted.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "202": {
+            "description": "The job was accepted (some of the provider's mocks answer 202).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      },
+      "get": {
+        "operationId": "get_model_bytedance_seedance_2_0_mini_text_to_video",
+        "summary": "The catalog entry of bytedance/seedance-2.0-mini/text-to-video, with its schemas.",
+        "responses": {
+          "200": {
+            "description": "The model.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ModelInfo"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
+    "/models/bytedance/seedance-2.0-mini/video-to-video": {
+      "post": {
+        "operationId": "submit_bytedance_seedance_2_0_mini_video_to_video",
+        "summary": "Submit a job for bytedance/seedance-2.0-mini/video-to-video.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/BytedanceSeedance20MiniVideoToVideoInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The job was accepted.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "202": {
+            "description": "The job was accepted (some of the provider's mocks answer 202).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      },
+      "get": {
+        "operationId": "get_model_bytedance_seedance_2_0_mini_video_to_video",
+        "summary": "The catalog entry of bytedance/seedance-2.0-mini/video-to-video, with its schemas.",
+        "responses": {
+          "200": {
+            "description": "The model.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ModelInfo"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
+    "/models/bytedance/seedance-2.0/fast": {
+      "post": {
+        "operationId": "submit_bytedance_seedance_2_0_fast",
+        "summary": "Submit a job for bytedance/seedance-2.0/fast.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/BytedanceSeedance20FastInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The job was accepted.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "202": {
+            "description": "The job was accepted (some of the provider's mocks answer 202).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      },
+      "get": {
+        "operationId": "get_model_bytedance_seedance_2_0_fast",
+        "summary": "The catalog entry of bytedance/seedance-2.0/fast, with its schemas.",
+        "responses": {
+          "200": {
+            "description": "The model.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ModelInfo"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
+    "/models/bytedance/seedance-2.0/pro": {
+      "post": {
+        "operationId": "submit_bytedance_seedance_2_0_pro",
+        "summary": "Submit a job for bytedance/seedance-2.0/pro.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/BytedanceSeedance20ProInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The job was accepted.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "202": {
+            "description": "The job was accepted (some of the provider's mocks answer 202).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      },
+      "get": {
+        "operationId": "get_model_bytedance_seedance_2_0_pro",
+        "summary": "The catalog entry of bytedance/seedance-2.0/pro, with its schemas.",
+        "responses": {
+          "200": {
+            "description": "The model.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ModelInfo"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
+    "/models/bytedance/seedance-2.5/first-last-frame/480p": {
+      "post": {
+        "operationId": "submit_bytedance_seedance_2_5_first_last_frame_480p",
+        "summary": "Submit a job for bytedance/seedance-2.5/first-last-frame/480p.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/BytedanceSeedance25FirstLastFrame480pInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The job was accepted.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "202": {
+            "description": "The job was accepted (some of the provider's mocks answer 202).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      },
+      "get": {
+        "operationId": "get_model_bytedance_seedance_2_5_first_last_frame_480p",
+        "summary": "The catalog entry of bytedance/seedance-2.5/first-last-frame/480p, with its schemas.",
+        "responses": {
+          "200": {
+            "description": "The model.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ModelInfo"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
+    "/models/bytedance/seedance-2.5/first-last-frame/720p": {
+      "post": {
+        "operationId": "submit_bytedance_seedance_2_5_first_last_frame_720p",
+        "summary": "Submit a job for bytedance/seedance-2.5/first-last-frame/720p.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/BytedanceSeedance25FirstLastFrame720pInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The job was accepted.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "202": {
+            "description": "The job was accepted (some of the provider's mocks answer 202).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      },
+      "get": {
+        "operationId": "get_model_bytedance_seedance_2_5_first_last_frame_720p",
+        "summary": "The catalog entry of bytedance/seedance-2.5/first-last-frame/720p, with its schemas.",
+        "responses": {
+          "200": {
+            "description": "The model.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ModelInfo"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
+    "/models/bytedance/seedance-2.5/image-to-video/1080p": {
+      "post": {
+        "operationId": "submit_bytedance_seedance_2_5_image_to_video_1080p",
+        "summary": "Submit a job for bytedance/seedance-2.5/image-to-video/1080p.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/BytedanceSeedance25ImageToVideo1080pInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The job was accepted.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "202": {
+            "description": "The job was accepted (some of the provider's mocks answer 202).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      },
+      "get": {
+        "operationId": "get_model_bytedance_seedance_2_5_image_to_video_1080p",
+        "summary": "The catalog entry of bytedance/seedance-2.5/image-to-video/1080p, with its schemas.",
+        "responses": {
+          "200": {
+            "description": "The model.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ModelInfo"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
+    "/models/bytedance/seedance-2.5/image-to-video/480p": {
+      "post": {
+        "operationId": "submit_bytedance_seedance_2_5_image_to_video_480p",
+        "summary": "Submit a job for bytedance/seedance-2.5/image-to-video/480p.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/BytedanceSeedance25ImageToVideo480pInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The job was accepted.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "202": {
+            "description": "The job was accepted (some of the provider's mocks answer 202).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      },
+      "get": {
+        "operationId": "get_model_bytedance_seedance_2_5_image_to_video_480p",
+        "summary": "The catalog entry of bytedance/seedance-2.5/image-to-video/480p, with its schemas.",
+        "responses": {
+          "200": {
+            "description": "The model.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ModelInfo"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
+    "/models/bytedance/seedance-2.5/image-to-video/4k": {
+      "post": {
+        "operationId": "submit_bytedance_seedance_2_5_image_to_video_4k",
+        "summary": "Submit a job for bytedance/seedance-2.5/image-to-video/4k.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/BytedanceSeedance25ImageToVideo4kInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The job was accepted.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "202": {
+            "description": "The job was accepted (some of the provider's mocks answer 202).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      },
+      "get": {
+        "operationId": "get_model_bytedance_seedance_2_5_image_to_video_4k",
+        "summary": "The catalog entry of bytedance/seedance-2.5/image-to-video/4k, with its schemas.",
+        "responses": {
+          "200": {
+            "description": "The model.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ModelInfo"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
+    "/models/bytedance/seedance-2.5/image-to-video/720p": {
+      "post": {
+        "operationId": "submit_bytedance_seedance_2_5_image_to_video_720p",
+        "summary": "Submit a job for bytedance/seedance-2.5/image-to-video/720p.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/BytedanceSeedance25ImageToVideo720pInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The job was accepted.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "202": {
+            "description": "The job was accepted (some of the provider's mocks answer 202).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      },
+      "get": {
+        "operationId": "get_model_bytedance_seedance_2_5_image_to_video_720p",
+        "summary": "The catalog entry of bytedance/seedance-2.5/image-to-video/720p, with its schemas.",
+        "responses": {
+          "200": {
+            "description": "The model.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ModelInfo"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
+    "/models/bytedance/seedance-2.5/reference-to-video/1080p": {
+      "post": {
+        "operationId": "submit_bytedance_seedance_2_5_reference_to_video_1080p",
+        "summary": "Submit a job for bytedance/seedance-2.5/reference-to-video/1080p.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/BytedanceSeedance25ReferenceToVideo1080pInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The job was accepted.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "202": {
+            "description": "The job was accepted (some of the provider's mocks answer 202).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      },
+      "get": {
+        "operationId": "get_model_bytedance_seedance_2_5_reference_to_video_1080p",
+        "summary": "The catalog entry of bytedance/seedance-2.5/reference-to-video/1080p, with its schemas.",
+        "responses": {
+          "200": {
+            "description": "The model.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ModelInfo"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
+    "/models/bytedance/seedance-2.5/reference-to-video/480p": {
+      "post": {
+        "operationId": "submit_bytedance_seedance_2_5_reference_to_video_480p",
+        "summary": "Submit a job for bytedance/seedance-2.5/reference-to-video/480p.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/BytedanceSeedance25ReferenceToVideo480pInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The job was accepted.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "202": {
+            "description": "The job was accepted (some of the provider's mocks answer 202).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      },
+      "get": {
+        "operationId": "get_model_bytedance_seedance_2_5_reference_to_video_480p",
+        "summary": "The catalog entry of bytedance/seedance-2.5/reference-to-video/480p, with its schemas.",
+        "responses": {
+          "200": {
+            "description": "The model.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ModelInfo"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
+    "/models/bytedance/seedance-2.5/reference-to-video/4k": {
+      "post": {
+        "operationId": "submit_bytedance_seedance_2_5_reference_to_video_4k",
+        "summary": "Submit a job for bytedance/seedance-2.5/reference-to-video/4k.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/BytedanceSeedance25ReferenceToVideo4kInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The job was accepted.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "202": {
+            "description": "The job was accepted (some of the provider's mocks answer 202).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      },
+      "get": {
+        "operationId": "get_model_bytedance_seedance_2_5_reference_to_video_4k",
+        "summary": "The catalog entry of bytedance/seedance-2.5/reference-to-video/4k, with its schemas.",
+        "responses": {
+          "200": {
+            "description": "The model.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ModelInfo"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
+    "/models/bytedance/seedance-2.5/reference-to-video/720p": {
+      "post": {
+        "operationId": "submit_bytedance_seedance_2_5_reference_to_video_720p",
+        "summary": "Submit a job for bytedance/seedance-2.5/reference-to-video/720p.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/BytedanceSeedance25ReferenceToVideo720pInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The job was accepted.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "202": {
+            "description": "The job was accepted (some of the provider's mocks answer 202).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      },
+      "get": {
+        "operationId": "get_model_bytedance_seedance_2_5_reference_to_video_720p",
+        "summary": "The catalog entry of bytedance/seedance-2.5/reference-to-video/720p, with its schemas.",
+        "responses": {
+          "200": {
+            "description": "The model.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ModelInfo"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
+    "/models/bytedance/seedance-2.5/text-to-video/1080p": {
+      "post": {
+        "operationId": "submit_bytedance_seedance_2_5_text_to_video_1080p",
+        "summary": "Submit a job for bytedance/seedance-2.5/text-to-video/1080p.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/BytedanceSeedance25TextToVideo1080pInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The job was accepted.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "202": {
+            "description": "The job was accepted (some of the provider's mocks answer 202).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      },
+      "get": {
+        "operationId": "get_model_bytedance_seedance_2_5_text_to_video_1080p",
+        "summary": "The catalog entry of bytedance/seedance-2.5/text-to-video/1080p, with its schemas.",
+        "responses": {
+          "200": {
+            "description": "The model.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ModelInfo"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
+    "/models/bytedance/seedance-2.5/text-to-video/480p": {
+      "post": {
+        "operationId": "submit_bytedance_seedance_2_5_text_to_video_480p",
+        "summary": "Submit a job for bytedance/seedance-2.5/text-to-video/480p.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/BytedanceSeedance25TextToVideo480pInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The job was accepted.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "202": {
+            "description": "The job was accepted (some of the provider's mocks answer 202).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      },
+      "get": {
+        "operationId": "get_model_bytedance_seedance_2_5_text_to_video_480p",
+        "summary": "The catalog entry of bytedance/seedance-2.5/text-to-video/480p, with its schemas.",
+        "responses": {
+          "200": {
+            "description": "The model.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ModelInfo"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
+    "/models/bytedance/seedance-2.5/text-to-video/4k": {
+      "post": {
+        "operationId": "submit_bytedance_seedance_2_5_text_to_video_4k",
+        "summary": "Submit a job for bytedance/seedance-2.5/text-to-video/4k.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/BytedanceSeedance25TextToVideo4kInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The job was accepted.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "202": {
+            "description": "The job was accepted (some of the provider's mocks answer 202).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      },
+      "get": {
+        "operationId": "get_model_bytedance_seedance_2_5_text_to_video_4k",
+        "summary": "The catalog entry of bytedance/seedance-2.5/text-to-video/4k, with its schemas.",
+        "responses": {
+          "200": {
+            "description": "The model.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ModelInfo"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
+    "/models/bytedance/seedance-2.5/text-to-video/720p": {
+      "post": {
+        "operationId": "submit_bytedance_seedance_2_5_text_to_video_720p",
+        "summary": "Submit a job for bytedance/seedance-2.5/text-to-video/720p.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/BytedanceSeedance25TextToVideo720pInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The job was accepted.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "202": {
+            "description": "The job was accepted (some of the provider's mocks answer 202).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      },
+      "get": {
+        "operationId": "get_model_bytedance_seedance_2_5_text_to_video_720p",
+        "summary": "The catalog entry of bytedance/seedance-2.5/text-to-video/720p, with its schemas.",
+        "responses": {
+          "200": {
+            "description": "The model.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ModelInfo"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
+    "/models/bytedance/seedream-5.0-pro/image-to-image": {
+      "post": {
+        "operationId": "submit_bytedance_seedream_5_0_pro_image_to_image",
+        "summary": "Submit a job for bytedance/seedream-5.0-pro/image-to-image.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/BytedanceSeedream50ProImageToImageInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The job was accepted.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "202": {
+            "description": "The job was accepted (some of the provider's mocks answer 202).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      },
+      "get": {
+        "operationId": "get_model_bytedance_seedream_5_0_pro_image_to_image",
+        "summary": "The catalog entry of bytedance/seedream-5.0-pro/image-to-image, with its schemas.",
+        "responses": {
+          "200": {
+            "description": "The model.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ModelInfo"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
+    "/models/bytedance/seedream-5.0-pro/text-to-image": {
+      "post": {
+        "operationId": "submit_bytedance_seedream_5_0_pro_text_to_image",
+        "summary": "Submit a job for bytedance/seedream-5.0-pro/text-to-image.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/BytedanceSeedream50ProTextToImageInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The job was accepted.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "202": {
+            "description": "The job was accepted (some of the provider's mocks answer 202).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      },
+      "get": {
+        "operationId": "get_model_bytedance_seedream_5_0_pro_text_to_image",
+        "summary": "The catalog entry of bytedance/seedream-5.0-pro/text-to-image, with its schemas.",
+        "responses": {
+          "200": {
+            "description": "The model.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ModelInfo"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
+    "/models/elevenlabs/elevenlabs/music-generation": {
+      "post": {
+        "operationId": "submit_elevenlabs_music_generation",
+        "summary": "Submit a job for elevenlabs/elevenlabs/music-generation.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/ElevenlabsMusicGenerationInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The job was accepted.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "202": {
+            "description": "The job was accepted (some of the provider's mocks answer 202).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      },
+      "get": {
+        "operationId": "get_model_elevenlabs_music_generation",
+        "summary": "The catalog entry of elevenlabs/elevenlabs/music-generation, with its schemas.",
+        "responses": {
+          "200": {
+            "description": "The model.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ModelInfo"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
+    "/models/google/gemini-omni-flash/image-to-video": {
+      "post": {
+        "operationId": "submit_google_gemini_omni_flash_image_to_video",
+        "summary": "Submit a job for google/gemini-omni-flash/image-to-video.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/GoogleGeminiOmniFlashImageToVideoInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The job was accepted.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "202": {
+            "description": "The job was accepted (some of the provider's mocks answer 202).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      },
+      "get": {
+        "operationId": "get_model_google_gemini_omni_flash_image_to_video",
+        "summary": "The catalog entry of google/gemini-omni-flash/image-to-video, with its schemas.",
+        "responses": {
+          "200": {
+            "description": "The model.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ModelInfo"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
+    "/models/google/gemini-omni-flash/reference-to-video": {
+      "post": {
+        "operationId": "submit_google_gemini_omni_flash_reference_to_video",
+        "summary": "Submit a job for google/gemini-omni-flash/reference-to-video.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/GoogleGeminiOmniFlashReferenceToVideoInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The job was accepted.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "202": {
+            "description": "The job was accepted (some of the provider's mocks answer 202).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      },
+      "get": {
+        "operationId": "get_model_google_gemini_omni_flash_reference_to_video",
+        "summary": "The catalog entry of google/gemini-omni-flash/reference-to-video, with its schemas.",
+        "responses": {
+          "200": {
+            "description": "The model.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ModelInfo"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
+    "/models/google/gemini-omni-flash/text-to-video": {
+      "post": {
+        "operationId": "submit_google_gemini_omni_flash_text_to_video",
+        "summary": "Submit a job for google/gemini-omni-flash/text-to-video.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/GoogleGeminiOmniFlashTextToVideoInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The job was accepted.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "202": {
+            "description": "The job was accepted (some of the provider's mocks answer 202).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      },
+      "get": {
+        "operationId": "get_model_google_gemini_omni_flash_text_to_video",
+        "summary": "The catalog entry of google/gemini-omni-flash/text-to-video, with its schemas.",
+        "responses": {
+          "200": {
+            "description": "The model.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ModelInfo"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
+    "/models/google/gemini-omni-flash/video-edit": {
+      "post": {
+        "operationId": "submit_google_gemini_omni_flash_video_edit",
+        "summary": "Submit a job for google/gemini-omni-flash/video-edit.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/GoogleGeminiOmniFlashVideoEditInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The job was accepted.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "202": {
+            "description": "The job was accepted (some of the provider's mocks answer 202).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      },
+      "get": {
+        "operationId": "get_model_google_gemini_omni_flash_video_edit",
+        "summary": "The catalog entry of google/gemini-omni-flash/video-edit, with its schemas.",
+        "responses": {
+          "200": {
+            "description": "The model.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ModelInfo"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
+    "/models/google/nano-banana-2-lite/edit": {
+      "post": {
+        "operationId": "submit_google_nano_banana_2_lite_edit",
+        "summary": "Submit a job for google/nano-banana-2-lite/edit.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/GoogleNanoBanana2LiteEditInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The job was accepted.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "202": {
+            "description": "The job was accepted (some of the provider's mocks answer 202).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      },
+      "get": {
+        "operationId": "get_model_google_nano_banana_2_lite_edit",
+        "summary": "The catalog entry of google/nano-banana-2-lite/edit, with its schemas.",
+        "responses": {
+          "200": {
+            "description": "The model.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ModelInfo"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
+    "/models/google/nano-banana-2-lite/text-to-image": {
+      "post": {
+        "operationId": "submit_google_nano_banana_2_lite_text_to_image",
+        "summary": "Submit a job for google/nano-banana-2-lite/text-to-image.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/GoogleNanoBanana2LiteTextToImageInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The job was accepted.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "202": {
+            "description": "The job was accepted (some of the provider's mocks answer 202).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      },
+      "get": {
+        "operationId": "get_model_google_nano_banana_2_lite_text_to_image",
+        "summary": "The catalog entry of google/nano-banana-2-lite/text-to-image, with its schemas.",
+        "responses": {
+          "200": {
+            "description": "The model.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ModelInfo"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
+    "/models/happyhorse/happyhorse-1.0/image-to-video": {
+      "post": {
+        "operationId": "submit_happyhorse_1_0_image_to_video",
+        "summary": "Submit a job for happyhorse/happyhorse-1.0/image-to-video.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/Happyhorse10ImageToVideoInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The job was accepted.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "202": {
+            "description": "The job was accepted (some of the provider's mocks answer 202).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      },
+      "get": {
+        "operationId": "get_model_happyhorse_1_0_image_to_video",
+        "summary": "The catalog entry of happyhorse/happyhorse-1.0/image-to-video, with its schemas.",
+        "responses": {
+          "200": {
+            "description": "The model.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ModelInfo"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
+    "/models/happyhorse/happyhorse-1.0/reference-to-video": {
+      "post": {
+        "operationId": "submit_happyhorse_1_0_reference_to_video",
+        "summary": "Submit a job for happyhorse/happyhorse-1.0/reference-to-video.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/Happyhorse10ReferenceToVideoInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The job was accepted.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "202": {
+            "description": "The job was accepted (some of the provider's mocks answer 202).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      },
+      "get": {
+        "operationId": "get_model_happyhorse_1_0_reference_to_video",
+        "summary": "The catalog entry of happyhorse/happyhorse-1.0/reference-to-video, with its schemas.",
+        "responses": {
+          "200": {
+            "description": "The model.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ModelInfo"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
+    "/models/happyhorse/happyhorse-1.0/text-to-video": {
+      "post": {
+        "operationId": "submit_happyhorse_1_0_text_to_video",
+        "summary": "Submit a job for happyhorse/happyhorse-1.0/text-to-video.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/Happyhorse10TextToVideoInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The job was accepted.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "202": {
+            "description": "The job was accepted (some of the provider's mocks answer 202).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      },
+      "get": {
+        "operationId": "get_model_happyhorse_1_0_text_to_video",
+        "summary": "The catalog entry of happyhorse/happyhorse-1.0/text-to-video, with its schemas.",
+        "responses": {
+          "200": {
+            "description": "The model.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ModelInfo"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
+    "/models/happyhorse/happyhorse-1.0/video-edit": {
+      "post": {
+        "operationId": "submit_happyhorse_1_0_video_edit",
+        "summary": "Submit a job for happyhorse/happyhorse-1.0/video-edit.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/Happyhorse10VideoEditInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The job was accepted.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "202": {
+            "description": "The job was accepted (some of the provider's mocks answer 202).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      },
+      "get": {
+        "operationId": "get_model_happyhorse_1_0_video_edit",
+        "summary": "The catalog entry of happyhorse/happyhorse-1.0/video-edit, with its schemas.",
+        "responses": {
+          "200": {
+            "description": "The model.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ModelInfo"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
+    "/models/ideogram-ai/ideogram-v4/text-to-image": {
+      "post": {
+        "operationId": "submit_ideogram_ai_ideogram_v4_text_to_image",
+        "summary": "Submit a job for ideogram-ai/ideogram-v4/text-to-image.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/IdeogramAiIdeogramV4TextToImageInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The job was accepted.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "202": {
+            "description": "The job was accepted (some of the provider's mocks answer 202).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      },
+      "get": {
+        "operationId": "get_model_ideogram_ai_ideogram_v4_text_to_image",
+        "summary": "The catalog entry of ideogram-ai/ideogram-v4/text-to-image, with its schemas.",
+        "responses": {
+          "200": {
+            "description": "The model.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ModelInfo"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
     "/models/kling/kling-1-6/pro/image-to-video": {
       "post": {
         "operationId": "submit_kling_1_6_pro_image_to_video",
@@ -282,6 +5794,7214 @@ pub const OPENAPI: &str = r##"{
       "get": {
         "operationId": "get_model_kling_1_6_pro_image_to_video",
         "summary": "The catalog entry of kling/kling-1-6/pro/image-to-video, with its schemas.",
+        "responses": {
+          "200": {
+            "description": "The model.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ModelInfo"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
+    "/models/kling/kling-3.0/4k/image-to-video": {
+      "post": {
+        "operationId": "submit_kling_3_0_4k_image_to_video",
+        "summary": "Submit a job for kling/kling-3.0/4k/image-to-video.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/Kling304kImageToVideoInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The job was accepted.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "202": {
+            "description": "The job was accepted (some of the provider's mocks answer 202).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      },
+      "get": {
+        "operationId": "get_model_kling_3_0_4k_image_to_video",
+        "summary": "The catalog entry of kling/kling-3.0/4k/image-to-video, with its schemas.",
+        "responses": {
+          "200": {
+            "description": "The model.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ModelInfo"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
+    "/models/kling/kling-3.0/4k/text-to-video": {
+      "post": {
+        "operationId": "submit_kling_3_0_4k_text_to_video",
+        "summary": "Submit a job for kling/kling-3.0/4k/text-to-video.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/Kling304kTextToVideoInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The job was accepted.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "202": {
+            "description": "The job was accepted (some of the provider's mocks answer 202).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      },
+      "get": {
+        "operationId": "get_model_kling_3_0_4k_text_to_video",
+        "summary": "The catalog entry of kling/kling-3.0/4k/text-to-video, with its schemas.",
+        "responses": {
+          "200": {
+            "description": "The model.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ModelInfo"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
+    "/models/kling/kling-3.0/pro/image-to-video": {
+      "post": {
+        "operationId": "submit_kling_3_0_pro_image_to_video",
+        "summary": "Submit a job for kling/kling-3.0/pro/image-to-video.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/Kling30ProImageToVideoInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The job was accepted.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "202": {
+            "description": "The job was accepted (some of the provider's mocks answer 202).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      },
+      "get": {
+        "operationId": "get_model_kling_3_0_pro_image_to_video",
+        "summary": "The catalog entry of kling/kling-3.0/pro/image-to-video, with its schemas.",
+        "responses": {
+          "200": {
+            "description": "The model.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ModelInfo"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
+    "/models/kling/kling-3.0/pro/text-to-video": {
+      "post": {
+        "operationId": "submit_kling_3_0_pro_text_to_video",
+        "summary": "Submit a job for kling/kling-3.0/pro/text-to-video.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/Kling30ProTextToVideoInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The job was accepted.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "202": {
+            "description": "The job was accepted (some of the provider's mocks answer 202).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      },
+      "get": {
+        "operationId": "get_model_kling_3_0_pro_text_to_video",
+        "summary": "The catalog entry of kling/kling-3.0/pro/text-to-video, with its schemas.",
+        "responses": {
+          "200": {
+            "description": "The model.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ModelInfo"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
+    "/models/kling/kling-3.0/standard/image-to-video": {
+      "post": {
+        "operationId": "submit_kling_3_0_standard_image_to_video",
+        "summary": "Submit a job for kling/kling-3.0/standard/image-to-video.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/Kling30StandardImageToVideoInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The job was accepted.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "202": {
+            "description": "The job was accepted (some of the provider's mocks answer 202).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      },
+      "get": {
+        "operationId": "get_model_kling_3_0_standard_image_to_video",
+        "summary": "The catalog entry of kling/kling-3.0/standard/image-to-video, with its schemas.",
+        "responses": {
+          "200": {
+            "description": "The model.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ModelInfo"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
+    "/models/kling/kling-3.0/standard/text-to-video": {
+      "post": {
+        "operationId": "submit_kling_3_0_standard_text_to_video",
+        "summary": "Submit a job for kling/kling-3.0/standard/text-to-video.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/Kling30StandardTextToVideoInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The job was accepted.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "202": {
+            "description": "The job was accepted (some of the provider's mocks answer 202).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      },
+      "get": {
+        "operationId": "get_model_kling_3_0_standard_text_to_video",
+        "summary": "The catalog entry of kling/kling-3.0/standard/text-to-video, with its schemas.",
+        "responses": {
+          "200": {
+            "description": "The model.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ModelInfo"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
+    "/models/kling/kling-video-o3/4K/image-to-video": {
+      "post": {
+        "operationId": "submit_kling_video_o3_4k_image_to_video",
+        "summary": "Submit a job for kling/kling-video-o3/4K/image-to-video.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/KlingVideoO34kImageToVideoInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The job was accepted.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "202": {
+            "description": "The job was accepted (some of the provider's mocks answer 202).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      },
+      "get": {
+        "operationId": "get_model_kling_video_o3_4k_image_to_video",
+        "summary": "The catalog entry of kling/kling-video-o3/4K/image-to-video, with its schemas.",
+        "responses": {
+          "200": {
+            "description": "The model.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ModelInfo"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
+    "/models/kling/kling-video-o3/4K/reference-to-video": {
+      "post": {
+        "operationId": "submit_kling_video_o3_4k_reference_to_video",
+        "summary": "Submit a job for kling/kling-video-o3/4K/reference-to-video.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/KlingVideoO34kReferenceToVideoInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The job was accepted.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "202": {
+            "description": "The job was accepted (some of the provider's mocks answer 202).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      },
+      "get": {
+        "operationId": "get_model_kling_video_o3_4k_reference_to_video",
+        "summary": "The catalog entry of kling/kling-video-o3/4K/reference-to-video, with its schemas.",
+        "responses": {
+          "200": {
+            "description": "The model.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ModelInfo"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
+    "/models/kling/kling-video-o3/4K/text-to-video": {
+      "post": {
+        "operationId": "submit_kling_video_o3_4k_text_to_video",
+        "summary": "Submit a job for kling/kling-video-o3/4K/text-to-video.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/KlingVideoO34kTextToVideoInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The job was accepted.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "202": {
+            "description": "The job was accepted (some of the provider's mocks answer 202).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      },
+      "get": {
+        "operationId": "get_model_kling_video_o3_4k_text_to_video",
+        "summary": "The catalog entry of kling/kling-video-o3/4K/text-to-video, with its schemas.",
+        "responses": {
+          "200": {
+            "description": "The model.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ModelInfo"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
+    "/models/kling/kling-video-o3/pro/image-to-video": {
+      "post": {
+        "operationId": "submit_kling_video_o3_pro_image_to_video",
+        "summary": "Submit a job for kling/kling-video-o3/pro/image-to-video.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/KlingVideoO3ProImageToVideoInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The job was accepted.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "202": {
+            "description": "The job was accepted (some of the provider's mocks answer 202).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      },
+      "get": {
+        "operationId": "get_model_kling_video_o3_pro_image_to_video",
+        "summary": "The catalog entry of kling/kling-video-o3/pro/image-to-video, with its schemas.",
+        "responses": {
+          "200": {
+            "description": "The model.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ModelInfo"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
+    "/models/kling/kling-video-o3/pro/reference-to-video": {
+      "post": {
+        "operationId": "submit_kling_video_o3_pro_reference_to_video",
+        "summary": "Submit a job for kling/kling-video-o3/pro/reference-to-video.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/KlingVideoO3ProReferenceToVideoInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The job was accepted.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "202": {
+            "description": "The job was accepted (some of the provider's mocks answer 202).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      },
+      "get": {
+        "operationId": "get_model_kling_video_o3_pro_reference_to_video",
+        "summary": "The catalog entry of kling/kling-video-o3/pro/reference-to-video, with its schemas.",
+        "responses": {
+          "200": {
+            "description": "The model.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ModelInfo"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
+    "/models/kling/kling-video-o3/pro/text-to-video": {
+      "post": {
+        "operationId": "submit_kling_video_o3_pro_text_to_video",
+        "summary": "Submit a job for kling/kling-video-o3/pro/text-to-video.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/KlingVideoO3ProTextToVideoInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The job was accepted.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "202": {
+            "description": "The job was accepted (some of the provider's mocks answer 202).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      },
+      "get": {
+        "operationId": "get_model_kling_video_o3_pro_text_to_video",
+        "summary": "The catalog entry of kling/kling-video-o3/pro/text-to-video, with its schemas.",
+        "responses": {
+          "200": {
+            "description": "The model.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ModelInfo"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
+    "/models/kling/kling-video-o3/pro/video-to-video": {
+      "post": {
+        "operationId": "submit_kling_video_o3_pro_video_to_video",
+        "summary": "Submit a job for kling/kling-video-o3/pro/video-to-video.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/KlingVideoO3ProVideoToVideoInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The job was accepted.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "202": {
+            "description": "The job was accepted (some of the provider's mocks answer 202).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      },
+      "get": {
+        "operationId": "get_model_kling_video_o3_pro_video_to_video",
+        "summary": "The catalog entry of kling/kling-video-o3/pro/video-to-video, with its schemas.",
+        "responses": {
+          "200": {
+            "description": "The model.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ModelInfo"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
+    "/models/kling/kling-video-o3/standard/image-to-video": {
+      "post": {
+        "operationId": "submit_kling_video_o3_standard_image_to_video",
+        "summary": "Submit a job for kling/kling-video-o3/standard/image-to-video.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/KlingVideoO3StandardImageToVideoInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The job was accepted.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "202": {
+            "description": "The job was accepted (some of the provider's mocks answer 202).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      },
+      "get": {
+        "operationId": "get_model_kling_video_o3_standard_image_to_video",
+        "summary": "The catalog entry of kling/kling-video-o3/standard/image-to-video, with its schemas.",
+        "responses": {
+          "200": {
+            "description": "The model.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ModelInfo"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
+    "/models/kling/kling-video-o3/standard/reference-to-video": {
+      "post": {
+        "operationId": "submit_kling_video_o3_standard_reference_to_video",
+        "summary": "Submit a job for kling/kling-video-o3/standard/reference-to-video.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/KlingVideoO3StandardReferenceToVideoInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The job was accepted.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "202": {
+            "description": "The job was accepted (some of the provider's mocks answer 202).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      },
+      "get": {
+        "operationId": "get_model_kling_video_o3_standard_reference_to_video",
+        "summary": "The catalog entry of kling/kling-video-o3/standard/reference-to-video, with its schemas.",
+        "responses": {
+          "200": {
+            "description": "The model.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ModelInfo"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
+    "/models/kling/kling-video-o3/standard/text-to-video": {
+      "post": {
+        "operationId": "submit_kling_video_o3_standard_text_to_video",
+        "summary": "Submit a job for kling/kling-video-o3/standard/text-to-video.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/KlingVideoO3StandardTextToVideoInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The job was accepted.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "202": {
+            "description": "The job was accepted (some of the provider's mocks answer 202).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      },
+      "get": {
+        "operationId": "get_model_kling_video_o3_standard_text_to_video",
+        "summary": "The catalog entry of kling/kling-video-o3/standard/text-to-video, with its schemas.",
+        "responses": {
+          "200": {
+            "description": "The model.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ModelInfo"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
+    "/models/kling/kling-video-o3/standard/video-to-video": {
+      "post": {
+        "operationId": "submit_kling_video_o3_standard_video_to_video",
+        "summary": "Submit a job for kling/kling-video-o3/standard/video-to-video.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/KlingVideoO3StandardVideoToVideoInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The job was accepted.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "202": {
+            "description": "The job was accepted (some of the provider's mocks answer 202).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      },
+      "get": {
+        "operationId": "get_model_kling_video_o3_standard_video_to_video",
+        "summary": "The catalog entry of kling/kling-video-o3/standard/video-to-video, with its schemas.",
+        "responses": {
+          "200": {
+            "description": "The model.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ModelInfo"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
+    "/models/lightricks/ltx-2.5/audio-to-video/fast": {
+      "post": {
+        "operationId": "submit_lightricks_ltx_2_5_audio_to_video_fast",
+        "summary": "Submit a job for lightricks/ltx-2.5/audio-to-video/fast.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/LightricksLtx25AudioToVideoFastInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The job was accepted.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "202": {
+            "description": "The job was accepted (some of the provider's mocks answer 202).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      },
+      "get": {
+        "operationId": "get_model_lightricks_ltx_2_5_audio_to_video_fast",
+        "summary": "The catalog entry of lightricks/ltx-2.5/audio-to-video/fast, with its schemas.",
+        "responses": {
+          "200": {
+            "description": "The model.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ModelInfo"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
+    "/models/lightricks/ltx-2.5/audio-to-video/pro": {
+      "post": {
+        "operationId": "submit_lightricks_ltx_2_5_audio_to_video_pro",
+        "summary": "Submit a job for lightricks/ltx-2.5/audio-to-video/pro.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/LightricksLtx25AudioToVideoProInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The job was accepted.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "202": {
+            "description": "The job was accepted (some of the provider's mocks answer 202).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      },
+      "get": {
+        "operationId": "get_model_lightricks_ltx_2_5_audio_to_video_pro",
+        "summary": "The catalog entry of lightricks/ltx-2.5/audio-to-video/pro, with its schemas.",
+        "responses": {
+          "200": {
+            "description": "The model.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ModelInfo"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
+    "/models/lightricks/ltx-2.5/image-to-video/fast": {
+      "post": {
+        "operationId": "submit_lightricks_ltx_2_5_image_to_video_fast",
+        "summary": "Submit a job for lightricks/ltx-2.5/image-to-video/fast.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/LightricksLtx25ImageToVideoFastInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The job was accepted.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "202": {
+            "description": "The job was accepted (some of the provider's mocks answer 202).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      },
+      "get": {
+        "operationId": "get_model_lightricks_ltx_2_5_image_to_video_fast",
+        "summary": "The catalog entry of lightricks/ltx-2.5/image-to-video/fast, with its schemas.",
+        "responses": {
+          "200": {
+            "description": "The model.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ModelInfo"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
+    "/models/lightricks/ltx-2.5/image-to-video/pro": {
+      "post": {
+        "operationId": "submit_lightricks_ltx_2_5_image_to_video_pro",
+        "summary": "Submit a job for lightricks/ltx-2.5/image-to-video/pro.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/LightricksLtx25ImageToVideoProInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The job was accepted.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "202": {
+            "description": "The job was accepted (some of the provider's mocks answer 202).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      },
+      "get": {
+        "operationId": "get_model_lightricks_ltx_2_5_image_to_video_pro",
+        "summary": "The catalog entry of lightricks/ltx-2.5/image-to-video/pro, with its schemas.",
+        "responses": {
+          "200": {
+            "description": "The model.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ModelInfo"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
+    "/models/lightricks/ltx-2.5/text-to-video/fast": {
+      "post": {
+        "operationId": "submit_lightricks_ltx_2_5_text_to_video_fast",
+        "summary": "Submit a job for lightricks/ltx-2.5/text-to-video/fast.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/LightricksLtx25TextToVideoFastInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The job was accepted.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "202": {
+            "description": "The job was accepted (some of the provider's mocks answer 202).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      },
+      "get": {
+        "operationId": "get_model_lightricks_ltx_2_5_text_to_video_fast",
+        "summary": "The catalog entry of lightricks/ltx-2.5/text-to-video/fast, with its schemas.",
+        "responses": {
+          "200": {
+            "description": "The model.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ModelInfo"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
+    "/models/lightricks/ltx-2.5/text-to-video/pro": {
+      "post": {
+        "operationId": "submit_lightricks_ltx_2_5_text_to_video_pro",
+        "summary": "Submit a job for lightricks/ltx-2.5/text-to-video/pro.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/LightricksLtx25TextToVideoProInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The job was accepted.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "202": {
+            "description": "The job was accepted (some of the provider's mocks answer 202).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      },
+      "get": {
+        "operationId": "get_model_lightricks_ltx_2_5_text_to_video_pro",
+        "summary": "The catalog entry of lightricks/ltx-2.5/text-to-video/pro, with its schemas.",
+        "responses": {
+          "200": {
+            "description": "The model.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ModelInfo"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
+    "/models/minimax/minimax-h3-max/image-to-video": {
+      "post": {
+        "operationId": "submit_minimax_h3_max_image_to_video",
+        "summary": "Submit a job for minimax/minimax-h3-max/image-to-video.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/MinimaxH3MaxImageToVideoInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The job was accepted.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "202": {
+            "description": "The job was accepted (some of the provider's mocks answer 202).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      },
+      "get": {
+        "operationId": "get_model_minimax_h3_max_image_to_video",
+        "summary": "The catalog entry of minimax/minimax-h3-max/image-to-video, with its schemas.",
+        "responses": {
+          "200": {
+            "description": "The model.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ModelInfo"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
+    "/models/minimax/minimax-h3-max/reference-to-video": {
+      "post": {
+        "operationId": "submit_minimax_h3_max_reference_to_video",
+        "summary": "Submit a job for minimax/minimax-h3-max/reference-to-video.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/MinimaxH3MaxReferenceToVideoInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The job was accepted.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "202": {
+            "description": "The job was accepted (some of the provider's mocks answer 202).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      },
+      "get": {
+        "operationId": "get_model_minimax_h3_max_reference_to_video",
+        "summary": "The catalog entry of minimax/minimax-h3-max/reference-to-video, with its schemas.",
+        "responses": {
+          "200": {
+            "description": "The model.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ModelInfo"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
+    "/models/minimax/minimax-h3-max/text-to-video": {
+      "post": {
+        "operationId": "submit_minimax_h3_max_text_to_video",
+        "summary": "Submit a job for minimax/minimax-h3-max/text-to-video.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/MinimaxH3MaxTextToVideoInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The job was accepted.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "202": {
+            "description": "The job was accepted (some of the provider's mocks answer 202).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      },
+      "get": {
+        "operationId": "get_model_minimax_h3_max_text_to_video",
+        "summary": "The catalog entry of minimax/minimax-h3-max/text-to-video, with its schemas.",
+        "responses": {
+          "200": {
+            "description": "The model.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ModelInfo"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
+    "/models/minimax/minimax-h3-open/image-to-video": {
+      "post": {
+        "operationId": "submit_minimax_h3_open_image_to_video",
+        "summary": "Submit a job for minimax/minimax-h3-open/image-to-video.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/MinimaxH3OpenImageToVideoInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The job was accepted.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "202": {
+            "description": "The job was accepted (some of the provider's mocks answer 202).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      },
+      "get": {
+        "operationId": "get_model_minimax_h3_open_image_to_video",
+        "summary": "The catalog entry of minimax/minimax-h3-open/image-to-video, with its schemas.",
+        "responses": {
+          "200": {
+            "description": "The model.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ModelInfo"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
+    "/models/minimax/minimax-h3-open/reference-to-video": {
+      "post": {
+        "operationId": "submit_minimax_h3_open_reference_to_video",
+        "summary": "Submit a job for minimax/minimax-h3-open/reference-to-video.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/MinimaxH3OpenReferenceToVideoInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The job was accepted.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "202": {
+            "description": "The job was accepted (some of the provider's mocks answer 202).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      },
+      "get": {
+        "operationId": "get_model_minimax_h3_open_reference_to_video",
+        "summary": "The catalog entry of minimax/minimax-h3-open/reference-to-video, with its schemas.",
+        "responses": {
+          "200": {
+            "description": "The model.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ModelInfo"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
+    "/models/minimax/minimax-h3-open/text-to-video": {
+      "post": {
+        "operationId": "submit_minimax_h3_open_text_to_video",
+        "summary": "Submit a job for minimax/minimax-h3-open/text-to-video.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/MinimaxH3OpenTextToVideoInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The job was accepted.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "202": {
+            "description": "The job was accepted (some of the provider's mocks answer 202).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      },
+      "get": {
+        "operationId": "get_model_minimax_h3_open_text_to_video",
+        "summary": "The catalog entry of minimax/minimax-h3-open/text-to-video, with its schemas.",
+        "responses": {
+          "200": {
+            "description": "The model.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ModelInfo"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
+    "/models/minimax/minimax-h3/image-to-video": {
+      "post": {
+        "operationId": "submit_minimax_h3_image_to_video",
+        "summary": "Submit a job for minimax/minimax-h3/image-to-video.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/MinimaxH3ImageToVideoInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The job was accepted.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "202": {
+            "description": "The job was accepted (some of the provider's mocks answer 202).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      },
+      "get": {
+        "operationId": "get_model_minimax_h3_image_to_video",
+        "summary": "The catalog entry of minimax/minimax-h3/image-to-video, with its schemas.",
+        "responses": {
+          "200": {
+            "description": "The model.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ModelInfo"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
+    "/models/minimax/minimax-h3/reference-to-video": {
+      "post": {
+        "operationId": "submit_minimax_h3_reference_to_video",
+        "summary": "Submit a job for minimax/minimax-h3/reference-to-video.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/MinimaxH3ReferenceToVideoInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The job was accepted.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "202": {
+            "description": "The job was accepted (some of the provider's mocks answer 202).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      },
+      "get": {
+        "operationId": "get_model_minimax_h3_reference_to_video",
+        "summary": "The catalog entry of minimax/minimax-h3/reference-to-video, with its schemas.",
+        "responses": {
+          "200": {
+            "description": "The model.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ModelInfo"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
+    "/models/minimax/minimax-h3/text-to-video": {
+      "post": {
+        "operationId": "submit_minimax_h3_text_to_video",
+        "summary": "Submit a job for minimax/minimax-h3/text-to-video.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/MinimaxH3TextToVideoInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The job was accepted.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "202": {
+            "description": "The job was accepted (some of the provider's mocks answer 202).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      },
+      "get": {
+        "operationId": "get_model_minimax_h3_text_to_video",
+        "summary": "The catalog entry of minimax/minimax-h3/text-to-video, with its schemas.",
+        "responses": {
+          "200": {
+            "description": "The model.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ModelInfo"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
+    "/models/openai/gpt-image-2.5/flare/edit": {
+      "post": {
+        "operationId": "submit_openai_gpt_image_2_5_flare_edit",
+        "summary": "Submit a job for openai/gpt-image-2.5/flare/edit.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/OpenaiGptImage25FlareEditInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The job was accepted.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "202": {
+            "description": "The job was accepted (some of the provider's mocks answer 202).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      },
+      "get": {
+        "operationId": "get_model_openai_gpt_image_2_5_flare_edit",
+        "summary": "The catalog entry of openai/gpt-image-2.5/flare/edit, with its schemas.",
+        "responses": {
+          "200": {
+            "description": "The model.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ModelInfo"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
+    "/models/openai/gpt-image-2.5/flare/text-to-image": {
+      "post": {
+        "operationId": "submit_openai_gpt_image_2_5_flare_text_to_image",
+        "summary": "Submit a job for openai/gpt-image-2.5/flare/text-to-image.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/OpenaiGptImage25FlareTextToImageInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The job was accepted.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "202": {
+            "description": "The job was accepted (some of the provider's mocks answer 202).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      },
+      "get": {
+        "operationId": "get_model_openai_gpt_image_2_5_flare_text_to_image",
+        "summary": "The catalog entry of openai/gpt-image-2.5/flare/text-to-image, with its schemas.",
+        "responses": {
+          "200": {
+            "description": "The model.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ModelInfo"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
+    "/models/openai/gpt-image-2.5/sunburst/edit": {
+      "post": {
+        "operationId": "submit_openai_gpt_image_2_5_sunburst_edit",
+        "summary": "Submit a job for openai/gpt-image-2.5/sunburst/edit.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/OpenaiGptImage25SunburstEditInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The job was accepted.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "202": {
+            "description": "The job was accepted (some of the provider's mocks answer 202).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      },
+      "get": {
+        "operationId": "get_model_openai_gpt_image_2_5_sunburst_edit",
+        "summary": "The catalog entry of openai/gpt-image-2.5/sunburst/edit, with its schemas.",
+        "responses": {
+          "200": {
+            "description": "The model.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ModelInfo"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
+    "/models/openai/gpt-image-2.5/sunburst/text-to-image": {
+      "post": {
+        "operationId": "submit_openai_gpt_image_2_5_sunburst_text_to_image",
+        "summary": "Submit a job for openai/gpt-image-2.5/sunburst/text-to-image.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/OpenaiGptImage25SunburstTextToImageInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The job was accepted.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "202": {
+            "description": "The job was accepted (some of the provider's mocks answer 202).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      },
+      "get": {
+        "operationId": "get_model_openai_gpt_image_2_5_sunburst_text_to_image",
+        "summary": "The catalog entry of openai/gpt-image-2.5/sunburst/text-to-image, with its schemas.",
+        "responses": {
+          "200": {
+            "description": "The model.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ModelInfo"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
+    "/models/openai/gpt-image-2/edit": {
+      "post": {
+        "operationId": "submit_openai_gpt_image_2_edit",
+        "summary": "Submit a job for openai/gpt-image-2/edit.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/OpenaiGptImage2EditInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The job was accepted.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "202": {
+            "description": "The job was accepted (some of the provider's mocks answer 202).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      },
+      "get": {
+        "operationId": "get_model_openai_gpt_image_2_edit",
+        "summary": "The catalog entry of openai/gpt-image-2/edit, with its schemas.",
+        "responses": {
+          "200": {
+            "description": "The model.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ModelInfo"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
+    "/models/openai/gpt-image-2/text-to-image": {
+      "post": {
+        "operationId": "submit_openai_gpt_image_2_text_to_image",
+        "summary": "Submit a job for openai/gpt-image-2/text-to-image.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/OpenaiGptImage2TextToImageInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The job was accepted.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "202": {
+            "description": "The job was accepted (some of the provider's mocks answer 202).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      },
+      "get": {
+        "operationId": "get_model_openai_gpt_image_2_text_to_image",
+        "summary": "The catalog entry of openai/gpt-image-2/text-to-image, with its schemas.",
+        "responses": {
+          "200": {
+            "description": "The model.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ModelInfo"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
+    "/models/pixverse/pixverse-c1/image-to-video": {
+      "post": {
+        "operationId": "submit_pixverse_c1_image_to_video",
+        "summary": "Submit a job for pixverse/pixverse-c1/image-to-video.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/PixverseC1ImageToVideoInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The job was accepted.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "202": {
+            "description": "The job was accepted (some of the provider's mocks answer 202).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      },
+      "get": {
+        "operationId": "get_model_pixverse_c1_image_to_video",
+        "summary": "The catalog entry of pixverse/pixverse-c1/image-to-video, with its schemas.",
+        "responses": {
+          "200": {
+            "description": "The model.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ModelInfo"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
+    "/models/pixverse/pixverse-c1/reference-to-video": {
+      "post": {
+        "operationId": "submit_pixverse_c1_reference_to_video",
+        "summary": "Submit a job for pixverse/pixverse-c1/reference-to-video.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/PixverseC1ReferenceToVideoInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The job was accepted.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "202": {
+            "description": "The job was accepted (some of the provider's mocks answer 202).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      },
+      "get": {
+        "operationId": "get_model_pixverse_c1_reference_to_video",
+        "summary": "The catalog entry of pixverse/pixverse-c1/reference-to-video, with its schemas.",
+        "responses": {
+          "200": {
+            "description": "The model.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ModelInfo"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
+    "/models/pixverse/pixverse-c1/text-to-video": {
+      "post": {
+        "operationId": "submit_pixverse_c1_text_to_video",
+        "summary": "Submit a job for pixverse/pixverse-c1/text-to-video.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/PixverseC1TextToVideoInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The job was accepted.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "202": {
+            "description": "The job was accepted (some of the provider's mocks answer 202).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      },
+      "get": {
+        "operationId": "get_model_pixverse_c1_text_to_video",
+        "summary": "The catalog entry of pixverse/pixverse-c1/text-to-video, with its schemas.",
+        "responses": {
+          "200": {
+            "description": "The model.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ModelInfo"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
+    "/models/pixverse/pixverse-c1/transition": {
+      "post": {
+        "operationId": "submit_pixverse_c1_transition",
+        "summary": "Submit a job for pixverse/pixverse-c1/transition.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/PixverseC1TransitionInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The job was accepted.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "202": {
+            "description": "The job was accepted (some of the provider's mocks answer 202).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      },
+      "get": {
+        "operationId": "get_model_pixverse_c1_transition",
+        "summary": "The catalog entry of pixverse/pixverse-c1/transition, with its schemas.",
+        "responses": {
+          "200": {
+            "description": "The model.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ModelInfo"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
+    "/models/pixverse/pixverse-v6/extend": {
+      "post": {
+        "operationId": "submit_pixverse_v6_extend",
+        "summary": "Submit a job for pixverse/pixverse-v6/extend.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/PixverseV6ExtendInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The job was accepted.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "202": {
+            "description": "The job was accepted (some of the provider's mocks answer 202).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      },
+      "get": {
+        "operationId": "get_model_pixverse_v6_extend",
+        "summary": "The catalog entry of pixverse/pixverse-v6/extend, with its schemas.",
+        "responses": {
+          "200": {
+            "description": "The model.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ModelInfo"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
+    "/models/pixverse/pixverse-v6/image-to-video": {
+      "post": {
+        "operationId": "submit_pixverse_v6_image_to_video",
+        "summary": "Submit a job for pixverse/pixverse-v6/image-to-video.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/PixverseV6ImageToVideoInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The job was accepted.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "202": {
+            "description": "The job was accepted (some of the provider's mocks answer 202).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      },
+      "get": {
+        "operationId": "get_model_pixverse_v6_image_to_video",
+        "summary": "The catalog entry of pixverse/pixverse-v6/image-to-video, with its schemas.",
+        "responses": {
+          "200": {
+            "description": "The model.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ModelInfo"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
+    "/models/pixverse/pixverse-v6/reference-to-video": {
+      "post": {
+        "operationId": "submit_pixverse_v6_reference_to_video",
+        "summary": "Submit a job for pixverse/pixverse-v6/reference-to-video.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/PixverseV6ReferenceToVideoInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The job was accepted.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "202": {
+            "description": "The job was accepted (some of the provider's mocks answer 202).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      },
+      "get": {
+        "operationId": "get_model_pixverse_v6_reference_to_video",
+        "summary": "The catalog entry of pixverse/pixverse-v6/reference-to-video, with its schemas.",
+        "responses": {
+          "200": {
+            "description": "The model.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ModelInfo"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
+    "/models/pixverse/pixverse-v6/text-to-video": {
+      "post": {
+        "operationId": "submit_pixverse_v6_text_to_video",
+        "summary": "Submit a job for pixverse/pixverse-v6/text-to-video.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/PixverseV6TextToVideoInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The job was accepted.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "202": {
+            "description": "The job was accepted (some of the provider's mocks answer 202).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      },
+      "get": {
+        "operationId": "get_model_pixverse_v6_text_to_video",
+        "summary": "The catalog entry of pixverse/pixverse-v6/text-to-video, with its schemas.",
+        "responses": {
+          "200": {
+            "description": "The model.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ModelInfo"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
+    "/models/pixverse/pixverse-v6/transition": {
+      "post": {
+        "operationId": "submit_pixverse_v6_transition",
+        "summary": "Submit a job for pixverse/pixverse-v6/transition.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/PixverseV6TransitionInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The job was accepted.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "202": {
+            "description": "The job was accepted (some of the provider's mocks answer 202).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      },
+      "get": {
+        "operationId": "get_model_pixverse_v6_transition",
+        "summary": "The catalog entry of pixverse/pixverse-v6/transition, with its schemas.",
+        "responses": {
+          "200": {
+            "description": "The model.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ModelInfo"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
+    "/models/qwen/qwen-image-2.1/edit": {
+      "post": {
+        "operationId": "submit_qwen_image_2_1_edit",
+        "summary": "Submit a job for qwen/qwen-image-2.1/edit.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/QwenImage21EditInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The job was accepted.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "202": {
+            "description": "The job was accepted (some of the provider's mocks answer 202).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      },
+      "get": {
+        "operationId": "get_model_qwen_image_2_1_edit",
+        "summary": "The catalog entry of qwen/qwen-image-2.1/edit, with its schemas.",
+        "responses": {
+          "200": {
+            "description": "The model.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ModelInfo"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
+    "/models/qwen/qwen-image-2.1/text-to-image": {
+      "post": {
+        "operationId": "submit_qwen_image_2_1_text_to_image",
+        "summary": "Submit a job for qwen/qwen-image-2.1/text-to-image.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/QwenImage21TextToImageInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The job was accepted.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "202": {
+            "description": "The job was accepted (some of the provider's mocks answer 202).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      },
+      "get": {
+        "operationId": "get_model_qwen_image_2_1_text_to_image",
+        "summary": "The catalog entry of qwen/qwen-image-2.1/text-to-image, with its schemas.",
+        "responses": {
+          "200": {
+            "description": "The model.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ModelInfo"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
+    "/models/qwen/qwen-image-3.0/edit": {
+      "post": {
+        "operationId": "submit_qwen_image_3_0_edit",
+        "summary": "Submit a job for qwen/qwen-image-3.0/edit.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/QwenImage30EditInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The job was accepted.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "202": {
+            "description": "The job was accepted (some of the provider's mocks answer 202).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      },
+      "get": {
+        "operationId": "get_model_qwen_image_3_0_edit",
+        "summary": "The catalog entry of qwen/qwen-image-3.0/edit, with its schemas.",
+        "responses": {
+          "200": {
+            "description": "The model.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ModelInfo"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
+    "/models/qwen/qwen-image-3.0/pro/edit": {
+      "post": {
+        "operationId": "submit_qwen_image_3_0_pro_edit",
+        "summary": "Submit a job for qwen/qwen-image-3.0/pro/edit.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/QwenImage30ProEditInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The job was accepted.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "202": {
+            "description": "The job was accepted (some of the provider's mocks answer 202).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      },
+      "get": {
+        "operationId": "get_model_qwen_image_3_0_pro_edit",
+        "summary": "The catalog entry of qwen/qwen-image-3.0/pro/edit, with its schemas.",
+        "responses": {
+          "200": {
+            "description": "The model.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ModelInfo"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
+    "/models/qwen/qwen-image-3.0/pro/text-to-image": {
+      "post": {
+        "operationId": "submit_qwen_image_3_0_pro_text_to_image",
+        "summary": "Submit a job for qwen/qwen-image-3.0/pro/text-to-image.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/QwenImage30ProTextToImageInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The job was accepted.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "202": {
+            "description": "The job was accepted (some of the provider's mocks answer 202).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      },
+      "get": {
+        "operationId": "get_model_qwen_image_3_0_pro_text_to_image",
+        "summary": "The catalog entry of qwen/qwen-image-3.0/pro/text-to-image, with its schemas.",
+        "responses": {
+          "200": {
+            "description": "The model.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ModelInfo"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
+    "/models/qwen/qwen-image-3.0/text-to-image": {
+      "post": {
+        "operationId": "submit_qwen_image_3_0_text_to_image",
+        "summary": "Submit a job for qwen/qwen-image-3.0/text-to-image.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/QwenImage30TextToImageInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The job was accepted.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "202": {
+            "description": "The job was accepted (some of the provider's mocks answer 202).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      },
+      "get": {
+        "operationId": "get_model_qwen_image_3_0_text_to_image",
+        "summary": "The catalog entry of qwen/qwen-image-3.0/text-to-image, with its schemas.",
+        "responses": {
+          "200": {
+            "description": "The model.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ModelInfo"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
+    "/models/runwayml/runway-aleph-2/video-to-video": {
+      "post": {
+        "operationId": "submit_runwayml_runway_aleph_2_video_to_video",
+        "summary": "Submit a job for runwayml/runway-aleph-2/video-to-video.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/RunwaymlRunwayAleph2VideoToVideoInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The job was accepted.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "202": {
+            "description": "The job was accepted (some of the provider's mocks answer 202).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      },
+      "get": {
+        "operationId": "get_model_runwayml_runway_aleph_2_video_to_video",
+        "summary": "The catalog entry of runwayml/runway-aleph-2/video-to-video, with its schemas.",
+        "responses": {
+          "200": {
+            "description": "The model.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ModelInfo"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
+    "/models/wan-ai/wan-2.7/edit": {
+      "post": {
+        "operationId": "submit_wan_ai_wan_2_7_edit",
+        "summary": "Submit a job for wan-ai/wan-2.7/edit.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/WanAiWan27EditInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The job was accepted.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "202": {
+            "description": "The job was accepted (some of the provider's mocks answer 202).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      },
+      "get": {
+        "operationId": "get_model_wan_ai_wan_2_7_edit",
+        "summary": "The catalog entry of wan-ai/wan-2.7/edit, with its schemas.",
+        "responses": {
+          "200": {
+            "description": "The model.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ModelInfo"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
+    "/models/wan-ai/wan-2.7/edit-video": {
+      "post": {
+        "operationId": "submit_wan_ai_wan_2_7_edit_video",
+        "summary": "Submit a job for wan-ai/wan-2.7/edit-video.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/WanAiWan27EditVideoInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The job was accepted.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "202": {
+            "description": "The job was accepted (some of the provider's mocks answer 202).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      },
+      "get": {
+        "operationId": "get_model_wan_ai_wan_2_7_edit_video",
+        "summary": "The catalog entry of wan-ai/wan-2.7/edit-video, with its schemas.",
+        "responses": {
+          "200": {
+            "description": "The model.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ModelInfo"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
+    "/models/wan-ai/wan-2.7/image-to-video": {
+      "post": {
+        "operationId": "submit_wan_ai_wan_2_7_image_to_video",
+        "summary": "Submit a job for wan-ai/wan-2.7/image-to-video.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/WanAiWan27ImageToVideoInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The job was accepted.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "202": {
+            "description": "The job was accepted (some of the provider's mocks answer 202).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      },
+      "get": {
+        "operationId": "get_model_wan_ai_wan_2_7_image_to_video",
+        "summary": "The catalog entry of wan-ai/wan-2.7/image-to-video, with its schemas.",
+        "responses": {
+          "200": {
+            "description": "The model.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ModelInfo"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
+    "/models/wan-ai/wan-2.7/pro/edit": {
+      "post": {
+        "operationId": "submit_wan_ai_wan_2_7_pro_edit",
+        "summary": "Submit a job for wan-ai/wan-2.7/pro/edit.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/WanAiWan27ProEditInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The job was accepted.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "202": {
+            "description": "The job was accepted (some of the provider's mocks answer 202).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      },
+      "get": {
+        "operationId": "get_model_wan_ai_wan_2_7_pro_edit",
+        "summary": "The catalog entry of wan-ai/wan-2.7/pro/edit, with its schemas.",
+        "responses": {
+          "200": {
+            "description": "The model.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ModelInfo"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
+    "/models/wan-ai/wan-2.7/pro/text-to-image": {
+      "post": {
+        "operationId": "submit_wan_ai_wan_2_7_pro_text_to_image",
+        "summary": "Submit a job for wan-ai/wan-2.7/pro/text-to-image.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/WanAiWan27ProTextToImageInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The job was accepted.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "202": {
+            "description": "The job was accepted (some of the provider's mocks answer 202).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      },
+      "get": {
+        "operationId": "get_model_wan_ai_wan_2_7_pro_text_to_image",
+        "summary": "The catalog entry of wan-ai/wan-2.7/pro/text-to-image, with its schemas.",
+        "responses": {
+          "200": {
+            "description": "The model.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ModelInfo"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
+    "/models/wan-ai/wan-2.7/reference-to-video": {
+      "post": {
+        "operationId": "submit_wan_ai_wan_2_7_reference_to_video",
+        "summary": "Submit a job for wan-ai/wan-2.7/reference-to-video.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/WanAiWan27ReferenceToVideoInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The job was accepted.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "202": {
+            "description": "The job was accepted (some of the provider's mocks answer 202).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      },
+      "get": {
+        "operationId": "get_model_wan_ai_wan_2_7_reference_to_video",
+        "summary": "The catalog entry of wan-ai/wan-2.7/reference-to-video, with its schemas.",
+        "responses": {
+          "200": {
+            "description": "The model.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ModelInfo"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
+    "/models/wan-ai/wan-2.7/text-to-image": {
+      "post": {
+        "operationId": "submit_wan_ai_wan_2_7_text_to_image",
+        "summary": "Submit a job for wan-ai/wan-2.7/text-to-image.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/WanAiWan27TextToImageInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The job was accepted.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "202": {
+            "description": "The job was accepted (some of the provider's mocks answer 202).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      },
+      "get": {
+        "operationId": "get_model_wan_ai_wan_2_7_text_to_image",
+        "summary": "The catalog entry of wan-ai/wan-2.7/text-to-image, with its schemas.",
+        "responses": {
+          "200": {
+            "description": "The model.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ModelInfo"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
+    "/models/wan-ai/wan-2.7/text-to-video": {
+      "post": {
+        "operationId": "submit_wan_ai_wan_2_7_text_to_video",
+        "summary": "Submit a job for wan-ai/wan-2.7/text-to-video.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/WanAiWan27TextToVideoInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The job was accepted.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "202": {
+            "description": "The job was accepted (some of the provider's mocks answer 202).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      },
+      "get": {
+        "operationId": "get_model_wan_ai_wan_2_7_text_to_video",
+        "summary": "The catalog entry of wan-ai/wan-2.7/text-to-video, with its schemas.",
+        "responses": {
+          "200": {
+            "description": "The model.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ModelInfo"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
+    "/models/wan-ai/wan-3.0-prime/image-to-video": {
+      "post": {
+        "operationId": "submit_wan_ai_wan_3_0_prime_image_to_video",
+        "summary": "Submit a job for wan-ai/wan-3.0-prime/image-to-video.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/WanAiWan30PrimeImageToVideoInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The job was accepted.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "202": {
+            "description": "The job was accepted (some of the provider's mocks answer 202).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      },
+      "get": {
+        "operationId": "get_model_wan_ai_wan_3_0_prime_image_to_video",
+        "summary": "The catalog entry of wan-ai/wan-3.0-prime/image-to-video, with its schemas.",
+        "responses": {
+          "200": {
+            "description": "The model.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ModelInfo"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
+    "/models/wan-ai/wan-3.0-prime/reference-to-video": {
+      "post": {
+        "operationId": "submit_wan_ai_wan_3_0_prime_reference_to_video",
+        "summary": "Submit a job for wan-ai/wan-3.0-prime/reference-to-video.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/WanAiWan30PrimeReferenceToVideoInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The job was accepted.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "202": {
+            "description": "The job was accepted (some of the provider's mocks answer 202).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      },
+      "get": {
+        "operationId": "get_model_wan_ai_wan_3_0_prime_reference_to_video",
+        "summary": "The catalog entry of wan-ai/wan-3.0-prime/reference-to-video, with its schemas.",
+        "responses": {
+          "200": {
+            "description": "The model.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ModelInfo"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
+    "/models/wan-ai/wan-3.0-prime/text-to-video": {
+      "post": {
+        "operationId": "submit_wan_ai_wan_3_0_prime_text_to_video",
+        "summary": "Submit a job for wan-ai/wan-3.0-prime/text-to-video.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/WanAiWan30PrimeTextToVideoInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The job was accepted.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "202": {
+            "description": "The job was accepted (some of the provider's mocks answer 202).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      },
+      "get": {
+        "operationId": "get_model_wan_ai_wan_3_0_prime_text_to_video",
+        "summary": "The catalog entry of wan-ai/wan-3.0-prime/text-to-video, with its schemas.",
+        "responses": {
+          "200": {
+            "description": "The model.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ModelInfo"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
+    "/models/wan-ai/wan-3.0/image-to-video": {
+      "post": {
+        "operationId": "submit_wan_ai_wan_3_0_image_to_video",
+        "summary": "Submit a job for wan-ai/wan-3.0/image-to-video.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/WanAiWan30ImageToVideoInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The job was accepted.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "202": {
+            "description": "The job was accepted (some of the provider's mocks answer 202).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      },
+      "get": {
+        "operationId": "get_model_wan_ai_wan_3_0_image_to_video",
+        "summary": "The catalog entry of wan-ai/wan-3.0/image-to-video, with its schemas.",
+        "responses": {
+          "200": {
+            "description": "The model.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ModelInfo"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
+    "/models/wan-ai/wan-3.0/reference-to-video": {
+      "post": {
+        "operationId": "submit_wan_ai_wan_3_0_reference_to_video",
+        "summary": "Submit a job for wan-ai/wan-3.0/reference-to-video.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/WanAiWan30ReferenceToVideoInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The job was accepted.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "202": {
+            "description": "The job was accepted (some of the provider's mocks answer 202).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      },
+      "get": {
+        "operationId": "get_model_wan_ai_wan_3_0_reference_to_video",
+        "summary": "The catalog entry of wan-ai/wan-3.0/reference-to-video, with its schemas.",
+        "responses": {
+          "200": {
+            "description": "The model.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ModelInfo"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
+    "/models/wan-ai/wan-3.0/text-to-video": {
+      "post": {
+        "operationId": "submit_wan_ai_wan_3_0_text_to_video",
+        "summary": "Submit a job for wan-ai/wan-3.0/text-to-video.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/WanAiWan30TextToVideoInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The job was accepted.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "202": {
+            "description": "The job was accepted (some of the provider's mocks answer 202).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SubmitResponse"
+                }
+              }
+            },
+            "links": {
+              "GetStatus": {
+                "operationId": "get_status",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "GetResult": {
+                "operationId": "get_result",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              },
+              "CancelRequest": {
+                "operationId": "cancel_request",
+                "parameters": {
+                  "request_id": "$response.body#/request_id"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/Error"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      },
+      "get": {
+        "operationId": "get_model_wan_ai_wan_3_0_text_to_video",
+        "summary": "The catalog entry of wan-ai/wan-3.0/text-to-video, with its schemas.",
         "responses": {
           "200": {
             "description": "The model.",
@@ -584,6 +13304,4187 @@ pub const OPENAPI: &str = r##"{
           }
         }
       },
+      "AcestepAiAceStep15TextToAudioInput": {
+        "title": "Input",
+        "description": "Input of acestep-ai/ace-step-1.5/text-to-audio (RunComfy ACE-Step 1.5 T2A).",
+        "type": "object",
+        "required": [
+          "tags"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "duration": {
+            "description": "Audio length in seconds.",
+            "type": "integer",
+            "default": 60,
+            "minimum": 5,
+            "maximum": 240
+          },
+          "lyrics": {
+            "description": "Optional vocal content for the track. Leave blank or use [inst] / [instrumental] for an instrumental; use [Verse], [Chorus], [Bridge] markers to structure the song.",
+            "type": "string",
+            "default": ""
+          },
+          "seed": {
+            "description": "",
+            "type": "integer",
+            "default": -1,
+            "minimum": -1,
+            "maximum": 2147483647
+          },
+          "tags": {
+            "description": "Comma-separated list of genre, mood, and instrument tags to steer the style of the generated track.",
+            "type": "string",
+            "default": ""
+          }
+        },
+        "x-model-id": "acestep-ai/ace-step-1.5/text-to-audio"
+      },
+      "AcestepAiAceStep15TextToAudioOutput": {
+        "title": "Output",
+        "description": "The `output` object of a succeeded result of acestep-ai/ace-step-1.5/text-to-audio (output kind audio: it answers with `audio`; other keys may come and are kept).",
+        "type": "object",
+        "properties": {
+          "audio": {
+            "description": "audio URL, or a list of them",
+            "anyOf": [
+              {
+                "description": "single audio URL",
+                "type": "string",
+                "format": "uri"
+              },
+              {
+                "description": "multiple audio URLs",
+                "type": "array",
+                "items": {
+                  "type": "string",
+                  "format": "uri"
+                }
+              }
+            ]
+          }
+        },
+        "x-model-id": "acestep-ai/ace-step-1.5/text-to-audio"
+      },
+      "AcestepAiAceStepAudioInpaintInput": {
+        "title": "Input",
+        "description": "Input of acestep-ai/ace-step/audio-inpaint (RunComfy ACE-Step AudioInpaint).",
+        "type": "object",
+        "required": [
+          "audio",
+          "tags"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "audio": {
+            "description": "Source audio to edit. Provide an HTTPS URL to an MP3, WAV, or FLAC file (up to 60 minutes).",
+            "type": "string",
+            "format": "audio_uri"
+          },
+          "end_time": {
+            "description": "End of the editable segment in seconds, measured from the chosen reference point.",
+            "type": "number",
+            "default": 30,
+            "minimum": 0,
+            "maximum": 240
+          },
+          "end_time_relative_to": {
+            "description": "Reference point for the end time. 'start' counts from the beginning of the track, 'end' counts backwards from the end.",
+            "type": "string",
+            "enum": [
+              "start",
+              "end"
+            ],
+            "default": "start"
+          },
+          "lyrics": {
+            "description": "Optional lyrics for the regenerated segment. Leave blank to let the model write lyrics, or use [inst] / [instrumental] for no vocals.",
+            "type": "string",
+            "default": ""
+          },
+          "seed": {
+            "description": "Random seed for reproducibility. Use -1 to randomize.",
+            "type": "integer",
+            "default": -1,
+            "minimum": -1,
+            "maximum": 2147483647
+          },
+          "start_time": {
+            "description": "Start of the editable segment in seconds, measured from the chosen reference point.",
+            "type": "number",
+            "default": 0,
+            "minimum": 0,
+            "maximum": 240
+          },
+          "start_time_relative_to": {
+            "description": "Reference point for the start time. 'start' counts from the beginning of the track, 'end' counts backwards from the end.",
+            "type": "string",
+            "enum": [
+              "start",
+              "end"
+            ],
+            "default": "start"
+          },
+          "tags": {
+            "description": "Comma-separated genre, mood, and instrument tags that steer the style of the regenerated segment.",
+            "type": "string",
+            "default": ""
+          }
+        },
+        "x-model-id": "acestep-ai/ace-step/audio-inpaint"
+      },
+      "AcestepAiAceStepAudioInpaintOutput": {
+        "title": "Output",
+        "description": "The `output` object of a succeeded result of acestep-ai/ace-step/audio-inpaint (output kind audio: it answers with `audio`; other keys may come and are kept).",
+        "type": "object",
+        "properties": {
+          "audio": {
+            "description": "audio URL, or a list of them",
+            "anyOf": [
+              {
+                "description": "single audio URL",
+                "type": "string",
+                "format": "uri"
+              },
+              {
+                "description": "multiple audio URLs",
+                "type": "array",
+                "items": {
+                  "type": "string",
+                  "format": "uri"
+                }
+              }
+            ]
+          }
+        },
+        "x-model-id": "acestep-ai/ace-step/audio-inpaint"
+      },
+      "AcestepAiAceStepAudioOutpaintInput": {
+        "title": "Input",
+        "description": "Input of acestep-ai/ace-step/audio-outpaint (RunComfy ACE-Step AudioOutpaint).",
+        "type": "object",
+        "required": [
+          "audio",
+          "tags"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "audio": {
+            "description": "Source audio to extend. Provide an HTTPS URL to an MP3, WAV, or FLAC file (up to 60 minutes).",
+            "type": "string",
+            "format": "audio_uri"
+          },
+          "extend_after_duration": {
+            "description": "Seconds of new audio to generate after the original track. Set 0 to skip extending the end.",
+            "type": "number",
+            "default": 30,
+            "minimum": 0,
+            "maximum": 240
+          },
+          "extend_before_duration": {
+            "description": "Seconds of new audio to generate before the original track. Set 0 to skip extending the start.",
+            "type": "number",
+            "default": 0,
+            "minimum": 0,
+            "maximum": 240
+          },
+          "lyrics": {
+            "description": "Optional lyrics to guide vocals in the extended sections. Leave blank to let the model write lyrics, or use [inst] / [instrumental] for no vocals.",
+            "type": "string",
+            "default": ""
+          },
+          "seed": {
+            "description": "Random seed for reproducibility. Use -1 to randomize.",
+            "type": "integer",
+            "default": -1,
+            "minimum": -1,
+            "maximum": 2147483647
+          },
+          "tags": {
+            "description": "Comma-separated genre, mood, and instrument tags that steer the style of the generated extensions.",
+            "type": "string",
+            "default": ""
+          }
+        },
+        "x-model-id": "acestep-ai/ace-step/audio-outpaint"
+      },
+      "AcestepAiAceStepAudioOutpaintOutput": {
+        "title": "Output",
+        "description": "The `output` object of a succeeded result of acestep-ai/ace-step/audio-outpaint (output kind audio: it answers with `audio`; other keys may come and are kept).",
+        "type": "object",
+        "properties": {
+          "audio": {
+            "description": "audio URL, or a list of them",
+            "anyOf": [
+              {
+                "description": "single audio URL",
+                "type": "string",
+                "format": "uri"
+              },
+              {
+                "description": "multiple audio URLs",
+                "type": "array",
+                "items": {
+                  "type": "string",
+                  "format": "uri"
+                }
+              }
+            ]
+          }
+        },
+        "x-model-id": "acestep-ai/ace-step/audio-outpaint"
+      },
+      "AcestepAiAceStepTextToAudioInput": {
+        "title": "Input",
+        "description": "Input of acestep-ai/ace-step/text-to-audio (RunComfy ACE-Step T2A).",
+        "type": "object",
+        "required": [
+          "tags"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "duration": {
+            "description": "Audio length in seconds.",
+            "type": "integer",
+            "default": 60,
+            "minimum": 5,
+            "maximum": 240
+          },
+          "lyrics": {
+            "description": "Optional vocal content for the track. Leave blank for AI-generated lyrics, or use [inst] / [instrumental] for no vocals.",
+            "type": "string",
+            "default": ""
+          },
+          "seed": {
+            "description": "",
+            "type": "integer",
+            "default": -1,
+            "minimum": -1,
+            "maximum": 2147483647
+          },
+          "tags": {
+            "description": "Comma-separated list of genre, mood, and instrument tags to steer the style of the generated track.",
+            "type": "string",
+            "default": ""
+          }
+        },
+        "x-model-id": "acestep-ai/ace-step/text-to-audio"
+      },
+      "AcestepAiAceStepTextToAudioOutput": {
+        "title": "Output",
+        "description": "The `output` object of a succeeded result of acestep-ai/ace-step/text-to-audio (output kind audio: it answers with `audio`; other keys may come and are kept).",
+        "type": "object",
+        "properties": {
+          "audio": {
+            "description": "audio URL, or a list of them",
+            "anyOf": [
+              {
+                "description": "single audio URL",
+                "type": "string",
+                "format": "uri"
+              },
+              {
+                "description": "multiple audio URLs",
+                "type": "array",
+                "items": {
+                  "type": "string",
+                  "format": "uri"
+                }
+              }
+            ]
+          }
+        },
+        "x-model-id": "acestep-ai/ace-step/text-to-audio"
+      },
+      "AlibabaHappyhorse1ImageToVideoInput": {
+        "title": "Input",
+        "description": "Input of alibaba/happyhorse-1.1/image-to-video (RunComfy HappyHorse 1.1 I2V).",
+        "type": "object",
+        "required": [
+          "image_url",
+          "prompt"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "duration": {
+            "description": "Output video duration in seconds. Allowed values: 3-15.",
+            "type": "integer",
+            "enum": [
+              3,
+              4,
+              5,
+              6,
+              7,
+              8,
+              9,
+              10,
+              11,
+              12,
+              13,
+              14,
+              15
+            ],
+            "default": 5
+          },
+          "image_url": {
+            "description": "Source image to animate (first frame). Formats: JPEG, JPG, PNG, or WEBP. Min 300px per side; aspect between 1:2.5 and 2.5:1; max 10MB.",
+            "type": "string",
+            "format": "image_uri"
+          },
+          "prompt": {
+            "description": "Describe the motion, camera, lighting, and atmosphere. Up to 5000 non-Chinese characters or 2500 Chinese characters (longer input is truncated).",
+            "type": "string",
+            "default": "",
+            "maxLength": 5000
+          },
+          "resolution": {
+            "description": "Output video resolution. Happy Horse 1.1 Image to Video supports 720P or 1080P.",
+            "type": "string",
+            "enum": [
+              "720P",
+              "1080P"
+            ],
+            "default": "1080P"
+          },
+          "seed": {
+            "description": "Optional seed for reproducible generations. Use 0 to let the provider randomize.",
+            "type": "integer",
+            "default": 0,
+            "minimum": 0,
+            "maximum": 2147483647
+          },
+          "watermark": {
+            "description": "Whether to keep the provider watermark on the generated video.",
+            "type": "boolean",
+            "default": false
+          }
+        },
+        "x-model-id": "alibaba/happyhorse-1.1/image-to-video"
+      },
+      "AlibabaHappyhorse1ImageToVideoOutput": {
+        "title": "Output",
+        "description": "The `output` object of a succeeded result of alibaba/happyhorse-1.1/image-to-video (output kind video: it answers with `video` or `videos`; other keys may come and are kept).",
+        "type": "object",
+        "properties": {
+          "video": {
+            "description": "single video URL",
+            "type": "string",
+            "format": "uri"
+          },
+          "videos": {
+            "description": "multiple video URLs",
+            "type": "array",
+            "items": {
+              "type": "string",
+              "format": "uri"
+            }
+          }
+        },
+        "x-model-id": "alibaba/happyhorse-1.1/image-to-video"
+      },
+      "AlibabaHappyhorse1ReferenceToVideoInput": {
+        "title": "Input",
+        "description": "Input of alibaba/happyhorse-1.1/reference-to-video (RunComfy HappyHorse 1.1 Reference).",
+        "type": "object",
+        "required": [
+          "image_url_1",
+          "prompt"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "duration": {
+            "description": "Output video duration in seconds. Allowed values: 3-15.",
+            "type": "integer",
+            "enum": [
+              3,
+              4,
+              5,
+              6,
+              7,
+              8,
+              9,
+              10,
+              11,
+              12,
+              13,
+              14,
+              15
+            ],
+            "default": 5
+          },
+          "image_url_1": {
+            "description": "Primary reference image whose subject, style, or composition guides the video. Formats: JPEG, JPG, PNG, or WEBP.",
+            "type": "string",
+            "format": "image_uri"
+          },
+          "image_url_2": {
+            "description": "Optional additional reference image. Formats: JPEG, JPG, PNG, or WEBP.",
+            "type": "string",
+            "format": "image_uri"
+          },
+          "image_url_3": {
+            "description": "Optional additional reference image. Formats: JPEG, JPG, PNG, or WEBP.",
+            "type": "string",
+            "format": "image_uri"
+          },
+          "image_url_4": {
+            "description": "Optional additional reference image. Formats: JPEG, JPG, PNG, or WEBP.",
+            "type": "string",
+            "format": "image_uri"
+          },
+          "image_url_5": {
+            "description": "Optional additional reference image. Formats: JPEG, JPG, PNG, or WEBP.",
+            "type": "string",
+            "format": "image_uri"
+          },
+          "image_url_6": {
+            "description": "Optional additional reference image. Formats: JPEG, JPG, PNG, or WEBP.",
+            "type": "string",
+            "format": "image_uri"
+          },
+          "image_url_7": {
+            "description": "Optional additional reference image. Formats: JPEG, JPG, PNG, or WEBP.",
+            "type": "string",
+            "format": "image_uri"
+          },
+          "image_url_8": {
+            "description": "Optional additional reference image. Formats: JPEG, JPG, PNG, or WEBP.",
+            "type": "string",
+            "format": "image_uri"
+          },
+          "image_url_9": {
+            "description": "Optional additional reference image. Up to 9 reference images can be combined. Formats: JPEG, JPG, PNG, or WEBP.",
+            "type": "string",
+            "format": "image_uri"
+          },
+          "prompt": {
+            "description": "Describe the scene, action, camera movement, and atmosphere you want built around the reference images. Up to 5000 non-Chinese characters or 2500 Chinese characters (longer input is truncated).",
+            "type": "string",
+            "default": "",
+            "maxLength": 5000
+          },
+          "ratio": {
+            "description": "Aspect ratio of the generated video.",
+            "type": "string",
+            "enum": [
+              "16:9",
+              "9:16",
+              "1:1"
+            ],
+            "default": "16:9"
+          },
+          "resolution": {
+            "description": "Output video resolution. Happy Horse 1.1 reference to video supports 720P or 1080P.",
+            "type": "string",
+            "enum": [
+              "720P",
+              "1080P"
+            ],
+            "default": "1080P"
+          },
+          "seed": {
+            "description": "Optional seed for reproducible generations. Use 0 to let the provider randomize.",
+            "type": "integer",
+            "default": 0,
+            "minimum": 0,
+            "maximum": 2147483647
+          },
+          "watermark": {
+            "description": "Whether to keep the provider watermark on the generated video.",
+            "type": "boolean",
+            "default": false
+          }
+        },
+        "x-model-id": "alibaba/happyhorse-1.1/reference-to-video"
+      },
+      "AlibabaHappyhorse1ReferenceToVideoOutput": {
+        "title": "Output",
+        "description": "The `output` object of a succeeded result of alibaba/happyhorse-1.1/reference-to-video (output kind video: it answers with `video` or `videos`; other keys may come and are kept).",
+        "type": "object",
+        "properties": {
+          "video": {
+            "description": "single video URL",
+            "type": "string",
+            "format": "uri"
+          },
+          "videos": {
+            "description": "multiple video URLs",
+            "type": "array",
+            "items": {
+              "type": "string",
+              "format": "uri"
+            }
+          }
+        },
+        "x-model-id": "alibaba/happyhorse-1.1/reference-to-video"
+      },
+      "AlibabaHappyhorse1TextToVideoInput": {
+        "title": "Input",
+        "description": "Input of alibaba/happyhorse-1.1/text-to-video (RunComfy HappyHorse 1.1 T2V).",
+        "type": "object",
+        "required": [
+          "prompt"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "duration": {
+            "description": "Length of the generated video in seconds.",
+            "type": "integer",
+            "default": 5,
+            "minimum": 3,
+            "maximum": 15
+          },
+          "prompt": {
+            "description": "Text description of the scene, action, and camera movement you want in the video.",
+            "type": "string",
+            "default": ""
+          },
+          "ratio": {
+            "description": "Aspect ratio of the generated video.",
+            "type": "string",
+            "enum": [
+              "16:9",
+              "9:16",
+              "1:1"
+            ],
+            "default": "16:9"
+          },
+          "resolution": {
+            "description": "Output resolution tier of the generated video.",
+            "type": "string",
+            "enum": [
+              "720P",
+              "1080P"
+            ],
+            "default": "1080P"
+          }
+        },
+        "x-model-id": "alibaba/happyhorse-1.1/text-to-video"
+      },
+      "AlibabaHappyhorse1TextToVideoOutput": {
+        "title": "Output",
+        "description": "The `output` object of a succeeded result of alibaba/happyhorse-1.1/text-to-video (output kind video: it answers with `video` or `videos`; other keys may come and are kept).",
+        "type": "object",
+        "properties": {
+          "video": {
+            "description": "single video URL",
+            "type": "string",
+            "format": "uri"
+          },
+          "videos": {
+            "description": "multiple video URLs",
+            "type": "array",
+            "items": {
+              "type": "string",
+              "format": "uri"
+            }
+          }
+        },
+        "x-model-id": "alibaba/happyhorse-1.1/text-to-video"
+      },
+      "BlackforestlabsFlux2Klein4bTextToImageInput": {
+        "title": "Input",
+        "description": "Input of blackforestlabs/flux-2-klein/4b/text-to-image (RunComfy FLUX 2 Klein 4B T2I).",
+        "type": "object",
+        "required": [
+          "prompt"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "height": {
+            "description": "",
+            "type": "integer",
+            "default": 1024,
+            "minimum": 64,
+            "maximum": 2048
+          },
+          "prompt": {
+            "description": "",
+            "type": "string",
+            "default": ""
+          },
+          "width": {
+            "description": "",
+            "type": "integer",
+            "default": 1024,
+            "minimum": 64,
+            "maximum": 2048
+          }
+        },
+        "x-model-id": "blackforestlabs/flux-2-klein/4b/text-to-image"
+      },
+      "BlackforestlabsFlux2Klein4bTextToImageOutput": {
+        "title": "Output",
+        "description": "The `output` object of a succeeded result of blackforestlabs/flux-2-klein/4b/text-to-image (output kind image: it answers with `image` or `images`; other keys may come and are kept).",
+        "type": "object",
+        "properties": {
+          "image": {
+            "description": "single image URL",
+            "type": "string",
+            "format": "uri"
+          },
+          "images": {
+            "description": "multiple image URLs",
+            "type": "array",
+            "items": {
+              "type": "string",
+              "format": "uri"
+            }
+          }
+        },
+        "x-model-id": "blackforestlabs/flux-2-klein/4b/text-to-image"
+      },
+      "BlackforestlabsFlux2Klein9bTextToImageInput": {
+        "title": "Input",
+        "description": "Input of blackforestlabs/flux-2-klein/9b/text-to-image (RunComfy FLUX 2 Klein 9B T2I).",
+        "type": "object",
+        "required": [
+          "prompt"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "height": {
+            "description": "The height in pixels of the output image.",
+            "type": "integer",
+            "default": 1024,
+            "minimum": 512,
+            "maximum": 1536
+          },
+          "prompt": {
+            "description": "",
+            "type": "string",
+            "default": ""
+          },
+          "steps": {
+            "description": "The number of diffusion steps; higher values can improve quality but take longer.",
+            "type": "integer",
+            "default": 25,
+            "minimum": 1,
+            "maximum": 100
+          },
+          "width": {
+            "description": "The width in pixels of the output image.",
+            "type": "integer",
+            "default": 1024,
+            "minimum": 512,
+            "maximum": 1536
+          }
+        },
+        "x-model-id": "blackforestlabs/flux-2-klein/9b/text-to-image"
+      },
+      "BlackforestlabsFlux2Klein9bTextToImageOutput": {
+        "title": "Output",
+        "description": "The `output` object of a succeeded result of blackforestlabs/flux-2-klein/9b/text-to-image (output kind image: it answers with `image` or `images`; other keys may come and are kept).",
+        "type": "object",
+        "properties": {
+          "image": {
+            "description": "single image URL",
+            "type": "string",
+            "format": "uri"
+          },
+          "images": {
+            "description": "multiple image URLs",
+            "type": "array",
+            "items": {
+              "type": "string",
+              "format": "uri"
+            }
+          }
+        },
+        "x-model-id": "blackforestlabs/flux-2-klein/9b/text-to-image"
+      },
+      "BlackforestlabsFlux3ExtendVideoInput": {
+        "title": "Input",
+        "description": "Input of blackforestlabs/flux-3/extend-video (RunComfy FLUX 3 Extend).",
+        "type": "object",
+        "required": [
+          "prompt",
+          "video_url"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "aspect_ratio": {
+            "description": "Aspect ratio of the generated video. auto lets the model choose.",
+            "type": "string",
+            "enum": [
+              "auto",
+              "21:9",
+              "2:1",
+              "16:9",
+              "4:3",
+              "1:1",
+              "3:4",
+              "9:16"
+            ],
+            "default": "auto"
+          },
+          "duration": {
+            "description": "Duration of the generated video in seconds. auto lets the model choose.",
+            "type": "string",
+            "enum": [
+              "auto",
+              "5",
+              "6",
+              "7",
+              "8",
+              "9",
+              "10",
+              "11",
+              "12",
+              "13",
+              "14",
+              "15",
+              "16",
+              "17",
+              "18",
+              "19",
+              "20"
+            ],
+            "default": "auto"
+          },
+          "generate_audio": {
+            "description": "Whether to generate audio for the video.",
+            "type": "boolean",
+            "default": true
+          },
+          "prompt": {
+            "description": "The text prompt describing how the video continues from the source clip's final frames.",
+            "type": "string",
+            "default": ""
+          },
+          "resolution": {
+            "description": "Resolution of the generated video.",
+            "type": "string",
+            "enum": [
+              "720p",
+              "1080p"
+            ],
+            "default": "720p"
+          },
+          "safety_tolerance": {
+            "description": "The safety tolerance level for the generated video. 0 is the strictest and 4 is the most permissive.",
+            "type": "integer",
+            "default": 2,
+            "minimum": 0,
+            "maximum": 4
+          },
+          "video_url": {
+            "description": "URL of the input video. MP4, under 50 MB and under 15 seconds.",
+            "type": "string",
+            "format": "video_uri"
+          }
+        },
+        "x-model-id": "blackforestlabs/flux-3/extend-video"
+      },
+      "BlackforestlabsFlux3ExtendVideoOutput": {
+        "title": "Output",
+        "description": "The `output` object of a succeeded result of blackforestlabs/flux-3/extend-video (output kind video: it answers with `video` or `videos`; other keys may come and are kept).",
+        "type": "object",
+        "properties": {
+          "video": {
+            "description": "single video URL",
+            "type": "string",
+            "format": "uri"
+          },
+          "videos": {
+            "description": "multiple video URLs",
+            "type": "array",
+            "items": {
+              "type": "string",
+              "format": "uri"
+            }
+          }
+        },
+        "x-model-id": "blackforestlabs/flux-3/extend-video"
+      },
+      "BlackforestlabsFlux3ExtendVideoDraftInput": {
+        "title": "Input",
+        "description": "Input of blackforestlabs/flux-3/extend-video/draft (RunComfy FLUX 3 Extend Draft).",
+        "type": "object",
+        "required": [
+          "prompt",
+          "video_url"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "aspect_ratio": {
+            "description": "Aspect ratio of the generated draft. auto lets the model choose.",
+            "type": "string",
+            "enum": [
+              "auto",
+              "21:9",
+              "2:1",
+              "16:9",
+              "4:3",
+              "1:1",
+              "3:4",
+              "9:16"
+            ],
+            "default": "auto"
+          },
+          "duration": {
+            "description": "Draft duration in whole seconds from 5 through 20, or auto.",
+            "type": "string",
+            "enum": [
+              "auto",
+              "5",
+              "6",
+              "7",
+              "8",
+              "9",
+              "10",
+              "11",
+              "12",
+              "13",
+              "14",
+              "15",
+              "16",
+              "17",
+              "18",
+              "19",
+              "20"
+            ],
+            "default": "auto"
+          },
+          "generate_audio": {
+            "description": "Whether to generate audio for the draft video.",
+            "type": "boolean",
+            "default": true
+          },
+          "prompt": {
+            "description": "The text prompt describing the draft video.",
+            "type": "string",
+            "default": ""
+          },
+          "safety_tolerance": {
+            "description": "The safety tolerance level for the generated video. 0 is the strictest and 4 is the most permissive.",
+            "type": "integer",
+            "default": 2,
+            "minimum": 0,
+            "maximum": 4
+          },
+          "video_url": {
+            "description": "URL or data URI of the source MP4, at most 50 MiB.",
+            "type": "string",
+            "format": "video_uri"
+          }
+        },
+        "x-model-id": "blackforestlabs/flux-3/extend-video/draft"
+      },
+      "BlackforestlabsFlux3ExtendVideoDraftOutput": {
+        "title": "Output",
+        "description": "The `output` object of a succeeded result of blackforestlabs/flux-3/extend-video/draft (output kind video: it answers with `video` or `videos`; other keys may come and are kept).",
+        "type": "object",
+        "properties": {
+          "video": {
+            "description": "single video URL",
+            "type": "string",
+            "format": "uri"
+          },
+          "videos": {
+            "description": "multiple video URLs",
+            "type": "array",
+            "items": {
+              "type": "string",
+              "format": "uri"
+            }
+          }
+        },
+        "x-model-id": "blackforestlabs/flux-3/extend-video/draft"
+      },
+      "BlackforestlabsFlux3FirstLastFrameToVideoInput": {
+        "title": "Input",
+        "description": "Input of blackforestlabs/flux-3/first-last-frame-to-video (RunComfy FLUX 3 FirstLastFrame).",
+        "type": "object",
+        "required": [
+          "start_image_url",
+          "end_image_url",
+          "prompt"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "aspect_ratio": {
+            "description": "Aspect ratio of the generated video. auto lets the model choose.",
+            "type": "string",
+            "enum": [
+              "auto",
+              "21:9",
+              "2:1",
+              "16:9",
+              "4:3",
+              "1:1",
+              "3:4",
+              "9:16"
+            ],
+            "default": "16:9"
+          },
+          "duration": {
+            "description": "Duration of the generated video in seconds. An explicit duration is required to place the end frame.",
+            "type": "integer",
+            "enum": [
+              5,
+              6,
+              7,
+              8,
+              9,
+              10,
+              11,
+              12,
+              13,
+              14,
+              15,
+              16,
+              17,
+              18,
+              19,
+              20
+            ],
+            "default": 5
+          },
+          "end_image_url": {
+            "description": "URL of the image used as the last frame of the video (PNG, JPEG, or WebP).",
+            "type": "string",
+            "format": "image_uri"
+          },
+          "generate_audio": {
+            "description": "Whether to generate audio for the video.",
+            "type": "boolean",
+            "default": true
+          },
+          "prompt": {
+            "description": "The text prompt describing the video you want to generate.",
+            "type": "string",
+            "default": ""
+          },
+          "resolution": {
+            "description": "Resolution of the generated video.",
+            "type": "string",
+            "enum": [
+              "720p",
+              "1080p"
+            ],
+            "default": "720p"
+          },
+          "safety_tolerance": {
+            "description": "The safety tolerance level for the generated video. 0 is the strictest and 4 is the most permissive.",
+            "type": "integer",
+            "default": 2,
+            "minimum": 0,
+            "maximum": 4
+          },
+          "start_image_url": {
+            "description": "URL of the image used as the first frame of the video (PNG, JPEG, or WebP).",
+            "type": "string",
+            "format": "image_uri"
+          }
+        },
+        "x-model-id": "blackforestlabs/flux-3/first-last-frame-to-video"
+      },
+      "BlackforestlabsFlux3FirstLastFrameToVideoOutput": {
+        "title": "Output",
+        "description": "The `output` object of a succeeded result of blackforestlabs/flux-3/first-last-frame-to-video (output kind video: it answers with `video` or `videos`; other keys may come and are kept).",
+        "type": "object",
+        "properties": {
+          "video": {
+            "description": "single video URL",
+            "type": "string",
+            "format": "uri"
+          },
+          "videos": {
+            "description": "multiple video URLs",
+            "type": "array",
+            "items": {
+              "type": "string",
+              "format": "uri"
+            }
+          }
+        },
+        "x-model-id": "blackforestlabs/flux-3/first-last-frame-to-video"
+      },
+      "BlackforestlabsFlux3FirstLastFrameToVideoDraftInput": {
+        "title": "Input",
+        "description": "Input of blackforestlabs/flux-3/first-last-frame-to-video/draft (RunComfy FLUX 3 FirstLastFrame Draft).",
+        "type": "object",
+        "required": [
+          "start_image_url",
+          "end_image_url",
+          "prompt"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "aspect_ratio": {
+            "description": "Aspect ratio of the generated draft. auto lets the model choose.",
+            "type": "string",
+            "enum": [
+              "auto",
+              "21:9",
+              "2:1",
+              "16:9",
+              "4:3",
+              "1:1",
+              "3:4",
+              "9:16"
+            ],
+            "default": "auto"
+          },
+          "duration": {
+            "description": "Draft duration in whole seconds from 5 through 20.",
+            "type": "integer",
+            "enum": [
+              5,
+              6,
+              7,
+              8,
+              9,
+              10,
+              11,
+              12,
+              13,
+              14,
+              15,
+              16,
+              17,
+              18,
+              19,
+              20
+            ],
+            "default": 5
+          },
+          "end_image_url": {
+            "description": "URL or data URI of the image used as the last frame of the draft.",
+            "type": "string",
+            "format": "image_uri"
+          },
+          "generate_audio": {
+            "description": "Whether to generate audio for the draft video.",
+            "type": "boolean",
+            "default": true
+          },
+          "prompt": {
+            "description": "The text prompt describing the draft video.",
+            "type": "string",
+            "default": ""
+          },
+          "safety_tolerance": {
+            "description": "The safety tolerance level for the generated video. 0 is the strictest and 4 is the most permissive.",
+            "type": "integer",
+            "default": 2,
+            "minimum": 0,
+            "maximum": 4
+          },
+          "start_image_url": {
+            "description": "URL or data URI of the image used as the first frame of the draft.",
+            "type": "string",
+            "format": "image_uri"
+          }
+        },
+        "x-model-id": "blackforestlabs/flux-3/first-last-frame-to-video/draft"
+      },
+      "BlackforestlabsFlux3FirstLastFrameToVideoDraftOutput": {
+        "title": "Output",
+        "description": "The `output` object of a succeeded result of blackforestlabs/flux-3/first-last-frame-to-video/draft (output kind video: it answers with `video` or `videos`; other keys may come and are kept).",
+        "type": "object",
+        "properties": {
+          "video": {
+            "description": "single video URL",
+            "type": "string",
+            "format": "uri"
+          },
+          "videos": {
+            "description": "multiple video URLs",
+            "type": "array",
+            "items": {
+              "type": "string",
+              "format": "uri"
+            }
+          }
+        },
+        "x-model-id": "blackforestlabs/flux-3/first-last-frame-to-video/draft"
+      },
+      "BlackforestlabsFlux3ImageInput": {
+        "title": "Input",
+        "description": "Input of blackforestlabs/flux-3/image (RunComfy FLUX 3 Image).",
+        "type": "object",
+        "required": [
+          "prompt"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "image_size": {
+            "description": "The size of the image to generate (256-1536 px per side).",
+            "type": "string",
+            "enum": [
+              "square_hd",
+              "square",
+              "portrait_4_3",
+              "portrait_16_9",
+              "landscape_4_3",
+              "landscape_16_9"
+            ],
+            "default": "landscape_4_3"
+          },
+          "prompt": {
+            "description": "Describe the image you want: subject, style, lighting, composition, and any on-image text.",
+            "type": "string",
+            "default": ""
+          },
+          "seed": {
+            "description": "The random seed to use for the generation. -1 means a random seed will be used.",
+            "type": "integer",
+            "default": -1
+          }
+        },
+        "x-model-id": "blackforestlabs/flux-3/image"
+      },
+      "BlackforestlabsFlux3ImageOutput": {
+        "title": "Output",
+        "description": "The `output` object of a succeeded result of blackforestlabs/flux-3/image (output kind image: it answers with `image` or `images`; other keys may come and are kept).",
+        "type": "object",
+        "properties": {
+          "image": {
+            "description": "single image URL",
+            "type": "string",
+            "format": "uri"
+          },
+          "images": {
+            "description": "multiple image URLs",
+            "type": "array",
+            "items": {
+              "type": "string",
+              "format": "uri"
+            }
+          }
+        },
+        "x-model-id": "blackforestlabs/flux-3/image"
+      },
+      "BlackforestlabsFlux3ImageToVideoInput": {
+        "title": "Input",
+        "description": "Input of blackforestlabs/flux-3/image-to-video (RunComfy FLUX 3 I2V).",
+        "type": "object",
+        "required": [
+          "image_url",
+          "prompt"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "aspect_ratio": {
+            "description": "Aspect ratio of the generated video. auto lets the model choose.",
+            "type": "string",
+            "enum": [
+              "auto",
+              "21:9",
+              "2:1",
+              "16:9",
+              "4:3",
+              "1:1",
+              "3:4",
+              "9:16"
+            ],
+            "default": "auto"
+          },
+          "duration": {
+            "description": "Duration of the generated video in seconds. auto lets the model choose.",
+            "type": "string",
+            "enum": [
+              "auto",
+              "5",
+              "6",
+              "7",
+              "8",
+              "9",
+              "10",
+              "11",
+              "12",
+              "13",
+              "14",
+              "15",
+              "16",
+              "17",
+              "18",
+              "19",
+              "20"
+            ],
+            "default": "auto"
+          },
+          "generate_audio": {
+            "description": "Whether to generate audio for the video.",
+            "type": "boolean",
+            "default": true
+          },
+          "image_url": {
+            "description": "URL of the image the video starts from (PNG, JPEG, or WebP).",
+            "type": "string",
+            "format": "image_uri"
+          },
+          "prompt": {
+            "description": "The text prompt describing the video you want to generate.",
+            "type": "string",
+            "default": ""
+          },
+          "resolution": {
+            "description": "Resolution of the generated video.",
+            "type": "string",
+            "enum": [
+              "720p",
+              "1080p"
+            ],
+            "default": "720p"
+          },
+          "safety_tolerance": {
+            "description": "The safety tolerance level for the generated video. 0 is the strictest and 4 is the most permissive.",
+            "type": "integer",
+            "default": 2,
+            "minimum": 0,
+            "maximum": 4
+          }
+        },
+        "x-model-id": "blackforestlabs/flux-3/image-to-video"
+      },
+      "BlackforestlabsFlux3ImageToVideoOutput": {
+        "title": "Output",
+        "description": "The `output` object of a succeeded result of blackforestlabs/flux-3/image-to-video (output kind video: it answers with `video` or `videos`; other keys may come and are kept).",
+        "type": "object",
+        "properties": {
+          "video": {
+            "description": "single video URL",
+            "type": "string",
+            "format": "uri"
+          },
+          "videos": {
+            "description": "multiple video URLs",
+            "type": "array",
+            "items": {
+              "type": "string",
+              "format": "uri"
+            }
+          }
+        },
+        "x-model-id": "blackforestlabs/flux-3/image-to-video"
+      },
+      "BlackforestlabsFlux3ImageToVideoDraftInput": {
+        "title": "Input",
+        "description": "Input of blackforestlabs/flux-3/image-to-video/draft (RunComfy FLUX 3 I2V Draft).",
+        "type": "object",
+        "required": [
+          "image_url",
+          "prompt"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "aspect_ratio": {
+            "description": "Aspect ratio of the generated draft. auto lets the model choose.",
+            "type": "string",
+            "enum": [
+              "auto",
+              "21:9",
+              "2:1",
+              "16:9",
+              "4:3",
+              "1:1",
+              "3:4",
+              "9:16"
+            ],
+            "default": "auto"
+          },
+          "duration": {
+            "description": "Draft duration in whole seconds from 5 through 20, or auto.",
+            "type": "string",
+            "enum": [
+              "auto",
+              "5",
+              "6",
+              "7",
+              "8",
+              "9",
+              "10",
+              "11",
+              "12",
+              "13",
+              "14",
+              "15",
+              "16",
+              "17",
+              "18",
+              "19",
+              "20"
+            ],
+            "default": "auto"
+          },
+          "generate_audio": {
+            "description": "Whether to generate audio for the draft video.",
+            "type": "boolean",
+            "default": true
+          },
+          "image_url": {
+            "description": "URL or data URI of the opening keyframe image.",
+            "type": "string",
+            "format": "image_uri"
+          },
+          "prompt": {
+            "description": "The text prompt describing the draft video.",
+            "type": "string",
+            "default": ""
+          },
+          "safety_tolerance": {
+            "description": "The safety tolerance level for the generated video. 0 is the strictest and 4 is the most permissive.",
+            "type": "integer",
+            "default": 2,
+            "minimum": 0,
+            "maximum": 4
+          }
+        },
+        "x-model-id": "blackforestlabs/flux-3/image-to-video/draft"
+      },
+      "BlackforestlabsFlux3ImageToVideoDraftOutput": {
+        "title": "Output",
+        "description": "The `output` object of a succeeded result of blackforestlabs/flux-3/image-to-video/draft (output kind video: it answers with `video` or `videos`; other keys may come and are kept).",
+        "type": "object",
+        "properties": {
+          "video": {
+            "description": "single video URL",
+            "type": "string",
+            "format": "uri"
+          },
+          "videos": {
+            "description": "multiple video URLs",
+            "type": "array",
+            "items": {
+              "type": "string",
+              "format": "uri"
+            }
+          }
+        },
+        "x-model-id": "blackforestlabs/flux-3/image-to-video/draft"
+      },
+      "BlackforestlabsFlux3TextToVideoInput": {
+        "title": "Input",
+        "description": "Input of blackforestlabs/flux-3/text-to-video (RunComfy FLUX 3 Video).",
+        "type": "object",
+        "required": [
+          "prompt"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "prompt": {
+            "type": "string",
+            "default": ""
+          },
+          "aspect_ratio": {
+            "type": "string",
+            "enum": [
+              "auto",
+              "21:9",
+              "2:1",
+              "16:9",
+              "4:3",
+              "1:1",
+              "3:4",
+              "9:16"
+            ],
+            "default": "auto"
+          },
+          "resolution": {
+            "type": "string",
+            "enum": [
+              "720p",
+              "1080p"
+            ],
+            "default": "720p"
+          },
+          "duration": {
+            "type": "string",
+            "enum": [
+              "auto",
+              "5",
+              "6",
+              "7",
+              "8",
+              "9",
+              "10",
+              "11",
+              "12",
+              "13",
+              "14",
+              "15",
+              "16",
+              "17",
+              "18",
+              "19",
+              "20"
+            ],
+            "default": "auto"
+          },
+          "generate_audio": {
+            "type": "boolean",
+            "default": true
+          },
+          "safety_tolerance": {
+            "type": "integer",
+            "default": 2,
+            "minimum": 0,
+            "maximum": 4
+          }
+        },
+        "x-model-id": "blackforestlabs/flux-3/text-to-video"
+      },
+      "BlackforestlabsFlux3TextToVideoOutput": {
+        "title": "Output",
+        "description": "The `output` object of a succeeded result of blackforestlabs/flux-3/text-to-video (output kind video: it answers with `video` or `videos`; other keys may come and are kept).",
+        "type": "object",
+        "properties": {
+          "video": {
+            "description": "single video URL",
+            "type": "string",
+            "format": "uri"
+          },
+          "videos": {
+            "description": "multiple video URLs",
+            "type": "array",
+            "items": {
+              "type": "string",
+              "format": "uri"
+            }
+          }
+        },
+        "x-model-id": "blackforestlabs/flux-3/text-to-video"
+      },
+      "BlackforestlabsFlux3TextToVideoDraftInput": {
+        "title": "Input",
+        "description": "Input of blackforestlabs/flux-3/text-to-video/draft (RunComfy FLUX 3 T2V Draft).",
+        "type": "object",
+        "required": [
+          "prompt"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "aspect_ratio": {
+            "description": "Aspect ratio of the generated draft. auto lets the model choose.",
+            "type": "string",
+            "enum": [
+              "auto",
+              "21:9",
+              "2:1",
+              "16:9",
+              "4:3",
+              "1:1",
+              "3:4",
+              "9:16"
+            ],
+            "default": "auto"
+          },
+          "duration": {
+            "description": "Draft duration in whole seconds from 5 through 20, or auto.",
+            "type": "string",
+            "enum": [
+              "auto",
+              "5",
+              "6",
+              "7",
+              "8",
+              "9",
+              "10",
+              "11",
+              "12",
+              "13",
+              "14",
+              "15",
+              "16",
+              "17",
+              "18",
+              "19",
+              "20"
+            ],
+            "default": "auto"
+          },
+          "generate_audio": {
+            "description": "Whether to generate audio for the draft video.",
+            "type": "boolean",
+            "default": true
+          },
+          "prompt": {
+            "description": "The text prompt describing the draft video.",
+            "type": "string",
+            "default": ""
+          },
+          "safety_tolerance": {
+            "description": "The safety tolerance level for the generated video. 0 is the strictest and 4 is the most permissive.",
+            "type": "integer",
+            "default": 2,
+            "minimum": 0,
+            "maximum": 4
+          }
+        },
+        "x-model-id": "blackforestlabs/flux-3/text-to-video/draft"
+      },
+      "BlackforestlabsFlux3TextToVideoDraftOutput": {
+        "title": "Output",
+        "description": "The `output` object of a succeeded result of blackforestlabs/flux-3/text-to-video/draft (output kind video: it answers with `video` or `videos`; other keys may come and are kept).",
+        "type": "object",
+        "properties": {
+          "video": {
+            "description": "single video URL",
+            "type": "string",
+            "format": "uri"
+          },
+          "videos": {
+            "description": "multiple video URLs",
+            "type": "array",
+            "items": {
+              "type": "string",
+              "format": "uri"
+            }
+          }
+        },
+        "x-model-id": "blackforestlabs/flux-3/text-to-video/draft"
+      },
+      "BytedanceSeedAudio10TextToAudioInput": {
+        "title": "Input",
+        "description": "Input of bytedance/seed-audio-1.0/text-to-audio (RunComfy Seed Audio 1.0 T2A).",
+        "type": "object",
+        "required": [
+          "prompt"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "audio_urls": {
+            "description": "Up to 3 reference clips, cited in the prompt as @Audio1, @Audio2, @Audio3. Each clip up to 30s, 10MB, wav/mp3/pcm/ogg_opus.",
+            "type": "array",
+            "format": "audio_uris",
+            "maxItems": 3,
+            "items": {
+              "type": "string",
+              "format": "audio_uri"
+            }
+          },
+          "image_url": {
+            "description": "A single reference image (jpeg/png/webp, up to 10MB). Cannot be combined with audio references.",
+            "type": "string",
+            "format": "image_uri"
+          },
+          "output_format": {
+            "description": "Output audio container.",
+            "type": "string",
+            "enum": [
+              "wav",
+              "mp3",
+              "ogg_opus"
+            ],
+            "default": "mp3"
+          },
+          "pitch": {
+            "description": "Voice pitch shift in semitones. 0 is normal, -12 lowers by one octave, 12 raises by one octave.",
+            "type": "integer",
+            "default": 0,
+            "minimum": -12,
+            "maximum": 12
+          },
+          "prompt": {
+            "description": "Text to synthesize. Cite reference clips in order with @Audio1, @Audio2, @Audio3.",
+            "type": "string",
+            "default": ""
+          },
+          "sample_rate": {
+            "description": "Sample rate of the output audio in Hz.",
+            "type": "integer",
+            "enum": [
+              8000,
+              16000,
+              24000,
+              32000,
+              44100,
+              48000
+            ],
+            "default": 24000
+          },
+          "speed": {
+            "description": "Read speed. 1.0 is normal, 0.5 is half speed, 2.0 is double speed.",
+            "type": "number",
+            "default": 1,
+            "minimum": 0.5,
+            "maximum": 2
+          },
+          "voice": {
+            "description": "Preset voice used for synthesis.",
+            "type": "string",
+            "enum": [
+              "vivi_mixed_en_zh_ja_es_id",
+              "mindy_en_es_id_pt_zh",
+              "kian_en_zh",
+              "cedric_en_zh",
+              "sophie_en_zh",
+              "jean_en_zh",
+              "magnus_en_zh",
+              "mabel_en_zh",
+              "nadia_en_zh",
+              "opal_en_zh",
+              "pearl_en_zh",
+              "quentin_en_zh",
+              "corinne_mixed_en_zh",
+              "esther_mixed_en_zh",
+              "lyla_mixed_en_zh",
+              "tracy_es_zh",
+              "sandy_es_mixed_en_zh",
+              "felix_zh",
+              "celeste_zh",
+              "monkey_king_zh"
+            ],
+            "default": "vivi_mixed_en_zh_ja_es_id"
+          },
+          "volume": {
+            "description": "Output loudness. 1.0 is normal, 0.5 is half, 2.0 is double.",
+            "type": "number",
+            "default": 1,
+            "minimum": 0.5,
+            "maximum": 2
+          }
+        },
+        "x-model-id": "bytedance/seed-audio-1.0/text-to-audio"
+      },
+      "BytedanceSeedAudio10TextToAudioOutput": {
+        "title": "Output",
+        "description": "The `output` object of a succeeded result of bytedance/seed-audio-1.0/text-to-audio (output kind audio: it answers with `audio`; other keys may come and are kept).",
+        "type": "object",
+        "properties": {
+          "audio": {
+            "description": "audio URL, or a list of them",
+            "anyOf": [
+              {
+                "description": "single audio URL",
+                "type": "string",
+                "format": "uri"
+              },
+              {
+                "description": "multiple audio URLs",
+                "type": "array",
+                "items": {
+                  "type": "string",
+                  "format": "uri"
+                }
+              }
+            ]
+          }
+        },
+        "x-model-id": "bytedance/seed-audio-1.0/text-to-audio"
+      },
+      "BytedanceSeedance20MiniImageToVideoInput": {
+        "title": "Input",
+        "description": "Input of bytedance/seedance-2.0-mini/image-to-video (RunComfy Seedance 2.0 Mini I2V).",
+        "type": "object",
+        "required": [
+          "image",
+          "prompt"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "aspect_ratio": {
+            "description": "Output aspect ratio. Leave on the default or match the framing your start image needs.",
+            "type": "string",
+            "enum": [
+              "16:9",
+              "9:16",
+              "4:3",
+              "3:4",
+              "1:1",
+              "21:9"
+            ],
+            "default": "16:9"
+          },
+          "duration": {
+            "description": "Length of the generated video in seconds.",
+            "type": "integer",
+            "default": 5,
+            "minimum": 4,
+            "maximum": 15
+          },
+          "enable_web_search": {
+            "description": "Allow the model to pull in real-time information when the prompt needs it.",
+            "type": "boolean",
+            "default": false
+          },
+          "generate_audio": {
+            "description": "Generate native audio synchronized with the output video.",
+            "type": "boolean",
+            "default": true
+          },
+          "image": {
+            "description": "Starting frame that guides the first frame and overall look of the clip.",
+            "type": "string",
+            "format": "image_uri"
+          },
+          "last_image": {
+            "description": "Optional end frame to steer how the clip finishes or continues.",
+            "type": "string",
+            "format": "image_uri"
+          },
+          "prompt": {
+            "description": "Describe the motion, action, camera movement, and mood you want added to the start image.",
+            "type": "string",
+            "default": ""
+          },
+          "resolution": {
+            "description": "Output video resolution tier.",
+            "type": "string",
+            "enum": [
+              "480p",
+              "720p"
+            ],
+            "default": "720p"
+          }
+        },
+        "x-model-id": "bytedance/seedance-2.0-mini/image-to-video"
+      },
+      "BytedanceSeedance20MiniImageToVideoOutput": {
+        "title": "Output",
+        "description": "The `output` object of a succeeded result of bytedance/seedance-2.0-mini/image-to-video (output kind video: it answers with `video` or `videos`; other keys may come and are kept).",
+        "type": "object",
+        "properties": {
+          "video": {
+            "description": "single video URL",
+            "type": "string",
+            "format": "uri"
+          },
+          "videos": {
+            "description": "multiple video URLs",
+            "type": "array",
+            "items": {
+              "type": "string",
+              "format": "uri"
+            }
+          }
+        },
+        "x-model-id": "bytedance/seedance-2.0-mini/image-to-video"
+      },
+      "BytedanceSeedance20MiniTextToVideoInput": {
+        "title": "Input",
+        "description": "Input of bytedance/seedance-2.0-mini/text-to-video (RunComfy Seedance 2.0 Mini T2V).",
+        "type": "object",
+        "required": [
+          "prompt"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "aspect_ratio": {
+            "description": "Output aspect ratio of the generated video.",
+            "type": "string",
+            "enum": [
+              "16:9",
+              "9:16",
+              "4:3",
+              "3:4",
+              "1:1",
+              "21:9"
+            ],
+            "default": "16:9"
+          },
+          "duration": {
+            "description": "Length of the generated video in seconds.",
+            "type": "integer",
+            "default": 5,
+            "minimum": 4,
+            "maximum": 15
+          },
+          "enable_web_search": {
+            "description": "Allow the model to pull in real-time information when the prompt needs it.",
+            "type": "boolean",
+            "default": false
+          },
+          "generate_audio": {
+            "description": "Generate native audio synchronized with the output video.",
+            "type": "boolean",
+            "default": true
+          },
+          "prompt": {
+            "description": "Describe the scene, subject, action, camera movement, and mood you want in the video.",
+            "type": "string",
+            "default": ""
+          },
+          "resolution": {
+            "description": "Output video resolution tier.",
+            "type": "string",
+            "enum": [
+              "480p",
+              "720p"
+            ],
+            "default": "720p"
+          }
+        },
+        "x-model-id": "bytedance/seedance-2.0-mini/text-to-video"
+      },
+      "BytedanceSeedance20MiniTextToVideoOutput": {
+        "title": "Output",
+        "description": "The `output` object of a succeeded result of bytedance/seedance-2.0-mini/text-to-video (output kind video: it answers with `video` or `videos`; other keys may come and are kept).",
+        "type": "object",
+        "properties": {
+          "video": {
+            "description": "single video URL",
+            "type": "string",
+            "format": "uri"
+          },
+          "videos": {
+            "description": "multiple video URLs",
+            "type": "array",
+            "items": {
+              "type": "string",
+              "format": "uri"
+            }
+          }
+        },
+        "x-model-id": "bytedance/seedance-2.0-mini/text-to-video"
+      },
+      "BytedanceSeedance20MiniVideoToVideoInput": {
+        "title": "Input",
+        "description": "Input of bytedance/seedance-2.0-mini/video-to-video (RunComfy Seedance 2.0 Mini V2V).",
+        "type": "object",
+        "required": [
+          "prompt",
+          "video"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "aspect_ratio": {
+            "description": "Output aspect ratio. Leave on the default or pick a framing; the output adapts to the input when this is not set.",
+            "type": "string",
+            "enum": [
+              "16:9",
+              "9:16",
+              "4:3",
+              "3:4",
+              "1:1",
+              "21:9"
+            ],
+            "default": "16:9"
+          },
+          "duration": {
+            "description": "Length of the edited video in seconds. Auto-detected from the input video when left at the default.",
+            "type": "integer",
+            "default": 5,
+            "minimum": 4,
+            "maximum": 15
+          },
+          "enable_web_search": {
+            "description": "Allow the model to pull in real-time information when the prompt needs it.",
+            "type": "boolean",
+            "default": false
+          },
+          "generate_audio": {
+            "description": "Generate native audio for the edited output. Turn off to keep the input video's original audio track.",
+            "type": "boolean",
+            "default": true
+          },
+          "prompt": {
+            "description": "Describe the change you want applied to the source video, such as a new look, lighting, weather, or background.",
+            "type": "string",
+            "default": ""
+          },
+          "reference_audios": {
+            "description": "Optional audio URLs that guide the generated audio track.",
+            "type": "array",
+            "format": "audio_uris",
+            "minItems": 0,
+            "maxItems": 16,
+            "items": {
+              "type": "string",
+              "format": "audio_uri"
+            }
+          },
+          "reference_images": {
+            "description": "Optional image URLs that steer subject identity, style, or visual direction for the edit.",
+            "type": "array",
+            "format": "image_uris",
+            "minItems": 0,
+            "maxItems": 16,
+            "items": {
+              "type": "string",
+              "format": "image_uri"
+            }
+          },
+          "resolution": {
+            "description": "Output video resolution tier.",
+            "type": "string",
+            "enum": [
+              "480p",
+              "720p"
+            ],
+            "default": "720p"
+          },
+          "video": {
+            "description": "Public URL of the video you want to edit. Clips longer than 15 seconds are trimmed to the first 15 seconds.",
+            "type": "string",
+            "format": "video_uri"
+          }
+        },
+        "x-model-id": "bytedance/seedance-2.0-mini/video-to-video"
+      },
+      "BytedanceSeedance20MiniVideoToVideoOutput": {
+        "title": "Output",
+        "description": "The `output` object of a succeeded result of bytedance/seedance-2.0-mini/video-to-video (output kind video: it answers with `video` or `videos`; other keys may come and are kept).",
+        "type": "object",
+        "properties": {
+          "video": {
+            "description": "single video URL",
+            "type": "string",
+            "format": "uri"
+          },
+          "videos": {
+            "description": "multiple video URLs",
+            "type": "array",
+            "items": {
+              "type": "string",
+              "format": "uri"
+            }
+          }
+        },
+        "x-model-id": "bytedance/seedance-2.0-mini/video-to-video"
+      },
+      "BytedanceSeedance20FastInput": {
+        "title": "Input",
+        "description": "Input of bytedance/seedance-2.0/fast (RunComfy Seedance 2.0 Fast).",
+        "type": "object",
+        "required": [
+          "prompt"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "aspect_ratio": {
+            "description": "Seedance 2.0 Fast default is adaptive (model picks closest ratio; actual ratio is returned on task query).",
+            "type": "string",
+            "enum": [
+              "adaptive",
+              "16:9",
+              "9:16",
+              "4:3",
+              "3:4",
+              "1:1",
+              "21:9"
+            ],
+            "default": "adaptive"
+          },
+          "audios": {
+            "description": "Reference audio for multimodal reference mode (0–3). Support wav、mp3. Audio duration must be between 2 and 15 seconds. Size should be less than 15MB.",
+            "type": "array",
+            "format": "audio_uris",
+            "maxItems": 3,
+            "items": {
+              "type": "string",
+              "format": "audio_uri"
+            }
+          },
+          "duration": {
+            "description": "Integer seconds in [4, 15].",
+            "type": "integer",
+            "default": 5,
+            "minimum": 4,
+            "maximum": 15
+          },
+          "generate_audio": {
+            "description": "When true, the model outputs video with synchronized audio (speech, SFX, music). ",
+            "type": "boolean",
+            "default": true
+          },
+          "images": {
+            "description": "Reference images for multimodal reference mode (0–9). Support jpeg、png、webp、bmp、tiff、gif.",
+            "type": "array",
+            "format": "image_uris",
+            "maxItems": 9,
+            "items": {
+              "type": "string",
+              "format": "image_uri"
+            }
+          },
+          "prompt": {
+            "description": "Text prompt for the video (Chinese ~≤500 characters, English ~≤1000 words recommended). ",
+            "type": "string",
+            "default": ""
+          },
+          "resolution": {
+            "description": "",
+            "type": "string",
+            "enum": [
+              "480p",
+              "720p"
+            ],
+            "default": "720p"
+          },
+          "seed": {
+            "description": "Random seed for the video generation. ",
+            "type": "integer"
+          },
+          "videos": {
+            "description": "Reference videos for multimodal reference mode (0–3). Support mp4、mov. Video duration must be between 2 and 15 seconds.",
+            "type": "array",
+            "format": "video_uris",
+            "maxItems": 3,
+            "items": {
+              "type": "string",
+              "format": "video_uri"
+            }
+          }
+        },
+        "x-model-id": "bytedance/seedance-2.0/fast"
+      },
+      "BytedanceSeedance20FastOutput": {
+        "title": "Output",
+        "description": "The `output` object of a succeeded result of bytedance/seedance-2.0/fast (output kind video: it answers with `video` or `videos`; other keys may come and are kept).",
+        "type": "object",
+        "properties": {
+          "video": {
+            "description": "single video URL",
+            "type": "string",
+            "format": "uri"
+          },
+          "videos": {
+            "description": "multiple video URLs",
+            "type": "array",
+            "items": {
+              "type": "string",
+              "format": "uri"
+            }
+          }
+        },
+        "x-model-id": "bytedance/seedance-2.0/fast"
+      },
+      "BytedanceSeedance20ProInput": {
+        "title": "Input",
+        "description": "Input of bytedance/seedance-2.0/pro (RunComfy Seedance 2.0 Pro).",
+        "type": "object",
+        "required": [
+          "prompt"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "aspect_ratio": {
+            "description": "Seedance 2.0 Pro default is adaptive (model picks closest ratio; actual ratio is returned on task query).",
+            "type": "string",
+            "enum": [
+              "adaptive",
+              "16:9",
+              "9:16",
+              "4:3",
+              "3:4",
+              "1:1",
+              "21:9"
+            ],
+            "default": "adaptive"
+          },
+          "audios": {
+            "description": "Reference audio for multimodal reference mode (0–3). Support wav、mp3. Audio duration must be between 2 and 15 seconds. Size should be less than 15MB.",
+            "type": "array",
+            "format": "audio_uris",
+            "maxItems": 3,
+            "items": {
+              "type": "string",
+              "format": "audio_uri"
+            }
+          },
+          "duration": {
+            "description": "Integer seconds in [4, 15].",
+            "type": "integer",
+            "default": 5,
+            "minimum": 4,
+            "maximum": 15
+          },
+          "generate_audio": {
+            "description": "When true, the model outputs video with synchronized audio (speech, SFX, music). ",
+            "type": "boolean",
+            "default": true
+          },
+          "images": {
+            "description": "Reference images for multimodal reference mode (0–9). Support jpeg、png、webp、bmp、tiff、gif.",
+            "type": "array",
+            "format": "image_uris",
+            "maxItems": 9,
+            "items": {
+              "type": "string",
+              "format": "image_uri"
+            }
+          },
+          "prompt": {
+            "description": "Text prompt for the video (Chinese ~≤500 characters, English ~≤1000 words recommended). ",
+            "type": "string",
+            "default": ""
+          },
+          "resolution": {
+            "description": "",
+            "type": "string",
+            "enum": [
+              "480p",
+              "720p",
+              "1080p",
+              "4k"
+            ],
+            "default": "720p"
+          },
+          "seed": {
+            "description": "Random seed for the video generation. ",
+            "type": "integer"
+          },
+          "videos": {
+            "description": "Reference videos for multimodal reference mode (0–3). Support mp4、mov. Video duration must be between 2 and 15 seconds.",
+            "type": "array",
+            "format": "video_uris",
+            "maxItems": 3,
+            "items": {
+              "type": "string",
+              "format": "video_uri"
+            }
+          }
+        },
+        "x-model-id": "bytedance/seedance-2.0/pro"
+      },
+      "BytedanceSeedance20ProOutput": {
+        "title": "Output",
+        "description": "The `output` object of a succeeded result of bytedance/seedance-2.0/pro (output kind video: it answers with `video` or `videos`; other keys may come and are kept).",
+        "type": "object",
+        "properties": {
+          "video": {
+            "description": "single video URL",
+            "type": "string",
+            "format": "uri"
+          },
+          "videos": {
+            "description": "multiple video URLs",
+            "type": "array",
+            "items": {
+              "type": "string",
+              "format": "uri"
+            }
+          }
+        },
+        "x-model-id": "bytedance/seedance-2.0/pro"
+      },
+      "BytedanceSeedance25FirstLastFrame480pInput": {
+        "title": "Input",
+        "description": "Input of bytedance/seedance-2.5/first-last-frame/480p (RunComfy Seedance 2.5 FirstLastFrame 480p).",
+        "type": "object",
+        "required": [
+          "prompt",
+          "first_frame",
+          "last_frame"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "duration": {
+            "description": "The duration of the generated video in seconds. Default is 5. Range is 4–30.",
+            "type": "integer",
+            "default": 5,
+            "minimum": 4,
+            "maximum": 30
+          },
+          "first_frame": {
+            "description": "Starting keyframe image for the video transition.",
+            "type": "string",
+            "format": "image_uri"
+          },
+          "generate_audio": {
+            "description": "When true, the model outputs video with synchronized audio (speech, SFX, music).",
+            "type": "boolean",
+            "default": true
+          },
+          "last_frame": {
+            "description": "Ending keyframe image for the video transition.",
+            "type": "string",
+            "format": "image_uri"
+          },
+          "prompt": {
+            "description": "Text prompt describing the transition and motion.",
+            "type": "string",
+            "default": ""
+          }
+        },
+        "x-model-id": "bytedance/seedance-2.5/first-last-frame/480p"
+      },
+      "BytedanceSeedance25FirstLastFrame480pOutput": {
+        "title": "Output",
+        "description": "The `output` object of a succeeded result of bytedance/seedance-2.5/first-last-frame/480p (output kind video: it answers with `video` or `videos`; other keys may come and are kept).",
+        "type": "object",
+        "properties": {
+          "video": {
+            "description": "single video URL",
+            "type": "string",
+            "format": "uri"
+          },
+          "videos": {
+            "description": "multiple video URLs",
+            "type": "array",
+            "items": {
+              "type": "string",
+              "format": "uri"
+            }
+          }
+        },
+        "x-model-id": "bytedance/seedance-2.5/first-last-frame/480p"
+      },
+      "BytedanceSeedance25FirstLastFrame720pInput": {
+        "title": "Input",
+        "description": "Input of bytedance/seedance-2.5/first-last-frame/720p (RunComfy Seedance 2.5 FirstLastFrame 720p).",
+        "type": "object",
+        "required": [
+          "prompt",
+          "first_frame",
+          "last_frame"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "duration": {
+            "description": "The duration of the generated video in seconds. Between 4 and 30.",
+            "type": "integer",
+            "default": 5,
+            "minimum": 4,
+            "maximum": 30
+          },
+          "first_frame": {
+            "description": "Starting keyframe image for the video transition.",
+            "type": "string",
+            "format": "image_uri"
+          },
+          "generate_audio": {
+            "description": "When true, the model outputs video with synchronized audio (speech, SFX, music).",
+            "type": "boolean",
+            "default": true
+          },
+          "last_frame": {
+            "description": "Ending keyframe image for the video transition.",
+            "type": "string",
+            "format": "image_uri"
+          },
+          "prompt": {
+            "description": "Text prompt describing the transition and motion between the first and last frames.",
+            "type": "string",
+            "default": ""
+          }
+        },
+        "x-model-id": "bytedance/seedance-2.5/first-last-frame/720p"
+      },
+      "BytedanceSeedance25FirstLastFrame720pOutput": {
+        "title": "Output",
+        "description": "The `output` object of a succeeded result of bytedance/seedance-2.5/first-last-frame/720p (output kind video: it answers with `video` or `videos`; other keys may come and are kept).",
+        "type": "object",
+        "properties": {
+          "video": {
+            "description": "single video URL",
+            "type": "string",
+            "format": "uri"
+          },
+          "videos": {
+            "description": "multiple video URLs",
+            "type": "array",
+            "items": {
+              "type": "string",
+              "format": "uri"
+            }
+          }
+        },
+        "x-model-id": "bytedance/seedance-2.5/first-last-frame/720p"
+      },
+      "BytedanceSeedance25ImageToVideo1080pInput": {
+        "title": "Input",
+        "description": "Input of bytedance/seedance-2.5/image-to-video/1080p (RunComfy Seedance 2.5 I2V 1080p).",
+        "type": "object",
+        "required": [
+          "prompt",
+          "image"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "prompt": {
+            "type": "string",
+            "default": ""
+          },
+          "duration": {
+            "type": "integer",
+            "default": 5,
+            "minimum": 4,
+            "maximum": 30
+          },
+          "generate_audio": {
+            "type": "boolean",
+            "default": true
+          },
+          "image": {
+            "type": "string",
+            "format": "image_uri"
+          }
+        },
+        "x-model-id": "bytedance/seedance-2.5/image-to-video/1080p"
+      },
+      "BytedanceSeedance25ImageToVideo1080pOutput": {
+        "title": "Output",
+        "description": "The `output` object of a succeeded result of bytedance/seedance-2.5/image-to-video/1080p (output kind video: it answers with `video` or `videos`; other keys may come and are kept).",
+        "type": "object",
+        "properties": {
+          "video": {
+            "description": "single video URL",
+            "type": "string",
+            "format": "uri"
+          },
+          "videos": {
+            "description": "multiple video URLs",
+            "type": "array",
+            "items": {
+              "type": "string",
+              "format": "uri"
+            }
+          }
+        },
+        "x-model-id": "bytedance/seedance-2.5/image-to-video/1080p"
+      },
+      "BytedanceSeedance25ImageToVideo480pInput": {
+        "title": "Input",
+        "description": "Input of bytedance/seedance-2.5/image-to-video/480p (RunComfy Seedance 2.5 I2V 480p).",
+        "type": "object",
+        "required": [
+          "prompt",
+          "image"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "duration": {
+            "description": "The duration of the generated video in seconds. Default is 5. Range is 4–30.",
+            "type": "integer",
+            "default": 5,
+            "minimum": 4,
+            "maximum": 30
+          },
+          "generate_audio": {
+            "description": "When true, the model outputs video with synchronized audio (speech, SFX, music).",
+            "type": "boolean",
+            "default": true
+          },
+          "image": {
+            "description": "URL of the input image to animate into video.",
+            "type": "string",
+            "format": "image_uri"
+          },
+          "prompt": {
+            "description": "Text prompt describing the desired motion and style.",
+            "type": "string",
+            "default": ""
+          }
+        },
+        "x-model-id": "bytedance/seedance-2.5/image-to-video/480p"
+      },
+      "BytedanceSeedance25ImageToVideo480pOutput": {
+        "title": "Output",
+        "description": "The `output` object of a succeeded result of bytedance/seedance-2.5/image-to-video/480p (output kind video: it answers with `video` or `videos`; other keys may come and are kept).",
+        "type": "object",
+        "properties": {
+          "video": {
+            "description": "single video URL",
+            "type": "string",
+            "format": "uri"
+          },
+          "videos": {
+            "description": "multiple video URLs",
+            "type": "array",
+            "items": {
+              "type": "string",
+              "format": "uri"
+            }
+          }
+        },
+        "x-model-id": "bytedance/seedance-2.5/image-to-video/480p"
+      },
+      "BytedanceSeedance25ImageToVideo4kInput": {
+        "title": "Input",
+        "description": "Input of bytedance/seedance-2.5/image-to-video/4k (RunComfy Seedance 2.5 I2V 4K).",
+        "type": "object",
+        "required": [
+          "prompt",
+          "image"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "prompt": {
+            "type": "string",
+            "default": ""
+          },
+          "duration": {
+            "type": "integer",
+            "default": 5,
+            "minimum": 4,
+            "maximum": 30
+          },
+          "generate_audio": {
+            "type": "boolean",
+            "default": true
+          },
+          "image": {
+            "type": "string",
+            "format": "image_uri"
+          }
+        },
+        "x-model-id": "bytedance/seedance-2.5/image-to-video/4k"
+      },
+      "BytedanceSeedance25ImageToVideo4kOutput": {
+        "title": "Output",
+        "description": "The `output` object of a succeeded result of bytedance/seedance-2.5/image-to-video/4k (output kind video: it answers with `video` or `videos`; other keys may come and are kept).",
+        "type": "object",
+        "properties": {
+          "video": {
+            "description": "single video URL",
+            "type": "string",
+            "format": "uri"
+          },
+          "videos": {
+            "description": "multiple video URLs",
+            "type": "array",
+            "items": {
+              "type": "string",
+              "format": "uri"
+            }
+          }
+        },
+        "x-model-id": "bytedance/seedance-2.5/image-to-video/4k"
+      },
+      "BytedanceSeedance25ImageToVideo720pInput": {
+        "title": "Input",
+        "description": "Input of bytedance/seedance-2.5/image-to-video/720p (RunComfy Seedance 2.5 I2V 720p).",
+        "type": "object",
+        "required": [
+          "prompt",
+          "image"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "duration": {
+            "description": "The duration of the generated video in seconds. Default is 5.",
+            "type": "integer",
+            "default": 5,
+            "minimum": 4,
+            "maximum": 30
+          },
+          "generate_audio": {
+            "description": "When true, the model outputs video with synchronized audio (speech, SFX, music).",
+            "type": "boolean",
+            "default": true
+          },
+          "image": {
+            "description": "Input image that will be animated into a video.",
+            "type": "string",
+            "format": "image_uri"
+          },
+          "prompt": {
+            "description": "Text prompt for the video (Chinese ~≤500 characters, English ~≤1000 words recommended). ",
+            "type": "string",
+            "default": ""
+          }
+        },
+        "x-model-id": "bytedance/seedance-2.5/image-to-video/720p"
+      },
+      "BytedanceSeedance25ImageToVideo720pOutput": {
+        "title": "Output",
+        "description": "The `output` object of a succeeded result of bytedance/seedance-2.5/image-to-video/720p (output kind video: it answers with `video` or `videos`; other keys may come and are kept).",
+        "type": "object",
+        "properties": {
+          "video": {
+            "description": "single video URL",
+            "type": "string",
+            "format": "uri"
+          },
+          "videos": {
+            "description": "multiple video URLs",
+            "type": "array",
+            "items": {
+              "type": "string",
+              "format": "uri"
+            }
+          }
+        },
+        "x-model-id": "bytedance/seedance-2.5/image-to-video/720p"
+      },
+      "BytedanceSeedance25ReferenceToVideo1080pInput": {
+        "title": "Input",
+        "description": "Input of bytedance/seedance-2.5/reference-to-video/1080p (RunComfy Seedance 2.5 Reference to Video 1080p).",
+        "type": "object",
+        "required": [
+          "prompt"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "prompt": {
+            "type": "string",
+            "default": ""
+          },
+          "aspect_ratio": {
+            "type": "string",
+            "enum": [
+              "16:9",
+              "9:16",
+              "1:1",
+              "4:3",
+              "3:4",
+              "21:9",
+              "adaptive"
+            ],
+            "default": "16:9"
+          },
+          "duration": {
+            "type": "integer",
+            "default": 5,
+            "minimum": 4,
+            "maximum": 30
+          },
+          "generate_audio": {
+            "type": "boolean",
+            "default": true
+          },
+          "images": {
+            "type": "array",
+            "format": "image_uris",
+            "maxItems": 9,
+            "items": {
+              "type": "string",
+              "format": "image_uri"
+            }
+          },
+          "videos": {
+            "type": "array",
+            "format": "video_uris",
+            "maxItems": 3,
+            "items": {
+              "type": "string",
+              "format": "video_uri"
+            }
+          },
+          "audios": {
+            "type": "array",
+            "format": "audio_uris",
+            "maxItems": 3,
+            "items": {
+              "type": "string",
+              "format": "audio_uri"
+            }
+          }
+        },
+        "x-model-id": "bytedance/seedance-2.5/reference-to-video/1080p"
+      },
+      "BytedanceSeedance25ReferenceToVideo1080pOutput": {
+        "title": "Output",
+        "description": "The `output` object of a succeeded result of bytedance/seedance-2.5/reference-to-video/1080p (output kind video: it answers with `video` or `videos`; other keys may come and are kept).",
+        "type": "object",
+        "properties": {
+          "video": {
+            "description": "single video URL",
+            "type": "string",
+            "format": "uri"
+          },
+          "videos": {
+            "description": "multiple video URLs",
+            "type": "array",
+            "items": {
+              "type": "string",
+              "format": "uri"
+            }
+          }
+        },
+        "x-model-id": "bytedance/seedance-2.5/reference-to-video/1080p"
+      },
+      "BytedanceSeedance25ReferenceToVideo480pInput": {
+        "title": "Input",
+        "description": "Input of bytedance/seedance-2.5/reference-to-video/480p (RunComfy Seedance 2.5 Reference 480p).",
+        "type": "object",
+        "required": [
+          "prompt"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "aspect_ratio": {
+            "description": "Aspect ratio of the output video.",
+            "type": "string",
+            "enum": [
+              "16:9",
+              "9:16",
+              "1:1",
+              "4:3",
+              "3:4",
+              "21:9",
+              "adaptive"
+            ],
+            "default": "16:9"
+          },
+          "audios": {
+            "description": "Reference audio URLs. Up to 3 files.",
+            "type": "array",
+            "format": "audio_uris",
+            "maxItems": 3,
+            "items": {
+              "type": "string",
+              "format": "audio_uri"
+            }
+          },
+          "duration": {
+            "description": "The duration of the generated video in seconds. Default is 5. Range is 4–30.",
+            "type": "integer",
+            "default": 5,
+            "minimum": 4,
+            "maximum": 30
+          },
+          "generate_audio": {
+            "description": "When true, the model outputs video with synchronized audio (speech, SFX, music).",
+            "type": "boolean",
+            "default": true
+          },
+          "images": {
+            "description": "Reference image URLs. Up to 9 images.",
+            "type": "array",
+            "format": "image_uris",
+            "maxItems": 9,
+            "items": {
+              "type": "string",
+              "format": "image_uri"
+            }
+          },
+          "prompt": {
+            "description": "Text prompt describing the desired video, referencing the provided images, video clips, and audio as environment, motion, and mood cues.",
+            "type": "string",
+            "default": ""
+          },
+          "videos": {
+            "description": "Reference video URLs. Up to 3 clips.",
+            "type": "array",
+            "format": "video_uris",
+            "maxItems": 3,
+            "items": {
+              "type": "string",
+              "format": "video_uri"
+            }
+          }
+        },
+        "x-model-id": "bytedance/seedance-2.5/reference-to-video/480p"
+      },
+      "BytedanceSeedance25ReferenceToVideo480pOutput": {
+        "title": "Output",
+        "description": "The `output` object of a succeeded result of bytedance/seedance-2.5/reference-to-video/480p (output kind video: it answers with `video` or `videos`; other keys may come and are kept).",
+        "type": "object",
+        "properties": {
+          "video": {
+            "description": "single video URL",
+            "type": "string",
+            "format": "uri"
+          },
+          "videos": {
+            "description": "multiple video URLs",
+            "type": "array",
+            "items": {
+              "type": "string",
+              "format": "uri"
+            }
+          }
+        },
+        "x-model-id": "bytedance/seedance-2.5/reference-to-video/480p"
+      },
+      "BytedanceSeedance25ReferenceToVideo4kInput": {
+        "title": "Input",
+        "description": "Input of bytedance/seedance-2.5/reference-to-video/4k (RunComfy Seedance 2.5 Reference to Video 4K).",
+        "type": "object",
+        "required": [
+          "prompt",
+          "videos"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "prompt": {
+            "type": "string",
+            "default": ""
+          },
+          "aspect_ratio": {
+            "type": "string",
+            "enum": [
+              "16:9",
+              "9:16",
+              "1:1",
+              "4:3",
+              "3:4",
+              "21:9",
+              "adaptive"
+            ],
+            "default": "16:9"
+          },
+          "duration": {
+            "type": "integer",
+            "default": 5,
+            "minimum": 4,
+            "maximum": 30
+          },
+          "generate_audio": {
+            "type": "boolean",
+            "default": true
+          },
+          "images": {
+            "type": "array",
+            "format": "image_uris",
+            "maxItems": 9,
+            "items": {
+              "type": "string",
+              "format": "image_uri"
+            }
+          },
+          "videos": {
+            "type": "array",
+            "format": "video_uris",
+            "minItems": 1,
+            "maxItems": 3,
+            "items": {
+              "type": "string",
+              "format": "video_uri"
+            }
+          },
+          "audios": {
+            "type": "array",
+            "format": "audio_uris",
+            "maxItems": 3,
+            "items": {
+              "type": "string",
+              "format": "audio_uri"
+            }
+          }
+        },
+        "x-model-id": "bytedance/seedance-2.5/reference-to-video/4k"
+      },
+      "BytedanceSeedance25ReferenceToVideo4kOutput": {
+        "title": "Output",
+        "description": "The `output` object of a succeeded result of bytedance/seedance-2.5/reference-to-video/4k (output kind video: it answers with `video` or `videos`; other keys may come and are kept).",
+        "type": "object",
+        "properties": {
+          "video": {
+            "description": "single video URL",
+            "type": "string",
+            "format": "uri"
+          },
+          "videos": {
+            "description": "multiple video URLs",
+            "type": "array",
+            "items": {
+              "type": "string",
+              "format": "uri"
+            }
+          }
+        },
+        "x-model-id": "bytedance/seedance-2.5/reference-to-video/4k"
+      },
+      "BytedanceSeedance25ReferenceToVideo720pInput": {
+        "title": "Input",
+        "description": "Input of bytedance/seedance-2.5/reference-to-video/720p (RunComfy Seedance 2.5 Reference 720p).",
+        "type": "object",
+        "required": [
+          "prompt"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "aspect_ratio": {
+            "description": "Aspect ratio of the generated video.",
+            "type": "string",
+            "enum": [
+              "16:9",
+              "9:16",
+              "1:1",
+              "4:3",
+              "3:4",
+              "21:9",
+              "adaptive"
+            ],
+            "default": "16:9"
+          },
+          "audios": {
+            "description": "Reference audio for mood and pacing. Up to 3 files.",
+            "type": "array",
+            "format": "audio_uris",
+            "maxItems": 3,
+            "items": {
+              "type": "string",
+              "format": "audio_uri"
+            }
+          },
+          "duration": {
+            "description": "The duration of the generated video in seconds. Between 4 and 30.",
+            "type": "integer",
+            "default": 5,
+            "minimum": 4,
+            "maximum": 30
+          },
+          "generate_audio": {
+            "description": "When true, the model outputs video with synchronized audio (speech, SFX, music).",
+            "type": "boolean",
+            "default": true
+          },
+          "images": {
+            "description": "Reference images to steer environment and style. Up to 9 images.",
+            "type": "array",
+            "format": "image_uris",
+            "maxItems": 9,
+            "items": {
+              "type": "string",
+              "format": "image_uri"
+            }
+          },
+          "prompt": {
+            "description": "Text prompt for the video (Chinese ~≤500 characters, English ~≤1000 words recommended). ",
+            "type": "string",
+            "default": ""
+          },
+          "videos": {
+            "description": "Reference video clips for camera motion and rhythm. Up to 3 clips.",
+            "type": "array",
+            "format": "video_uris",
+            "maxItems": 3,
+            "items": {
+              "type": "string",
+              "format": "video_uri"
+            }
+          }
+        },
+        "x-model-id": "bytedance/seedance-2.5/reference-to-video/720p"
+      },
+      "BytedanceSeedance25ReferenceToVideo720pOutput": {
+        "title": "Output",
+        "description": "The `output` object of a succeeded result of bytedance/seedance-2.5/reference-to-video/720p (output kind video: it answers with `video` or `videos`; other keys may come and are kept).",
+        "type": "object",
+        "properties": {
+          "video": {
+            "description": "single video URL",
+            "type": "string",
+            "format": "uri"
+          },
+          "videos": {
+            "description": "multiple video URLs",
+            "type": "array",
+            "items": {
+              "type": "string",
+              "format": "uri"
+            }
+          }
+        },
+        "x-model-id": "bytedance/seedance-2.5/reference-to-video/720p"
+      },
+      "BytedanceSeedance25TextToVideo1080pInput": {
+        "title": "Input",
+        "description": "Input of bytedance/seedance-2.5/text-to-video/1080p (RunComfy Seedance 2.5 T2V 1080p).",
+        "type": "object",
+        "required": [
+          "prompt"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "prompt": {
+            "type": "string",
+            "default": ""
+          },
+          "aspect_ratio": {
+            "type": "string",
+            "enum": [
+              "16:9",
+              "9:16",
+              "1:1",
+              "4:3",
+              "3:4",
+              "21:9",
+              "adaptive"
+            ],
+            "default": "16:9"
+          },
+          "duration": {
+            "type": "integer",
+            "default": 5,
+            "minimum": 4,
+            "maximum": 30
+          },
+          "generate_audio": {
+            "type": "boolean",
+            "default": true
+          }
+        },
+        "x-model-id": "bytedance/seedance-2.5/text-to-video/1080p"
+      },
+      "BytedanceSeedance25TextToVideo1080pOutput": {
+        "title": "Output",
+        "description": "The `output` object of a succeeded result of bytedance/seedance-2.5/text-to-video/1080p (output kind video: it answers with `video` or `videos`; other keys may come and are kept).",
+        "type": "object",
+        "properties": {
+          "video": {
+            "description": "single video URL",
+            "type": "string",
+            "format": "uri"
+          },
+          "videos": {
+            "description": "multiple video URLs",
+            "type": "array",
+            "items": {
+              "type": "string",
+              "format": "uri"
+            }
+          }
+        },
+        "x-model-id": "bytedance/seedance-2.5/text-to-video/1080p"
+      },
+      "BytedanceSeedance25TextToVideo480pInput": {
+        "title": "Input",
+        "description": "Input of bytedance/seedance-2.5/text-to-video/480p (RunComfy Seedance 2.5 T2V 480p).",
+        "type": "object",
+        "required": [
+          "prompt"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "aspect_ratio": {
+            "description": "Aspect ratio of the output video.",
+            "type": "string",
+            "enum": [
+              "16:9",
+              "9:16",
+              "1:1",
+              "4:3",
+              "3:4",
+              "21:9",
+              "adaptive"
+            ],
+            "default": "16:9"
+          },
+          "duration": {
+            "description": "The duration of the generated video in seconds. Default is 5. Range is 4–30.",
+            "type": "integer",
+            "default": 5,
+            "minimum": 4,
+            "maximum": 30
+          },
+          "generate_audio": {
+            "description": "When true, the model outputs video with synchronized audio (speech, SFX, music).",
+            "type": "boolean",
+            "default": true
+          },
+          "prompt": {
+            "description": "Text prompt describing the video scene and motion.",
+            "type": "string",
+            "default": ""
+          }
+        },
+        "x-model-id": "bytedance/seedance-2.5/text-to-video/480p"
+      },
+      "BytedanceSeedance25TextToVideo480pOutput": {
+        "title": "Output",
+        "description": "The `output` object of a succeeded result of bytedance/seedance-2.5/text-to-video/480p (output kind video: it answers with `video` or `videos`; other keys may come and are kept).",
+        "type": "object",
+        "properties": {
+          "video": {
+            "description": "single video URL",
+            "type": "string",
+            "format": "uri"
+          },
+          "videos": {
+            "description": "multiple video URLs",
+            "type": "array",
+            "items": {
+              "type": "string",
+              "format": "uri"
+            }
+          }
+        },
+        "x-model-id": "bytedance/seedance-2.5/text-to-video/480p"
+      },
+      "BytedanceSeedance25TextToVideo4kInput": {
+        "title": "Input",
+        "description": "Input of bytedance/seedance-2.5/text-to-video/4k (RunComfy Seedance 2.5 T2V 4K).",
+        "type": "object",
+        "required": [
+          "prompt"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "prompt": {
+            "type": "string",
+            "default": ""
+          },
+          "aspect_ratio": {
+            "type": "string",
+            "enum": [
+              "16:9",
+              "9:16",
+              "1:1",
+              "4:3",
+              "3:4",
+              "21:9",
+              "adaptive"
+            ],
+            "default": "16:9"
+          },
+          "duration": {
+            "type": "integer",
+            "default": 5,
+            "minimum": 4,
+            "maximum": 30
+          },
+          "generate_audio": {
+            "type": "boolean",
+            "default": true
+          }
+        },
+        "x-model-id": "bytedance/seedance-2.5/text-to-video/4k"
+      },
+      "BytedanceSeedance25TextToVideo4kOutput": {
+        "title": "Output",
+        "description": "The `output` object of a succeeded result of bytedance/seedance-2.5/text-to-video/4k (output kind video: it answers with `video` or `videos`; other keys may come and are kept).",
+        "type": "object",
+        "properties": {
+          "video": {
+            "description": "single video URL",
+            "type": "string",
+            "format": "uri"
+          },
+          "videos": {
+            "description": "multiple video URLs",
+            "type": "array",
+            "items": {
+              "type": "string",
+              "format": "uri"
+            }
+          }
+        },
+        "x-model-id": "bytedance/seedance-2.5/text-to-video/4k"
+      },
+      "BytedanceSeedance25TextToVideo720pInput": {
+        "title": "Input",
+        "description": "Input of bytedance/seedance-2.5/text-to-video/720p (RunComfy Seedance 2.5 T2V 720p).",
+        "type": "object",
+        "required": [
+          "prompt"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "aspect_ratio": {
+            "description": "Aspect ratio of the generated video.",
+            "type": "string",
+            "enum": [
+              "16:9",
+              "9:16",
+              "1:1",
+              "4:3",
+              "3:4",
+              "21:9",
+              "adaptive"
+            ],
+            "default": "16:9"
+          },
+          "duration": {
+            "description": "The duration of the generated video in seconds. Default is 5.",
+            "type": "integer",
+            "default": 5,
+            "minimum": 4,
+            "maximum": 30
+          },
+          "generate_audio": {
+            "description": "When true, the model outputs video with synchronized audio (speech, SFX, music).",
+            "type": "boolean",
+            "default": true
+          },
+          "prompt": {
+            "description": "Text prompt for the video (Chinese ~≤500 characters, English ~≤1000 words recommended). ",
+            "type": "string",
+            "default": ""
+          }
+        },
+        "x-model-id": "bytedance/seedance-2.5/text-to-video/720p"
+      },
+      "BytedanceSeedance25TextToVideo720pOutput": {
+        "title": "Output",
+        "description": "The `output` object of a succeeded result of bytedance/seedance-2.5/text-to-video/720p (output kind video: it answers with `video` or `videos`; other keys may come and are kept).",
+        "type": "object",
+        "properties": {
+          "video": {
+            "description": "single video URL",
+            "type": "string",
+            "format": "uri"
+          },
+          "videos": {
+            "description": "multiple video URLs",
+            "type": "array",
+            "items": {
+              "type": "string",
+              "format": "uri"
+            }
+          }
+        },
+        "x-model-id": "bytedance/seedance-2.5/text-to-video/720p"
+      },
+      "BytedanceSeedream50ProImageToImageInput": {
+        "title": "Input",
+        "description": "Input of bytedance/seedream-5.0-pro/image-to-image (RunComfy Seedream 5.0 Pro I2I).",
+        "type": "object",
+        "required": [
+          "prompt",
+          "image"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "prompt": {
+            "type": "string",
+            "default": ""
+          },
+          "aspect_ratio": {
+            "type": "string",
+            "enum": [
+              "auto",
+              "1:1",
+              "4:3",
+              "3:4",
+              "16:9",
+              "9:16",
+              "2:3",
+              "3:2",
+              "21:9"
+            ],
+            "default": "1:1"
+          },
+          "resolution": {
+            "type": "string",
+            "enum": [
+              "1K",
+              "2K"
+            ],
+            "default": "2K"
+          },
+          "output_format": {
+            "type": "string",
+            "enum": [
+              "png",
+              "jpeg"
+            ],
+            "default": "png"
+          },
+          "image": {
+            "type": "array",
+            "format": "image_uris",
+            "minItems": 1,
+            "maxItems": 10,
+            "x-validations": [
+              {
+                "validation_rule": "file_size_mb<",
+                "validation_value": 30,
+                "validation_error": "File size must be less than 30 MB."
+              },
+              {
+                "validation_rule": "width/height>",
+                "validation_value": 0.0625,
+                "validation_error": "The aspect ratio range should be 1:16 to 16:1."
+              },
+              {
+                "validation_rule": "width/height<",
+                "validation_value": 16,
+                "validation_error": "The aspect ratio range should be 1:16 to 16:1."
+              },
+              {
+                "validation_rule": "width_pixels>",
+                "validation_value": 14,
+                "validation_error": "The uploaded image width and height must exceed 14 pixels."
+              },
+              {
+                "validation_rule": "height_pixels>",
+                "validation_value": 14,
+                "validation_error": "The uploaded image width and height must exceed 14 pixels."
+              }
+            ],
+            "items": {
+              "type": "string",
+              "format": "image_uri"
+            }
+          }
+        },
+        "x-model-id": "bytedance/seedream-5.0-pro/image-to-image"
+      },
+      "BytedanceSeedream50ProImageToImageOutput": {
+        "title": "Output",
+        "description": "The `output` object of a succeeded result of bytedance/seedream-5.0-pro/image-to-image (output kind image: it answers with `image` or `images`; other keys may come and are kept).",
+        "type": "object",
+        "properties": {
+          "image": {
+            "description": "single image URL",
+            "type": "string",
+            "format": "uri"
+          },
+          "images": {
+            "description": "multiple image URLs",
+            "type": "array",
+            "items": {
+              "type": "string",
+              "format": "uri"
+            }
+          }
+        },
+        "x-model-id": "bytedance/seedream-5.0-pro/image-to-image"
+      },
+      "BytedanceSeedream50ProTextToImageInput": {
+        "title": "Input",
+        "description": "Input of bytedance/seedream-5.0-pro/text-to-image (RunComfy Seedream 5.0 Pro T2I).",
+        "type": "object",
+        "required": [
+          "prompt"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "aspect_ratio": {
+            "description": "Output aspect ratio of the generated image.",
+            "type": "string",
+            "enum": [
+              "1:1",
+              "4:3",
+              "3:4",
+              "16:9",
+              "9:16",
+              "2:3",
+              "3:2",
+              "21:9"
+            ],
+            "default": "1:1"
+          },
+          "output_format": {
+            "description": "The format of the output images. This will determine the format of the output images.",
+            "type": "string",
+            "enum": [
+              "png",
+              "jpeg"
+            ],
+            "default": "png"
+          },
+          "prompt": {
+            "description": "The recommended length is no more than 600 English words. If the prompt is too long, the information may become scattered. The model might ignore details and only concentrate on the main points, resulting in a image with missing elements.",
+            "type": "string",
+            "default": ""
+          },
+          "resolution": {
+            "description": "Choose the output resolution tier. 1K is billed at $0.040 per image, 2K at $0.080.",
+            "type": "string",
+            "enum": [
+              "1K",
+              "2K"
+            ],
+            "default": "2K"
+          }
+        },
+        "x-model-id": "bytedance/seedream-5.0-pro/text-to-image"
+      },
+      "BytedanceSeedream50ProTextToImageOutput": {
+        "title": "Output",
+        "description": "The `output` object of a succeeded result of bytedance/seedream-5.0-pro/text-to-image (output kind image: it answers with `image` or `images`; other keys may come and are kept).",
+        "type": "object",
+        "properties": {
+          "image": {
+            "description": "single image URL",
+            "type": "string",
+            "format": "uri"
+          },
+          "images": {
+            "description": "multiple image URLs",
+            "type": "array",
+            "items": {
+              "type": "string",
+              "format": "uri"
+            }
+          }
+        },
+        "x-model-id": "bytedance/seedream-5.0-pro/text-to-image"
+      },
+      "ElevenlabsMusicGenerationInput": {
+        "title": "Input",
+        "description": "Input of elevenlabs/elevenlabs/music-generation (RunComfy ElevenLabs Music).",
+        "type": "object",
+        "required": [
+          "prompt"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "force_instrumental": {
+            "description": "Generate instrumental only without vocals",
+            "type": "boolean",
+            "default": false
+          },
+          "music_length_ms": {
+            "description": "Output duration in milliseconds (5000-300000 ms, i.e. 5s-300s)",
+            "type": "integer",
+            "default": 40000,
+            "minimum": 5000,
+            "maximum": 300000
+          },
+          "output_format": {
+            "description": "Output format (see options below)",
+            "type": "string",
+            "enum": [
+              "mp3_standard",
+              "mp3_high_quality",
+              "wav_16khz",
+              "wav_22khz",
+              "wav_24khz",
+              "wav_cd_quality"
+            ],
+            "default": "mp3_standard"
+          },
+          "prompt": {
+            "description": "Style description and lyrics with structure markers",
+            "type": "string",
+            "default": ""
+          }
+        },
+        "x-model-id": "elevenlabs/elevenlabs/music-generation"
+      },
+      "ElevenlabsMusicGenerationOutput": {
+        "title": "Output",
+        "description": "The `output` object of a succeeded result of elevenlabs/elevenlabs/music-generation (output kind audio: it answers with `audio`; other keys may come and are kept).",
+        "type": "object",
+        "properties": {
+          "audio": {
+            "description": "audio URL, or a list of them",
+            "anyOf": [
+              {
+                "description": "single audio URL",
+                "type": "string",
+                "format": "uri"
+              },
+              {
+                "description": "multiple audio URLs",
+                "type": "array",
+                "items": {
+                  "type": "string",
+                  "format": "uri"
+                }
+              }
+            ]
+          }
+        },
+        "x-model-id": "elevenlabs/elevenlabs/music-generation"
+      },
+      "GoogleGeminiOmniFlashImageToVideoInput": {
+        "title": "Input",
+        "description": "Input of google/gemini-omni-flash/image-to-video (RunComfy Gemini Omni Flash I2V).",
+        "type": "object",
+        "required": [
+          "prompt",
+          "image_url"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "aspect_ratio": {
+            "description": "The aspect ratio of the generated video.",
+            "type": "string",
+            "enum": [
+              "16:9",
+              "9:16"
+            ],
+            "default": "16:9"
+          },
+          "duration": {
+            "description": "The duration of the generated video, in seconds.",
+            "type": "integer",
+            "default": 8,
+            "minimum": 3,
+            "maximum": 10
+          },
+          "image_url": {
+            "description": "The input image to animate. Supported formats include jpg, jpeg, png, webp.",
+            "type": "string",
+            "format": "image_uri"
+          },
+          "prompt": {
+            "description": "Describe how the input image should move or change. You can direct camera work, pacing, and audio in the prompt (e.g. \"slow push-in\", \"gentle wind and birdsong\", \"no dialogue\") and add negative instructions such as \"Do not show text\".",
+            "type": "string",
+            "default": ""
+          }
+        },
+        "x-model-id": "google/gemini-omni-flash/image-to-video"
+      },
+      "GoogleGeminiOmniFlashImageToVideoOutput": {
+        "title": "Output",
+        "description": "The `output` object of a succeeded result of google/gemini-omni-flash/image-to-video (output kind video: it answers with `video` or `videos`; other keys may come and are kept).",
+        "type": "object",
+        "properties": {
+          "video": {
+            "description": "single video URL",
+            "type": "string",
+            "format": "uri"
+          },
+          "videos": {
+            "description": "multiple video URLs",
+            "type": "array",
+            "items": {
+              "type": "string",
+              "format": "uri"
+            }
+          }
+        },
+        "x-model-id": "google/gemini-omni-flash/image-to-video"
+      },
+      "GoogleGeminiOmniFlashReferenceToVideoInput": {
+        "title": "Input",
+        "description": "Input of google/gemini-omni-flash/reference-to-video (RunComfy Gemini Omni Flash Reference).",
+        "type": "object",
+        "required": [
+          "prompt",
+          "image_urls"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "aspect_ratio": {
+            "description": "The aspect ratio of the generated video.",
+            "type": "string",
+            "enum": [
+              "16:9",
+              "9:16"
+            ],
+            "default": "16:9"
+          },
+          "duration": {
+            "description": "The duration of the generated video, in seconds.",
+            "type": "integer",
+            "default": 8,
+            "minimum": 3,
+            "maximum": 10
+          },
+          "image_urls": {
+            "description": "One or more reference images that guide the subject, style, layout, and visual direction of the video. Supported formats include jpg, jpeg, png, webp.",
+            "type": "array",
+            "format": "image_uris",
+            "minItems": 1,
+            "maxItems": 16,
+            "items": {
+              "type": "string",
+              "format": "image_uri"
+            }
+          },
+          "prompt": {
+            "description": "Describe the motion, scene development, pacing, and audio you want. You can direct camera work and sound (e.g. \"slow push-in\", \"gentle wind and birdsong\", \"no dialogue\") and add negative instructions such as \"Do not show text\". Reference the uploaded images inline to bind them to subjects, style, or layout.",
+            "type": "string",
+            "default": ""
+          }
+        },
+        "x-model-id": "google/gemini-omni-flash/reference-to-video"
+      },
+      "GoogleGeminiOmniFlashReferenceToVideoOutput": {
+        "title": "Output",
+        "description": "The `output` object of a succeeded result of google/gemini-omni-flash/reference-to-video (output kind video: it answers with `video` or `videos`; other keys may come and are kept).",
+        "type": "object",
+        "properties": {
+          "video": {
+            "description": "single video URL",
+            "type": "string",
+            "format": "uri"
+          },
+          "videos": {
+            "description": "multiple video URLs",
+            "type": "array",
+            "items": {
+              "type": "string",
+              "format": "uri"
+            }
+          }
+        },
+        "x-model-id": "google/gemini-omni-flash/reference-to-video"
+      },
+      "GoogleGeminiOmniFlashTextToVideoInput": {
+        "title": "Input",
+        "description": "Input of google/gemini-omni-flash/text-to-video (RunComfy Gemini Omni Flash T2V).",
+        "type": "object",
+        "required": [
+          "prompt"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "aspect_ratio": {
+            "description": "The aspect ratio of the generated video.",
+            "type": "string",
+            "enum": [
+              "16:9",
+              "9:16"
+            ],
+            "default": "16:9"
+          },
+          "duration": {
+            "description": "The duration of the generated video, in seconds.",
+            "type": "integer",
+            "default": 8,
+            "minimum": 3,
+            "maximum": 10
+          },
+          "prompt": {
+            "description": "The text prompt describing the video you want to generate. You can control pacing and audio directly in the prompt (e.g. \"in a single continuous shot\", \"include calm background music\", \"no dialogue\") and add negative instructions such as \"Do not show text\".",
+            "type": "string",
+            "default": ""
+          }
+        },
+        "x-model-id": "google/gemini-omni-flash/text-to-video"
+      },
+      "GoogleGeminiOmniFlashTextToVideoOutput": {
+        "title": "Output",
+        "description": "The `output` object of a succeeded result of google/gemini-omni-flash/text-to-video (output kind video: it answers with `video` or `videos`; other keys may come and are kept).",
+        "type": "object",
+        "properties": {
+          "video": {
+            "description": "single video URL",
+            "type": "string",
+            "format": "uri"
+          },
+          "videos": {
+            "description": "multiple video URLs",
+            "type": "array",
+            "items": {
+              "type": "string",
+              "format": "uri"
+            }
+          }
+        },
+        "x-model-id": "google/gemini-omni-flash/text-to-video"
+      },
+      "GoogleGeminiOmniFlashVideoEditInput": {
+        "title": "Input",
+        "description": "Input of google/gemini-omni-flash/video-edit (RunComfy Gemini Omni Flash VideoEdit).",
+        "type": "object",
+        "required": [
+          "prompt",
+          "video_url"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "prompt": {
+            "description": "A short, plain instruction describing the change you want. Keep it simple, and add a phrase like 'keep everything else the same' to preserve the rest of the scene.",
+            "type": "string",
+            "default": ""
+          },
+          "video_url": {
+            "description": "Public URL of the video you want to edit. The clip is used as the base for the requested change.",
+            "type": "string",
+            "format": "video_uri"
+          }
+        },
+        "x-model-id": "google/gemini-omni-flash/video-edit"
+      },
+      "GoogleGeminiOmniFlashVideoEditOutput": {
+        "title": "Output",
+        "description": "The `output` object of a succeeded result of google/gemini-omni-flash/video-edit (output kind video: it answers with `video` or `videos`; other keys may come and are kept).",
+        "type": "object",
+        "properties": {
+          "video": {
+            "description": "single video URL",
+            "type": "string",
+            "format": "uri"
+          },
+          "videos": {
+            "description": "multiple video URLs",
+            "type": "array",
+            "items": {
+              "type": "string",
+              "format": "uri"
+            }
+          }
+        },
+        "x-model-id": "google/gemini-omni-flash/video-edit"
+      },
+      "GoogleNanoBanana2LiteEditInput": {
+        "title": "Input",
+        "description": "Input of google/nano-banana-2-lite/edit (RunComfy Nano Banana 2 Lite Edit).",
+        "type": "object",
+        "required": [
+          "prompt",
+          "image_urls"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "prompt": {
+            "type": "string",
+            "default": ""
+          },
+          "aspect_ratio": {
+            "type": "string",
+            "enum": [
+              "auto",
+              "21:9",
+              "16:9",
+              "3:2",
+              "4:3",
+              "5:4",
+              "1:1",
+              "4:5",
+              "3:4",
+              "2:3",
+              "9:16",
+              "4:1",
+              "1:4",
+              "8:1",
+              "1:8"
+            ],
+            "default": "auto"
+          },
+          "image_urls": {
+            "type": "array",
+            "format": "image_uris",
+            "minItems": 1,
+            "maxItems": 10,
+            "items": {
+              "type": "string",
+              "format": "image_uri"
+            }
+          }
+        },
+        "x-model-id": "google/nano-banana-2-lite/edit"
+      },
+      "GoogleNanoBanana2LiteEditOutput": {
+        "title": "Output",
+        "description": "The `output` object of a succeeded result of google/nano-banana-2-lite/edit (output kind image: it answers with `image` or `images`; other keys may come and are kept).",
+        "type": "object",
+        "properties": {
+          "image": {
+            "description": "single image URL",
+            "type": "string",
+            "format": "uri"
+          },
+          "images": {
+            "description": "multiple image URLs",
+            "type": "array",
+            "items": {
+              "type": "string",
+              "format": "uri"
+            }
+          }
+        },
+        "x-model-id": "google/nano-banana-2-lite/edit"
+      },
+      "GoogleNanoBanana2LiteTextToImageInput": {
+        "title": "Input",
+        "description": "Input of google/nano-banana-2-lite/text-to-image (RunComfy Nano Banana 2 Lite T2I).",
+        "type": "object",
+        "required": [
+          "prompt"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "prompt": {
+            "type": "string",
+            "default": ""
+          },
+          "aspect_ratio": {
+            "type": "string",
+            "enum": [
+              "auto",
+              "21:9",
+              "16:9",
+              "3:2",
+              "4:3",
+              "5:4",
+              "1:1",
+              "4:5",
+              "3:4",
+              "2:3",
+              "9:16",
+              "4:1",
+              "1:4",
+              "8:1",
+              "1:8"
+            ],
+            "default": "auto"
+          }
+        },
+        "x-model-id": "google/nano-banana-2-lite/text-to-image"
+      },
+      "GoogleNanoBanana2LiteTextToImageOutput": {
+        "title": "Output",
+        "description": "The `output` object of a succeeded result of google/nano-banana-2-lite/text-to-image (output kind image: it answers with `image` or `images`; other keys may come and are kept).",
+        "type": "object",
+        "properties": {
+          "image": {
+            "description": "single image URL",
+            "type": "string",
+            "format": "uri"
+          },
+          "images": {
+            "description": "multiple image URLs",
+            "type": "array",
+            "items": {
+              "type": "string",
+              "format": "uri"
+            }
+          }
+        },
+        "x-model-id": "google/nano-banana-2-lite/text-to-image"
+      },
+      "Happyhorse10ImageToVideoInput": {
+        "title": "Input",
+        "description": "Input of happyhorse/happyhorse-1.0/image-to-video (RunComfy HappyHorse 1.0 I2V).",
+        "type": "object",
+        "required": [
+          "image_url",
+          "prompt"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "duration": {
+            "description": "Output video duration in seconds. Allowed values: 3–15.",
+            "type": "integer",
+            "enum": [
+              3,
+              4,
+              5,
+              6,
+              7,
+              8,
+              9,
+              10,
+              11,
+              12,
+              13,
+              14,
+              15
+            ],
+            "default": 5
+          },
+          "image_url": {
+            "description": "Source image to animate (first frame). Formats: JPEG, JPG, PNG, or WEBP. Min 300px per side; aspect between 1:2.5 and 2.5:1; max 10MB.",
+            "type": "string",
+            "format": "image_uri"
+          },
+          "prompt": {
+            "description": "Describe the motion, camera, lighting, and atmosphere. Up to 5000 non-Chinese characters or 2500 Chinese characters (longer input is truncated).",
+            "type": "string",
+            "default": "",
+            "maxLength": 5000
+          },
+          "resolution": {
+            "description": "Output video resolution. HappyHorse 1.0 I2V supports 720P or 1080P.",
+            "type": "string",
+            "enum": [
+              "720P",
+              "1080P"
+            ],
+            "default": "1080P"
+          },
+          "seed": {
+            "description": "Optional seed for reproducible generations. Use 0 to let the provider randomize.",
+            "type": "integer",
+            "default": 0,
+            "minimum": 0,
+            "maximum": 2147483647
+          },
+          "watermark": {
+            "description": "Whether to keep the provider watermark on the generated video.",
+            "type": "boolean",
+            "default": false
+          }
+        },
+        "x-model-id": "happyhorse/happyhorse-1.0/image-to-video"
+      },
+      "Happyhorse10ImageToVideoOutput": {
+        "title": "Output",
+        "description": "The `output` object of a succeeded result of happyhorse/happyhorse-1.0/image-to-video (output kind video: it answers with `video` or `videos`; other keys may come and are kept).",
+        "type": "object",
+        "properties": {
+          "video": {
+            "description": "single video URL",
+            "type": "string",
+            "format": "uri"
+          },
+          "videos": {
+            "description": "multiple video URLs",
+            "type": "array",
+            "items": {
+              "type": "string",
+              "format": "uri"
+            }
+          }
+        },
+        "x-model-id": "happyhorse/happyhorse-1.0/image-to-video"
+      },
+      "Happyhorse10ReferenceToVideoInput": {
+        "title": "Input",
+        "description": "Input of happyhorse/happyhorse-1.0/reference-to-video (RunComfy HappyHorse 1.0 Reference).",
+        "type": "object",
+        "required": [
+          "image_url_1",
+          "prompt"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "aspect_ratio": {
+            "description": "Output video aspect ratio.",
+            "type": "string",
+            "enum": [
+              "16:9",
+              "9:16",
+              "1:1",
+              "4:3",
+              "3:4"
+            ],
+            "default": "16:9"
+          },
+          "duration": {
+            "description": "Output video duration in seconds. Allowed values: 3–15.",
+            "type": "integer",
+            "enum": [
+              3,
+              4,
+              5,
+              6,
+              7,
+              8,
+              9,
+              10,
+              11,
+              12,
+              13,
+              14,
+              15
+            ],
+            "default": 5
+          },
+          "image_url_1": {
+            "description": "First reference image. Tag this subject in the prompt as character1. Format: JPEG, JPG, PNG, or WEBP. Short side ≥ 400px, recommended 720P or higher, max 10MB.",
+            "type": "string",
+            "format": "image_uri"
+          },
+          "image_url_2": {
+            "description": "Optional second reference image. Tag this subject in the prompt as character2. Format: JPEG, JPG, PNG, or WEBP. Leave blank to skip.",
+            "type": "string",
+            "format": "image_uri"
+          },
+          "image_url_3": {
+            "description": "Optional third reference image. Tag this subject in the prompt as character3. Format: JPEG, JPG, PNG, or WEBP. Leave blank to skip.",
+            "type": "string",
+            "format": "image_uri"
+          },
+          "image_url_4": {
+            "description": "Optional fourth reference image. Tag this subject in the prompt as character4. Leave blank to skip.",
+            "type": "string",
+            "format": "image_uri"
+          },
+          "image_url_5": {
+            "description": "Optional fifth reference image. Tag this subject in the prompt as character5. Leave blank to skip.",
+            "type": "string",
+            "format": "image_uri"
+          },
+          "image_url_6": {
+            "description": "Optional sixth reference image. Tag this subject in the prompt as character6. Leave blank to skip.",
+            "type": "string",
+            "format": "image_uri"
+          },
+          "image_url_7": {
+            "description": "Optional seventh reference image. Tag this subject in the prompt as character7. Leave blank to skip.",
+            "type": "string",
+            "format": "image_uri"
+          },
+          "image_url_8": {
+            "description": "Optional eighth reference image. Tag this subject in the prompt as character8. Leave blank to skip.",
+            "type": "string",
+            "format": "image_uri"
+          },
+          "image_url_9": {
+            "description": "Optional ninth reference image. Tag this subject in the prompt as character9. Leave blank to skip.",
+            "type": "string",
+            "format": "image_uri"
+          },
+          "prompt": {
+            "description": "Describe the scene, motion, camera, and lighting. Refer to each reference image with character1, character2, character3 … in the order they appear above. Max 2500 Chinese / 5000 non-Chinese characters.",
+            "type": "string",
+            "default": "",
+            "maxLength": 5000
+          },
+          "resolution": {
+            "description": "Output video resolution. The model supports 720P or 1080P.",
+            "type": "string",
+            "enum": [
+              "720P",
+              "1080P"
+            ],
+            "default": "1080P"
+          },
+          "seed": {
+            "description": "Optional seed for reproducible generations. Use 0 to let the provider randomize.",
+            "type": "integer",
+            "default": 0,
+            "minimum": 0,
+            "maximum": 2147483647
+          },
+          "watermark": {
+            "description": "Whether to keep the provider watermark on the generated video.",
+            "type": "boolean",
+            "default": false
+          }
+        },
+        "x-model-id": "happyhorse/happyhorse-1.0/reference-to-video"
+      },
+      "Happyhorse10ReferenceToVideoOutput": {
+        "title": "Output",
+        "description": "The `output` object of a succeeded result of happyhorse/happyhorse-1.0/reference-to-video (output kind video: it answers with `video` or `videos`; other keys may come and are kept).",
+        "type": "object",
+        "properties": {
+          "video": {
+            "description": "single video URL",
+            "type": "string",
+            "format": "uri"
+          },
+          "videos": {
+            "description": "multiple video URLs",
+            "type": "array",
+            "items": {
+              "type": "string",
+              "format": "uri"
+            }
+          }
+        },
+        "x-model-id": "happyhorse/happyhorse-1.0/reference-to-video"
+      },
+      "Happyhorse10TextToVideoInput": {
+        "title": "Input",
+        "description": "Input of happyhorse/happyhorse-1.0/text-to-video (RunComfy HappyHorse 1.0 T2V).",
+        "type": "object",
+        "required": [
+          "prompt"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "aspect_ratio": {
+            "description": "Output video aspect ratio.",
+            "type": "string",
+            "enum": [
+              "16:9",
+              "9:16",
+              "1:1",
+              "4:3",
+              "3:4"
+            ],
+            "default": "16:9"
+          },
+          "duration": {
+            "description": "Output video duration in seconds. Allowed values: 3–15.",
+            "type": "integer",
+            "enum": [
+              3,
+              4,
+              5,
+              6,
+              7,
+              8,
+              9,
+              10,
+              11,
+              12,
+              13,
+              14,
+              15
+            ],
+            "default": 5
+          },
+          "prompt": {
+            "description": "Describe the scene, subject motion, camera, lighting, and any audio you want implied in the generated video. Max 2500 characters.",
+            "type": "string",
+            "default": "",
+            "maxLength": 2500
+          },
+          "resolution": {
+            "description": "Output video resolution. HappyHorse supports 720P or 1080P.",
+            "type": "string",
+            "enum": [
+              "720P",
+              "1080P"
+            ],
+            "default": "1080P"
+          },
+          "seed": {
+            "description": "Optional seed for reproducible generations. Use 0 to let the provider randomize.",
+            "type": "integer",
+            "default": 0,
+            "minimum": 0,
+            "maximum": 2147483647
+          },
+          "watermark": {
+            "description": "Whether to keep the provider watermark on the generated video.",
+            "type": "boolean",
+            "default": false
+          }
+        },
+        "x-model-id": "happyhorse/happyhorse-1.0/text-to-video"
+      },
+      "Happyhorse10TextToVideoOutput": {
+        "title": "Output",
+        "description": "The `output` object of a succeeded result of happyhorse/happyhorse-1.0/text-to-video (output kind video: it answers with `video` or `videos`; other keys may come and are kept).",
+        "type": "object",
+        "properties": {
+          "video": {
+            "description": "single video URL",
+            "type": "string",
+            "format": "uri"
+          },
+          "videos": {
+            "description": "multiple video URLs",
+            "type": "array",
+            "items": {
+              "type": "string",
+              "format": "uri"
+            }
+          }
+        },
+        "x-model-id": "happyhorse/happyhorse-1.0/text-to-video"
+      },
+      "Happyhorse10VideoEditInput": {
+        "title": "Input",
+        "description": "Input of happyhorse/happyhorse-1.0/video-edit (RunComfy HappyHorse 1.0 VideoEdit).",
+        "type": "object",
+        "required": [
+          "video_url",
+          "prompt"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "audio_setting": {
+            "description": "Audio handling for HappyHorse 1.0 Video Edit. `auto` lets the model decide; `origin` keeps the original audio track of the input video.",
+            "type": "string",
+            "enum": [
+              "auto",
+              "origin"
+            ],
+            "default": "auto"
+          },
+          "prompt": {
+            "description": "Text instruction describing the edit — style change, local replacement, outfit swap, or other modification you want HappyHorse 1.0 Video Edit to apply. Max 2500 Chinese characters or 5000 non-Chinese characters.",
+            "type": "string",
+            "default": "",
+            "maxLength": 5000
+          },
+          "reference_image_url_1": {
+            "description": "Optional reference image to guide HappyHorse 1.0 Video Edit (e.g. an outfit, pattern, or style). JPEG, JPG, PNG, or WEBP. Min 300px on each side, aspect ratio 1:2.5–2.5:1, file size ≤10MB.",
+            "type": "string",
+            "format": "image_uri"
+          },
+          "reference_image_url_2": {
+            "description": "Optional second reference image for HappyHorse 1.0 Video Edit. Leave empty if not needed.",
+            "type": "string",
+            "format": "image_uri"
+          },
+          "reference_image_url_3": {
+            "description": "Optional third reference image for HappyHorse 1.0 Video Edit. Leave empty if not needed.",
+            "type": "string",
+            "format": "image_uri"
+          },
+          "reference_image_url_4": {
+            "description": "Optional fourth reference image for HappyHorse 1.0 Video Edit. Leave empty if not needed.",
+            "type": "string",
+            "format": "image_uri"
+          },
+          "reference_image_url_5": {
+            "description": "Optional fifth reference image for HappyHorse 1.0 Video Edit. Leave empty if not needed.",
+            "type": "string",
+            "format": "image_uri"
+          },
+          "resolution": {
+            "description": "Output resolution tier for HappyHorse 1.0 Video Edit. Choose 720P or 1080P.",
+            "type": "string",
+            "enum": [
+              "720P",
+              "1080P"
+            ],
+            "default": "1080P"
+          },
+          "seed": {
+            "description": "Optional seed for reproducible generations. Use 0 to let the provider randomize.",
+            "type": "integer",
+            "default": 0,
+            "minimum": 0,
+            "maximum": 2147483647
+          },
+          "video_url": {
+            "description": "Source video that HappyHorse 1.0 Video Edit will edit. Format: MP4 or MOV (H.264 recommended). Duration 3–60s, long side ≤2160px, short side ≥320px, aspect ratio 1:2.5–2.5:1, file size ≤100MB, frame rate >8fps.",
+            "type": "string",
+            "format": "video_uri"
+          },
+          "watermark": {
+            "description": "Whether to keep the provider \"Happy Horse\" watermark on the generated video.",
+            "type": "boolean",
+            "default": false
+          }
+        },
+        "x-model-id": "happyhorse/happyhorse-1.0/video-edit"
+      },
+      "Happyhorse10VideoEditOutput": {
+        "title": "Output",
+        "description": "The `output` object of a succeeded result of happyhorse/happyhorse-1.0/video-edit (output kind video: it answers with `video` or `videos`; other keys may come and are kept).",
+        "type": "object",
+        "properties": {
+          "video": {
+            "description": "single video URL",
+            "type": "string",
+            "format": "uri"
+          },
+          "videos": {
+            "description": "multiple video URLs",
+            "type": "array",
+            "items": {
+              "type": "string",
+              "format": "uri"
+            }
+          }
+        },
+        "x-model-id": "happyhorse/happyhorse-1.0/video-edit"
+      },
+      "IdeogramAiIdeogramV4TextToImageInput": {
+        "title": "Input",
+        "description": "Input of ideogram-ai/ideogram-v4/text-to-image (RunComfy Ideogram 4 T2I).",
+        "type": "object",
+        "required": [
+          "prompt"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "output_format": {
+            "description": "Output image format.",
+            "type": "string",
+            "enum": [
+              "png",
+              "jpeg"
+            ],
+            "default": "jpeg"
+          },
+          "prompt": {
+            "description": "Text description of the image you want to generate.",
+            "type": "string",
+            "default": ""
+          },
+          "rendering_speed": {
+            "description": "Rendering mode that trades off cost, speed, and quality.",
+            "type": "string",
+            "enum": [
+              "TURBO",
+              "BALANCED",
+              "QUALITY"
+            ],
+            "default": "BALANCED"
+          },
+          "size": {
+            "description": "Output size preset (aspect ratio) of the generated image.",
+            "type": "string",
+            "enum": [
+              "1:1",
+              "3:4",
+              "4:3",
+              "16:9",
+              "9:16"
+            ],
+            "default": "1:1"
+          }
+        },
+        "x-model-id": "ideogram-ai/ideogram-v4/text-to-image"
+      },
+      "IdeogramAiIdeogramV4TextToImageOutput": {
+        "title": "Output",
+        "description": "The `output` object of a succeeded result of ideogram-ai/ideogram-v4/text-to-image (output kind image: it answers with `image` or `images`; other keys may come and are kept).",
+        "type": "object",
+        "properties": {
+          "image": {
+            "description": "single image URL",
+            "type": "string",
+            "format": "uri"
+          },
+          "images": {
+            "description": "multiple image URLs",
+            "type": "array",
+            "items": {
+              "type": "string",
+              "format": "uri"
+            }
+          }
+        },
+        "x-model-id": "ideogram-ai/ideogram-v4/text-to-image"
+      },
       "Kling16ProImageToVideoInput": {
         "title": "Input",
         "description": "Input of kling/kling-1-6/pro/image-to-video: animates a start image, optionally toward an end image, into a 5 or 10 second video.",
@@ -712,6 +17613,5951 @@ pub const OPENAPI: &str = r##"{
           }
         },
         "x-model-id": "kling/kling-1-6/pro/image-to-video"
+      },
+      "Kling304kImageToVideoInput": {
+        "title": "Input",
+        "description": "Input of kling/kling-3.0/4k/image-to-video (RunComfy Kling 3.0 4K I2V).",
+        "type": "object",
+        "required": [
+          "prompt",
+          "start_image_url"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "cfg_scale": {
+            "description": "Classifier-Free Guidance scale controlling adherence to the prompt.",
+            "type": "number",
+            "default": 0.5,
+            "minimum": 0,
+            "maximum": 1
+          },
+          "duration": {
+            "description": "Total duration of the generated video in seconds.",
+            "type": "integer",
+            "default": 10,
+            "minimum": 3,
+            "maximum": 15
+          },
+          "end_image_url": {
+            "description": "Optional ending image for controlled transitions between two frames. Supports jpg, jpeg, png, bmp, webp formats.",
+            "type": "string",
+            "format": "image_uri"
+          },
+          "generate_audio": {
+            "description": "Enable this option to generate audio for the video.",
+            "type": "boolean",
+            "default": true
+          },
+          "negative_prompt": {
+            "description": "",
+            "type": "string",
+            "default": ""
+          },
+          "prompt": {
+            "description": "",
+            "type": "string",
+            "default": ""
+          },
+          "shot_type": {
+            "description": "Defines how the camera shot or scene framing is handled.",
+            "type": "string",
+            "enum": [
+              "customize"
+            ],
+            "default": "customize"
+          },
+          "start_image_url": {
+            "description": "Starting image of the video. Supports jpg, jpeg, png, bmp, webp formats.",
+            "type": "string",
+            "format": "image_uri"
+          },
+          "elements": {
+            "description": "Accepted and passed through unvalidated: the catalog does not publish this input's shape.",
+            "x-runcomfy-unvalidated": true
+          },
+          "multi_prompt": {
+            "description": "Accepted and passed through unvalidated: the catalog does not publish this input's shape.",
+            "x-runcomfy-unvalidated": true
+          }
+        },
+        "x-model-id": "kling/kling-3.0/4k/image-to-video"
+      },
+      "Kling304kImageToVideoOutput": {
+        "title": "Output",
+        "description": "The `output` object of a succeeded result of kling/kling-3.0/4k/image-to-video (output kind video: it answers with `video` or `videos`; other keys may come and are kept).",
+        "type": "object",
+        "properties": {
+          "video": {
+            "description": "single video URL",
+            "type": "string",
+            "format": "uri"
+          },
+          "videos": {
+            "description": "multiple video URLs",
+            "type": "array",
+            "items": {
+              "type": "string",
+              "format": "uri"
+            }
+          }
+        },
+        "x-model-id": "kling/kling-3.0/4k/image-to-video"
+      },
+      "Kling304kTextToVideoInput": {
+        "title": "Input",
+        "description": "Input of kling/kling-3.0/4k/text-to-video (RunComfy Kling 3.0 4K T2V).",
+        "type": "object",
+        "required": [
+          "prompt"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "aspect_ratio": {
+            "description": "Output ratio of the generated video.",
+            "type": "string",
+            "enum": [
+              "16:9",
+              "9:16",
+              "1:1"
+            ],
+            "default": "16:9"
+          },
+          "cfg_scale": {
+            "description": "Prompt guidance strength.",
+            "type": "number",
+            "default": 0.5,
+            "minimum": 0,
+            "maximum": 1
+          },
+          "duration": {
+            "description": "Video length in seconds.",
+            "type": "integer",
+            "default": 5,
+            "minimum": 3,
+            "maximum": 15
+          },
+          "negative_prompt": {
+            "description": "Elements to exclude from the video.",
+            "type": "string",
+            "default": ""
+          },
+          "prompt": {
+            "description": "Text description of the scene, motion, camera style, and atmosphere.",
+            "type": "string",
+            "default": ""
+          },
+          "shot_type": {
+            "description": "Editing mode: intelligent (default, auto-determines scope) or customize.",
+            "type": "string",
+            "enum": [
+              "customize"
+            ],
+            "default": "customize"
+          },
+          "sound": {
+            "description": "Generate synchronized sound alongside the video.",
+            "type": "boolean",
+            "default": true
+          },
+          "multi_prompt": {
+            "description": "Accepted and passed through unvalidated: the catalog does not publish this input's shape.",
+            "x-runcomfy-unvalidated": true
+          }
+        },
+        "x-model-id": "kling/kling-3.0/4k/text-to-video"
+      },
+      "Kling304kTextToVideoOutput": {
+        "title": "Output",
+        "description": "The `output` object of a succeeded result of kling/kling-3.0/4k/text-to-video (output kind video: it answers with `video` or `videos`; other keys may come and are kept).",
+        "type": "object",
+        "properties": {
+          "video": {
+            "description": "single video URL",
+            "type": "string",
+            "format": "uri"
+          },
+          "videos": {
+            "description": "multiple video URLs",
+            "type": "array",
+            "items": {
+              "type": "string",
+              "format": "uri"
+            }
+          }
+        },
+        "x-model-id": "kling/kling-3.0/4k/text-to-video"
+      },
+      "Kling30ProImageToVideoInput": {
+        "title": "Input",
+        "description": "Input of kling/kling-3.0/pro/image-to-video (RunComfy Kling 3.0 Pro I2V).",
+        "type": "object",
+        "required": [
+          "prompt",
+          "start_image_url"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "cfg_scale": {
+            "description": "Classifier-Free Guidance scale controlling adherence to the prompt.",
+            "type": "number",
+            "default": 0.5,
+            "minimum": 0,
+            "maximum": 1
+          },
+          "duration": {
+            "description": "Total duration of the generated video in seconds.",
+            "type": "integer",
+            "default": 10,
+            "minimum": 3,
+            "maximum": 15
+          },
+          "end_image_url": {
+            "description": "Optional ending image for controlled transitions between two frames. Supports jpg, jpeg, png, bmp, webp formats.",
+            "type": "string",
+            "format": "image_uri"
+          },
+          "generate_audio": {
+            "description": "Enable this option to generate audio for the video.",
+            "type": "boolean",
+            "default": true
+          },
+          "negative_prompt": {
+            "description": "",
+            "type": "string",
+            "default": ""
+          },
+          "prompt": {
+            "description": "",
+            "type": "string",
+            "default": ""
+          },
+          "shot_type": {
+            "description": "Defines how the camera shot or scene framing is handled.",
+            "type": "string",
+            "enum": [
+              "customize"
+            ],
+            "default": "customize"
+          },
+          "start_image_url": {
+            "description": "Starting image of the video. Supports jpg, jpeg, png, bmp, webp formats.",
+            "type": "string",
+            "format": "image_uri"
+          },
+          "elements": {
+            "description": "Accepted and passed through unvalidated: the catalog does not publish this input's shape.",
+            "x-runcomfy-unvalidated": true
+          },
+          "multi_prompt": {
+            "description": "Accepted and passed through unvalidated: the catalog does not publish this input's shape.",
+            "x-runcomfy-unvalidated": true
+          }
+        },
+        "x-model-id": "kling/kling-3.0/pro/image-to-video"
+      },
+      "Kling30ProImageToVideoOutput": {
+        "title": "Output",
+        "description": "The `output` object of a succeeded result of kling/kling-3.0/pro/image-to-video (output kind video: it answers with `video` or `videos`; other keys may come and are kept).",
+        "type": "object",
+        "properties": {
+          "video": {
+            "description": "single video URL",
+            "type": "string",
+            "format": "uri"
+          },
+          "videos": {
+            "description": "multiple video URLs",
+            "type": "array",
+            "items": {
+              "type": "string",
+              "format": "uri"
+            }
+          }
+        },
+        "x-model-id": "kling/kling-3.0/pro/image-to-video"
+      },
+      "Kling30ProTextToVideoInput": {
+        "title": "Input",
+        "description": "Input of kling/kling-3.0/pro/text-to-video (RunComfy Kling 3.0 Pro T2V).",
+        "type": "object",
+        "required": [
+          "prompt"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "aspect_ratio": {
+            "description": "Output ratio of the generated video.",
+            "type": "string",
+            "enum": [
+              "16:9",
+              "9:16",
+              "1:1"
+            ],
+            "default": "16:9"
+          },
+          "cfg_scale": {
+            "description": "Prompt guidance strength.",
+            "type": "number",
+            "default": 0.5,
+            "minimum": 0,
+            "maximum": 1
+          },
+          "duration": {
+            "description": "Video length in seconds.",
+            "type": "integer",
+            "default": 5,
+            "minimum": 3,
+            "maximum": 15
+          },
+          "negative_prompt": {
+            "description": "Elements to exclude from the video.",
+            "type": "string",
+            "default": ""
+          },
+          "prompt": {
+            "description": "Text description of the scene, motion, camera style, and atmosphere.",
+            "type": "string",
+            "default": ""
+          },
+          "shot_type": {
+            "description": "Editing mode: intelligent (default, auto-determines scope) or customize.",
+            "type": "string",
+            "enum": [
+              "customize"
+            ],
+            "default": "customize"
+          },
+          "sound": {
+            "description": "Generate synchronized sound alongside the video.",
+            "type": "boolean",
+            "default": true
+          },
+          "multi_prompt": {
+            "description": "Accepted and passed through unvalidated: the catalog does not publish this input's shape.",
+            "x-runcomfy-unvalidated": true
+          }
+        },
+        "x-model-id": "kling/kling-3.0/pro/text-to-video"
+      },
+      "Kling30ProTextToVideoOutput": {
+        "title": "Output",
+        "description": "The `output` object of a succeeded result of kling/kling-3.0/pro/text-to-video (output kind video: it answers with `video` or `videos`; other keys may come and are kept).",
+        "type": "object",
+        "properties": {
+          "video": {
+            "description": "single video URL",
+            "type": "string",
+            "format": "uri"
+          },
+          "videos": {
+            "description": "multiple video URLs",
+            "type": "array",
+            "items": {
+              "type": "string",
+              "format": "uri"
+            }
+          }
+        },
+        "x-model-id": "kling/kling-3.0/pro/text-to-video"
+      },
+      "Kling30StandardImageToVideoInput": {
+        "title": "Input",
+        "description": "Input of kling/kling-3.0/standard/image-to-video (RunComfy Kling 3.0 Standard I2V).",
+        "type": "object",
+        "required": [
+          "prompt",
+          "start_image_url"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "cfg_scale": {
+            "description": "Classifier-Free Guidance scale controlling adherence to the prompt.",
+            "type": "number",
+            "default": 0.5,
+            "minimum": 0,
+            "maximum": 1
+          },
+          "duration": {
+            "description": "Total duration of the generated video in seconds.",
+            "type": "integer",
+            "default": 10,
+            "minimum": 3,
+            "maximum": 15
+          },
+          "generate_audio": {
+            "description": "Enable this option to generate audio for the video.",
+            "type": "boolean",
+            "default": true
+          },
+          "negative_prompt": {
+            "description": "",
+            "type": "string",
+            "default": ""
+          },
+          "prompt": {
+            "description": "",
+            "type": "string",
+            "default": ""
+          },
+          "shot_type": {
+            "description": "Defines how the camera shot or scene framing is handled.",
+            "type": "string",
+            "enum": [
+              "customize"
+            ],
+            "default": "customize"
+          },
+          "start_image_url": {
+            "description": "Starting image of the video. Supports jpg, jpeg, png, bmp, webp formats.",
+            "type": "string",
+            "format": "image_uri"
+          },
+          "elements": {
+            "description": "Accepted and passed through unvalidated: the catalog does not publish this input's shape.",
+            "x-runcomfy-unvalidated": true
+          },
+          "multi_prompt": {
+            "description": "Accepted and passed through unvalidated: the catalog does not publish this input's shape.",
+            "x-runcomfy-unvalidated": true
+          }
+        },
+        "x-model-id": "kling/kling-3.0/standard/image-to-video"
+      },
+      "Kling30StandardImageToVideoOutput": {
+        "title": "Output",
+        "description": "The `output` object of a succeeded result of kling/kling-3.0/standard/image-to-video (output kind video: it answers with `video` or `videos`; other keys may come and are kept).",
+        "type": "object",
+        "properties": {
+          "video": {
+            "description": "single video URL",
+            "type": "string",
+            "format": "uri"
+          },
+          "videos": {
+            "description": "multiple video URLs",
+            "type": "array",
+            "items": {
+              "type": "string",
+              "format": "uri"
+            }
+          }
+        },
+        "x-model-id": "kling/kling-3.0/standard/image-to-video"
+      },
+      "Kling30StandardTextToVideoInput": {
+        "title": "Input",
+        "description": "Input of kling/kling-3.0/standard/text-to-video (RunComfy Kling 3.0 Standard T2V).",
+        "type": "object",
+        "required": [
+          "prompt"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "aspect_ratio": {
+            "description": "Output ratio of the generated video.",
+            "type": "string",
+            "enum": [
+              "16:9",
+              "9:16",
+              "1:1"
+            ],
+            "default": "16:9"
+          },
+          "cfg_scale": {
+            "description": "Prompt guidance strength.",
+            "type": "number",
+            "default": 0.5,
+            "minimum": 0,
+            "maximum": 1
+          },
+          "duration": {
+            "description": "Video length in seconds.",
+            "type": "integer",
+            "default": 5,
+            "minimum": 3,
+            "maximum": 15
+          },
+          "negative_prompt": {
+            "description": "Elements to exclude from the video.",
+            "type": "string",
+            "default": ""
+          },
+          "prompt": {
+            "description": "Text description of the scene, motion, camera style, and atmosphere.",
+            "type": "string",
+            "default": ""
+          },
+          "shot_type": {
+            "description": "Editing mode: intelligent (default, auto-determines scope) or customize.",
+            "type": "string",
+            "enum": [
+              "intelligent",
+              "customize"
+            ],
+            "default": "intelligent"
+          },
+          "sound": {
+            "description": "Generate synchronized sound alongside the video.",
+            "type": "boolean",
+            "default": true
+          },
+          "multi_prompt": {
+            "description": "Accepted and passed through unvalidated: the catalog does not publish this input's shape.",
+            "x-runcomfy-unvalidated": true
+          }
+        },
+        "x-model-id": "kling/kling-3.0/standard/text-to-video"
+      },
+      "Kling30StandardTextToVideoOutput": {
+        "title": "Output",
+        "description": "The `output` object of a succeeded result of kling/kling-3.0/standard/text-to-video (output kind video: it answers with `video` or `videos`; other keys may come and are kept).",
+        "type": "object",
+        "properties": {
+          "video": {
+            "description": "single video URL",
+            "type": "string",
+            "format": "uri"
+          },
+          "videos": {
+            "description": "multiple video URLs",
+            "type": "array",
+            "items": {
+              "type": "string",
+              "format": "uri"
+            }
+          }
+        },
+        "x-model-id": "kling/kling-3.0/standard/text-to-video"
+      },
+      "KlingVideoO34kImageToVideoInput": {
+        "title": "Input",
+        "description": "Input of kling/kling-video-o3/4K/image-to-video (RunComfy Kling O3 4K I2V).",
+        "type": "object",
+        "required": [
+          "image",
+          "prompt"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "duration": {
+            "description": "Length of the generated 4K clip in seconds. Pricing scales linearly with the selected duration.",
+            "type": "integer",
+            "enum": [
+              3,
+              4,
+              5,
+              6,
+              7,
+              8,
+              9,
+              10,
+              11,
+              12,
+              13,
+              14,
+              15
+            ],
+            "default": 5
+          },
+          "end_image": {
+            "description": "Optional public URL of the last frame. Provide one to lock the motion arc and define exactly where the clip lands.",
+            "type": "string",
+            "format": "image_uri"
+          },
+          "image": {
+            "description": "Public URL of the starting frame. This still anchors the subject, composition, and style of the generated 4K clip.",
+            "type": "string",
+            "format": "image_uri"
+          },
+          "prompt": {
+            "description": "Describe the motion, camera move, lighting, and atmosphere you want layered over the reference image.",
+            "type": "string",
+            "default": ""
+          },
+          "shot_type": {
+            "description": "Editing mode. Use intelligent for auto-decided scope, or customize for prompt-driven manual control.",
+            "type": "string",
+            "enum": [
+              "customize",
+              "intelligent"
+            ],
+            "default": "customize"
+          },
+          "sound": {
+            "description": "When enabled, synthesize matching ambient audio alongside the 4K video. Pricing is unchanged.",
+            "type": "boolean",
+            "default": false
+          },
+          "multi_prompt": {
+            "description": "Accepted and passed through unvalidated: the catalog does not publish this input's shape.",
+            "x-runcomfy-unvalidated": true
+          }
+        },
+        "x-model-id": "kling/kling-video-o3/4K/image-to-video"
+      },
+      "KlingVideoO34kImageToVideoOutput": {
+        "title": "Output",
+        "description": "The `output` object of a succeeded result of kling/kling-video-o3/4K/image-to-video (output kind video: it answers with `video` or `videos`; other keys may come and are kept).",
+        "type": "object",
+        "properties": {
+          "video": {
+            "description": "single video URL",
+            "type": "string",
+            "format": "uri"
+          },
+          "videos": {
+            "description": "multiple video URLs",
+            "type": "array",
+            "items": {
+              "type": "string",
+              "format": "uri"
+            }
+          }
+        },
+        "x-model-id": "kling/kling-video-o3/4K/image-to-video"
+      },
+      "KlingVideoO34kReferenceToVideoInput": {
+        "title": "Input",
+        "description": "Input of kling/kling-video-o3/4K/reference-to-video (RunComfy Kling O3 4K Reference).",
+        "type": "object",
+        "required": [
+          "prompt"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "aspect_ratio": {
+            "description": "Output frame ratio. 16:9 for landscape, 9:16 for vertical social, 1:1 for square.",
+            "type": "string",
+            "enum": [
+              "16:9",
+              "9:16",
+              "1:1"
+            ],
+            "default": "16:9"
+          },
+          "duration": {
+            "description": "Length of the generated 4K clip in seconds. Pricing scales linearly with the selected duration.",
+            "type": "integer",
+            "enum": [
+              3,
+              4,
+              5,
+              6,
+              7,
+              8,
+              9,
+              10,
+              11,
+              12,
+              13,
+              14,
+              15
+            ],
+            "default": 5
+          },
+          "images": {
+            "description": "Public image URLs that lock the subject identity, props, or style. Up to 7 without a reference video, up to 4 when a reference video is also used.",
+            "type": "array",
+            "format": "image_uris",
+            "maxItems": 16,
+            "items": {
+              "type": "string",
+              "format": "image_uri"
+            }
+          },
+          "prompt": {
+            "description": "Describe the scene, characters, action, camera move, and mood you want the 4K clip to render.",
+            "type": "string",
+            "default": ""
+          },
+          "shot_type": {
+            "description": "Editing mode. Use intelligent for auto-decided scope, or customize for prompt-driven manual control.",
+            "type": "string",
+            "enum": [
+              "customize",
+              "intelligent"
+            ],
+            "default": "customize"
+          },
+          "sound": {
+            "description": "When enabled, synthesize matching ambient audio alongside the 4K video. Only available when no reference video is provided. Pricing is unchanged.",
+            "type": "boolean",
+            "default": false
+          },
+          "multi_prompt": {
+            "description": "Accepted and passed through unvalidated: the catalog does not publish this input's shape.",
+            "x-runcomfy-unvalidated": true
+          }
+        },
+        "x-model-id": "kling/kling-video-o3/4K/reference-to-video"
+      },
+      "KlingVideoO34kReferenceToVideoOutput": {
+        "title": "Output",
+        "description": "The `output` object of a succeeded result of kling/kling-video-o3/4K/reference-to-video (output kind video: it answers with `video` or `videos`; other keys may come and are kept).",
+        "type": "object",
+        "properties": {
+          "video": {
+            "description": "single video URL",
+            "type": "string",
+            "format": "uri"
+          },
+          "videos": {
+            "description": "multiple video URLs",
+            "type": "array",
+            "items": {
+              "type": "string",
+              "format": "uri"
+            }
+          }
+        },
+        "x-model-id": "kling/kling-video-o3/4K/reference-to-video"
+      },
+      "KlingVideoO34kTextToVideoInput": {
+        "title": "Input",
+        "description": "Input of kling/kling-video-o3/4K/text-to-video (RunComfy Kling O3 4K T2V).",
+        "type": "object",
+        "required": [
+          "prompt"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "aspect_ratio": {
+            "description": "Output frame ratio. 16:9 for landscape, 9:16 for vertical social, 1:1 for square.",
+            "type": "string",
+            "enum": [
+              "16:9",
+              "9:16",
+              "1:1"
+            ],
+            "default": "16:9"
+          },
+          "duration": {
+            "description": "Length of the generated 4K clip in seconds. Pricing scales linearly with the selected duration.",
+            "type": "integer",
+            "enum": [
+              3,
+              4,
+              5,
+              6,
+              7,
+              8,
+              9,
+              10,
+              11,
+              12,
+              13,
+              14,
+              15
+            ],
+            "default": 5
+          },
+          "prompt": {
+            "description": "Describe the scene, characters, camera move, lighting, and atmosphere you want the model to render in 4K.",
+            "type": "string",
+            "default": ""
+          },
+          "shot_type": {
+            "description": "Editing mode. Use intelligent for auto-decided scope, or customize for prompt-driven manual control.",
+            "type": "string",
+            "enum": [
+              "customize",
+              "intelligent"
+            ],
+            "default": "customize"
+          },
+          "sound": {
+            "description": "When enabled, synthesize matching ambient audio and sound effects alongside the 4K video. Pricing is unchanged.",
+            "type": "boolean",
+            "default": false
+          },
+          "multi_prompt": {
+            "description": "Accepted and passed through unvalidated: the catalog does not publish this input's shape.",
+            "x-runcomfy-unvalidated": true
+          }
+        },
+        "x-model-id": "kling/kling-video-o3/4K/text-to-video"
+      },
+      "KlingVideoO34kTextToVideoOutput": {
+        "title": "Output",
+        "description": "The `output` object of a succeeded result of kling/kling-video-o3/4K/text-to-video (output kind video: it answers with `video` or `videos`; other keys may come and are kept).",
+        "type": "object",
+        "properties": {
+          "video": {
+            "description": "single video URL",
+            "type": "string",
+            "format": "uri"
+          },
+          "videos": {
+            "description": "multiple video URLs",
+            "type": "array",
+            "items": {
+              "type": "string",
+              "format": "uri"
+            }
+          }
+        },
+        "x-model-id": "kling/kling-video-o3/4K/text-to-video"
+      },
+      "KlingVideoO3ProImageToVideoInput": {
+        "title": "Input",
+        "description": "Input of kling/kling-video-o3/pro/image-to-video (RunComfy Kling O3 Pro I2V).",
+        "type": "object",
+        "required": [
+          "image",
+          "prompt"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "duration": {
+            "description": "Length of the generated clip in seconds (3-15).",
+            "type": "integer",
+            "default": 5,
+            "minimum": 3,
+            "maximum": 15
+          },
+          "end_image": {
+            "description": "Optional final frame to guide a controlled transition from the start image to this image.",
+            "type": "string",
+            "format": "image_uri"
+          },
+          "image": {
+            "description": "The first frame image to animate. Provide a public URL to a clear, well-lit photo or render.",
+            "type": "string",
+            "format": "image_uri"
+          },
+          "prompt": {
+            "description": "Describe the desired motion, camera movement, lighting, and action for the clip.",
+            "type": "string",
+            "default": ""
+          },
+          "shot_type": {
+            "description": "Editing scope. Use intelligent for auto-decided pacing and cuts, or customize for prompt-driven manual control.",
+            "type": "string",
+            "enum": [
+              "customize",
+              "intelligent"
+            ],
+            "default": "customize"
+          },
+          "sound": {
+            "description": "When enabled, synthesize synchronized audio alongside the video. Adds 25% to the per-second cost.",
+            "type": "boolean",
+            "default": false
+          },
+          "multi_prompt": {
+            "description": "Accepted and passed through unvalidated: the catalog does not publish this input's shape.",
+            "x-runcomfy-unvalidated": true
+          }
+        },
+        "x-model-id": "kling/kling-video-o3/pro/image-to-video"
+      },
+      "KlingVideoO3ProImageToVideoOutput": {
+        "title": "Output",
+        "description": "The `output` object of a succeeded result of kling/kling-video-o3/pro/image-to-video (output kind video: it answers with `video` or `videos`; other keys may come and are kept).",
+        "type": "object",
+        "properties": {
+          "video": {
+            "description": "single video URL",
+            "type": "string",
+            "format": "uri"
+          },
+          "videos": {
+            "description": "multiple video URLs",
+            "type": "array",
+            "items": {
+              "type": "string",
+              "format": "uri"
+            }
+          }
+        },
+        "x-model-id": "kling/kling-video-o3/pro/image-to-video"
+      },
+      "KlingVideoO3ProReferenceToVideoInput": {
+        "title": "Input",
+        "description": "Input of kling/kling-video-o3/pro/reference-to-video (RunComfy Kling O3 Pro Reference).",
+        "type": "object",
+        "required": [
+          "prompt"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "aspect_ratio": {
+            "description": "Output frame ratio. 16:9 for landscape, 9:16 for vertical social, 1:1 for square. Default: 16:9.",
+            "type": "string",
+            "enum": [
+              "16:9",
+              "9:16",
+              "1:1"
+            ],
+            "default": "16:9"
+          },
+          "duration": {
+            "description": "Length of the generated clip in seconds (3-15). Default: 5.",
+            "type": "integer",
+            "default": 5,
+            "minimum": 3,
+            "maximum": 15
+          },
+          "images": {
+            "description": "Reference images of characters, props, or styles. Up to 7 without a reference video, or up to 4 when a reference video is provided.",
+            "type": "array",
+            "format": "image_uris",
+            "minItems": 0,
+            "maxItems": 7,
+            "items": {
+              "type": "string",
+              "format": "image_uri"
+            }
+          },
+          "keep_original_sound": {
+            "description": "When a reference video is provided, retain its original audio track in the generated output. Default: enabled.",
+            "type": "boolean",
+            "default": true
+          },
+          "prompt": {
+            "description": "Describe the scene, action, and camera. Refer to references by position, e.g. 'The woman in Figure 1 walks with the man in Figure 2 through a neon-lit alley.'",
+            "type": "string",
+            "default": ""
+          },
+          "shot_type": {
+            "description": "Editing scope. Use intelligent for auto-decided pacing and cuts, or customize for prompt-driven manual control. Default: intelligent.",
+            "type": "string",
+            "enum": [
+              "intelligent",
+              "customize"
+            ],
+            "default": "customize"
+          },
+          "sound": {
+            "description": "When enabled (and no reference video is provided), synthesize matching ambient audio and effects. Adds ~20% to the per-second cost. Default: disabled.",
+            "type": "boolean",
+            "default": false
+          },
+          "video": {
+            "description": "Optional reference video for motion guidance, style transfer, or scene continuity. When provided, billing switches to the with-reference-video tier and overrides the sound multiplier.",
+            "type": "string",
+            "format": "video_uri"
+          },
+          "multi_prompt": {
+            "description": "Accepted and passed through unvalidated: the catalog does not publish this input's shape.",
+            "x-runcomfy-unvalidated": true
+          }
+        },
+        "x-model-id": "kling/kling-video-o3/pro/reference-to-video"
+      },
+      "KlingVideoO3ProReferenceToVideoOutput": {
+        "title": "Output",
+        "description": "The `output` object of a succeeded result of kling/kling-video-o3/pro/reference-to-video (output kind video: it answers with `video` or `videos`; other keys may come and are kept).",
+        "type": "object",
+        "properties": {
+          "video": {
+            "description": "single video URL",
+            "type": "string",
+            "format": "uri"
+          },
+          "videos": {
+            "description": "multiple video URLs",
+            "type": "array",
+            "items": {
+              "type": "string",
+              "format": "uri"
+            }
+          }
+        },
+        "x-model-id": "kling/kling-video-o3/pro/reference-to-video"
+      },
+      "KlingVideoO3ProTextToVideoInput": {
+        "title": "Input",
+        "description": "Input of kling/kling-video-o3/pro/text-to-video (RunComfy Kling O3 Pro T2V).",
+        "type": "object",
+        "required": [
+          "prompt"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "aspect_ratio": {
+            "description": "Output frame ratio. 16:9 for landscape, 9:16 for vertical social, 1:1 for square.",
+            "type": "string",
+            "enum": [
+              "16:9",
+              "9:16",
+              "1:1"
+            ],
+            "default": "16:9"
+          },
+          "duration": {
+            "description": "Length of the generated clip in seconds. Pricing scales linearly with the selected duration.",
+            "type": "integer",
+            "enum": [
+              5,
+              10
+            ],
+            "default": 5
+          },
+          "prompt": {
+            "description": "Describe the scene, characters, camera move, lighting, and mood you want the model to render.",
+            "type": "string",
+            "default": ""
+          },
+          "shot_type": {
+            "description": "Editing mode. Use intelligent for auto-decided scope, or customize for prompt-driven manual control.",
+            "type": "string",
+            "enum": [
+              "customize",
+              "intelligent"
+            ],
+            "default": "customize"
+          },
+          "sound": {
+            "description": "When enabled, synthesize matching ambient audio and sound effects alongside the video. Adds ~25% to the per-second cost.",
+            "type": "boolean",
+            "default": false
+          },
+          "multi_prompt": {
+            "description": "Accepted and passed through unvalidated: the catalog does not publish this input's shape.",
+            "x-runcomfy-unvalidated": true
+          }
+        },
+        "x-model-id": "kling/kling-video-o3/pro/text-to-video"
+      },
+      "KlingVideoO3ProTextToVideoOutput": {
+        "title": "Output",
+        "description": "The `output` object of a succeeded result of kling/kling-video-o3/pro/text-to-video (output kind video: it answers with `video` or `videos`; other keys may come and are kept).",
+        "type": "object",
+        "properties": {
+          "video": {
+            "description": "single video URL",
+            "type": "string",
+            "format": "uri"
+          },
+          "videos": {
+            "description": "multiple video URLs",
+            "type": "array",
+            "items": {
+              "type": "string",
+              "format": "uri"
+            }
+          }
+        },
+        "x-model-id": "kling/kling-video-o3/pro/text-to-video"
+      },
+      "KlingVideoO3ProVideoToVideoInput": {
+        "title": "Input",
+        "description": "Input of kling/kling-video-o3/pro/video-to-video (RunComfy Kling O3 Pro V2V).",
+        "type": "object",
+        "required": [
+          "prompt",
+          "video"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "images": {
+            "description": "Optional reference images that guide the target element, scene, or style. Up to 4 URLs.",
+            "type": "array",
+            "format": "image_uris",
+            "minItems": 0,
+            "maxItems": 4,
+            "items": {
+              "type": "string",
+              "format": "image_uri"
+            }
+          },
+          "keep_original_sound": {
+            "description": "When enabled, the original audio track of the input video is retained in the edited output.",
+            "type": "boolean",
+            "default": true
+          },
+          "prompt": {
+            "description": "Describe the edit you want — what to add, remove, replace, restyle, or relight in the source clip.",
+            "type": "string",
+            "default": ""
+          },
+          "shot_type": {
+            "description": "Editing mode. Use intelligent for auto-decided edit scope, or customize for prompt-driven manual control.",
+            "type": "string",
+            "enum": [
+              "customize"
+            ],
+            "default": "customize"
+          },
+          "video": {
+            "description": "Public URL of the input video to edit. Maximum duration 10 seconds.",
+            "type": "string",
+            "format": "video_uri"
+          }
+        },
+        "x-model-id": "kling/kling-video-o3/pro/video-to-video"
+      },
+      "KlingVideoO3ProVideoToVideoOutput": {
+        "title": "Output",
+        "description": "The `output` object of a succeeded result of kling/kling-video-o3/pro/video-to-video (output kind video: it answers with `video` or `videos`; other keys may come and are kept).",
+        "type": "object",
+        "properties": {
+          "video": {
+            "description": "single video URL",
+            "type": "string",
+            "format": "uri"
+          },
+          "videos": {
+            "description": "multiple video URLs",
+            "type": "array",
+            "items": {
+              "type": "string",
+              "format": "uri"
+            }
+          }
+        },
+        "x-model-id": "kling/kling-video-o3/pro/video-to-video"
+      },
+      "KlingVideoO3StandardImageToVideoInput": {
+        "title": "Input",
+        "description": "Input of kling/kling-video-o3/standard/image-to-video (RunComfy Kling O3 Standard I2V).",
+        "type": "object",
+        "required": [
+          "image",
+          "prompt"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "duration": {
+            "description": "Length of the generated clip in seconds (3-15).",
+            "type": "integer",
+            "default": 5,
+            "minimum": 3,
+            "maximum": 15
+          },
+          "end_image": {
+            "description": "Optional final frame to guide a controlled transition from the start image to this image.",
+            "type": "string",
+            "format": "image_uri"
+          },
+          "image": {
+            "description": "The first frame image to animate. Provide a public URL to a clear, well-lit photo or render.",
+            "type": "string",
+            "format": "image_uri"
+          },
+          "prompt": {
+            "description": "Describe the desired motion, camera movement, lighting, and action for the clip.",
+            "type": "string",
+            "default": ""
+          },
+          "shot_type": {
+            "description": "Editing scope. Use intelligent for auto-decided pacing and cuts, or customize for prompt-driven manual control.",
+            "type": "string",
+            "enum": [
+              "customize",
+              "intelligent"
+            ],
+            "default": "customize"
+          },
+          "sound": {
+            "description": "When enabled, synthesize synchronized audio with the video. Adds about 33% to the per-second cost.",
+            "type": "boolean",
+            "default": false
+          },
+          "multi_prompt": {
+            "description": "Accepted and passed through unvalidated: the catalog does not publish this input's shape.",
+            "x-runcomfy-unvalidated": true
+          }
+        },
+        "x-model-id": "kling/kling-video-o3/standard/image-to-video"
+      },
+      "KlingVideoO3StandardImageToVideoOutput": {
+        "title": "Output",
+        "description": "The `output` object of a succeeded result of kling/kling-video-o3/standard/image-to-video (output kind video: it answers with `video` or `videos`; other keys may come and are kept).",
+        "type": "object",
+        "properties": {
+          "video": {
+            "description": "single video URL",
+            "type": "string",
+            "format": "uri"
+          },
+          "videos": {
+            "description": "multiple video URLs",
+            "type": "array",
+            "items": {
+              "type": "string",
+              "format": "uri"
+            }
+          }
+        },
+        "x-model-id": "kling/kling-video-o3/standard/image-to-video"
+      },
+      "KlingVideoO3StandardReferenceToVideoInput": {
+        "title": "Input",
+        "description": "Input of kling/kling-video-o3/standard/reference-to-video (RunComfy Kling O3 Standard Reference).",
+        "type": "object",
+        "required": [
+          "prompt"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "aspect_ratio": {
+            "description": "Output frame ratio. 16:9 for landscape, 9:16 for vertical social, 1:1 for square.",
+            "type": "string",
+            "enum": [
+              "16:9",
+              "9:16",
+              "1:1"
+            ],
+            "default": "16:9"
+          },
+          "duration": {
+            "description": "Length of the generated clip in seconds (3-15).",
+            "type": "integer",
+            "default": 5,
+            "minimum": 3,
+            "maximum": 15
+          },
+          "images": {
+            "description": "Reference images of characters, props, or styles. Up to 7 without a reference video, or up to 4 when a reference video is provided.",
+            "type": "array",
+            "format": "image_uris",
+            "minItems": 0,
+            "maxItems": 7,
+            "items": {
+              "type": "string",
+              "format": "image_uri"
+            }
+          },
+          "keep_original_sound": {
+            "description": "When a reference video is provided, retain its original audio track in the generated output.",
+            "type": "boolean",
+            "default": true
+          },
+          "prompt": {
+            "description": "Describe the scene and action. Refer to references by position, e.g. 'The man in Figure 2 walks with the woman in Figure 1 through a sunlit park.'",
+            "type": "string",
+            "default": ""
+          },
+          "shot_type": {
+            "description": "Editing scope. Use intelligent for auto-decided pacing and cuts, or customize for prompt-driven manual control.",
+            "type": "string",
+            "enum": [
+              "customize",
+              "intelligent"
+            ],
+            "default": "customize"
+          },
+          "sound": {
+            "description": "When enabled, synthesize synchronized audio with the video. Adds ~33% to the per-second cost (no effect when a reference video is provided).",
+            "type": "boolean",
+            "default": false
+          },
+          "video": {
+            "description": "Optional reference video for motion guidance, style transfer, or scene continuity. When provided, billing switches to the with-reference-video tier.",
+            "type": "string",
+            "format": "video_uri"
+          }
+        },
+        "x-model-id": "kling/kling-video-o3/standard/reference-to-video"
+      },
+      "KlingVideoO3StandardReferenceToVideoOutput": {
+        "title": "Output",
+        "description": "The `output` object of a succeeded result of kling/kling-video-o3/standard/reference-to-video (output kind video: it answers with `video` or `videos`; other keys may come and are kept).",
+        "type": "object",
+        "properties": {
+          "video": {
+            "description": "single video URL",
+            "type": "string",
+            "format": "uri"
+          },
+          "videos": {
+            "description": "multiple video URLs",
+            "type": "array",
+            "items": {
+              "type": "string",
+              "format": "uri"
+            }
+          }
+        },
+        "x-model-id": "kling/kling-video-o3/standard/reference-to-video"
+      },
+      "KlingVideoO3StandardTextToVideoInput": {
+        "title": "Input",
+        "description": "Input of kling/kling-video-o3/standard/text-to-video (RunComfy Kling O3 Standard T2V).",
+        "type": "object",
+        "required": [
+          "prompt"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "aspect_ratio": {
+            "description": "Output frame ratio. 16:9 for landscape, 9:16 for vertical social, 1:1 for square.",
+            "type": "string",
+            "enum": [
+              "16:9",
+              "9:16",
+              "1:1"
+            ],
+            "default": "16:9"
+          },
+          "duration": {
+            "description": "Length of the generated clip in seconds (3-15).",
+            "type": "integer",
+            "default": 5,
+            "minimum": 3,
+            "maximum": 15
+          },
+          "prompt": {
+            "description": "Text description of the scene, subject, motion, camera, and atmosphere to generate.",
+            "type": "string",
+            "default": ""
+          },
+          "shot_type": {
+            "description": "Editing scope. Use intelligent to let the model auto-decide cuts and pacing, or customize for manual prompt-driven control.",
+            "type": "string",
+            "enum": [
+              "customize",
+              "intelligent"
+            ],
+            "default": "customize"
+          },
+          "sound": {
+            "description": "When enabled, synthesize synchronized sound alongside the video. Adds ~33% to the per-second cost.",
+            "type": "boolean",
+            "default": false
+          },
+          "multi_prompt": {
+            "description": "Accepted and passed through unvalidated: the catalog does not publish this input's shape.",
+            "x-runcomfy-unvalidated": true
+          }
+        },
+        "x-model-id": "kling/kling-video-o3/standard/text-to-video"
+      },
+      "KlingVideoO3StandardTextToVideoOutput": {
+        "title": "Output",
+        "description": "The `output` object of a succeeded result of kling/kling-video-o3/standard/text-to-video (output kind video: it answers with `video` or `videos`; other keys may come and are kept).",
+        "type": "object",
+        "properties": {
+          "video": {
+            "description": "single video URL",
+            "type": "string",
+            "format": "uri"
+          },
+          "videos": {
+            "description": "multiple video URLs",
+            "type": "array",
+            "items": {
+              "type": "string",
+              "format": "uri"
+            }
+          }
+        },
+        "x-model-id": "kling/kling-video-o3/standard/text-to-video"
+      },
+      "KlingVideoO3StandardVideoToVideoInput": {
+        "title": "Input",
+        "description": "Input of kling/kling-video-o3/standard/video-to-video (RunComfy Kling O3 Standard V2V).",
+        "type": "object",
+        "required": [
+          "prompt",
+          "video"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "images": {
+            "description": "Optional reference images that guide the target element, scene, or style. Up to 4 URLs.",
+            "type": "array",
+            "format": "image_uris",
+            "maxItems": 16,
+            "items": {
+              "type": "string",
+              "format": "image_uri"
+            }
+          },
+          "keep_original_sound": {
+            "description": "When enabled, the original audio track of the input video is retained in the edited output.",
+            "type": "boolean",
+            "default": true
+          },
+          "prompt": {
+            "description": "Describe the edit you want — what to add, remove, replace, restyle, or relight in the source clip.",
+            "type": "string",
+            "default": ""
+          },
+          "shot_type": {
+            "description": "Editing mode. Use intelligent for auto-decided edit scope, or customize for prompt-driven manual control.",
+            "type": "string",
+            "enum": [
+              "customize"
+            ],
+            "default": "customize"
+          },
+          "video": {
+            "description": "Public URL of the input video to edit. Maximum duration 10 seconds.",
+            "type": "string",
+            "format": "video_uri"
+          }
+        },
+        "x-model-id": "kling/kling-video-o3/standard/video-to-video"
+      },
+      "KlingVideoO3StandardVideoToVideoOutput": {
+        "title": "Output",
+        "description": "The `output` object of a succeeded result of kling/kling-video-o3/standard/video-to-video (output kind video: it answers with `video` or `videos`; other keys may come and are kept).",
+        "type": "object",
+        "properties": {
+          "video": {
+            "description": "single video URL",
+            "type": "string",
+            "format": "uri"
+          },
+          "videos": {
+            "description": "multiple video URLs",
+            "type": "array",
+            "items": {
+              "type": "string",
+              "format": "uri"
+            }
+          }
+        },
+        "x-model-id": "kling/kling-video-o3/standard/video-to-video"
+      },
+      "LightricksLtx25AudioToVideoFastInput": {
+        "title": "Input",
+        "description": "Input of lightricks/ltx-2.5/audio-to-video/fast (RunComfy LTX 2.5 A2V Fast).",
+        "type": "object",
+        "required": [
+          "audio_url"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "aspect_ratio": {
+            "description": "Output aspect ratio. auto follows the input image, or defaults toward 16:9 without an image.",
+            "type": "string",
+            "enum": [
+              "auto",
+              "16:9",
+              "9:16"
+            ],
+            "default": "auto"
+          },
+          "audio_url": {
+            "description": "URL of the audio file to drive the video. Duration must be between 2 and 20 seconds.",
+            "type": "string",
+            "format": "audio_uri"
+          },
+          "guidance_scale": {
+            "description": "How closely the video follows the prompt. Higher values stick more tightly to the text.",
+            "type": "number",
+            "default": 9,
+            "minimum": 1,
+            "maximum": 50
+          },
+          "image_url": {
+            "description": "Optional first-frame image. If omitted, prompt is required.",
+            "type": "string",
+            "format": "image_uri"
+          },
+          "prompt": {
+            "description": "Describe how the video should look and move with the audio. Required if no image is provided.",
+            "type": "string",
+            "default": ""
+          }
+        },
+        "x-model-id": "lightricks/ltx-2.5/audio-to-video/fast"
+      },
+      "LightricksLtx25AudioToVideoFastOutput": {
+        "title": "Output",
+        "description": "The `output` object of a succeeded result of lightricks/ltx-2.5/audio-to-video/fast (output kind video: it answers with `video` or `videos`; other keys may come and are kept).",
+        "type": "object",
+        "properties": {
+          "video": {
+            "description": "single video URL",
+            "type": "string",
+            "format": "uri"
+          },
+          "videos": {
+            "description": "multiple video URLs",
+            "type": "array",
+            "items": {
+              "type": "string",
+              "format": "uri"
+            }
+          }
+        },
+        "x-model-id": "lightricks/ltx-2.5/audio-to-video/fast"
+      },
+      "LightricksLtx25AudioToVideoProInput": {
+        "title": "Input",
+        "description": "Input of lightricks/ltx-2.5/audio-to-video/pro (RunComfy LTX 2.5 A2V Pro).",
+        "type": "object",
+        "required": [
+          "audio_url"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "aspect_ratio": {
+            "description": "Output aspect ratio. auto follows the input image, or defaults toward 16:9 without an image.",
+            "type": "string",
+            "enum": [
+              "auto",
+              "16:9",
+              "9:16"
+            ],
+            "default": "auto"
+          },
+          "audio_url": {
+            "description": "URL of the audio file to drive the video. Duration must be between 2 and 20 seconds.",
+            "type": "string",
+            "format": "audio_uri"
+          },
+          "guidance_scale": {
+            "description": "How closely the video follows the prompt. Higher values stick more tightly to the text.",
+            "type": "number",
+            "default": 9,
+            "minimum": 1,
+            "maximum": 50
+          },
+          "image_url": {
+            "description": "Optional first-frame image. If omitted, prompt is required.",
+            "type": "string",
+            "format": "image_uri"
+          },
+          "prompt": {
+            "description": "Describe how the video should look and move with the audio. Required if no image is provided.",
+            "type": "string",
+            "default": ""
+          }
+        },
+        "x-model-id": "lightricks/ltx-2.5/audio-to-video/pro"
+      },
+      "LightricksLtx25AudioToVideoProOutput": {
+        "title": "Output",
+        "description": "The `output` object of a succeeded result of lightricks/ltx-2.5/audio-to-video/pro (output kind video: it answers with `video` or `videos`; other keys may come and are kept).",
+        "type": "object",
+        "properties": {
+          "video": {
+            "description": "single video URL",
+            "type": "string",
+            "format": "uri"
+          },
+          "videos": {
+            "description": "multiple video URLs",
+            "type": "array",
+            "items": {
+              "type": "string",
+              "format": "uri"
+            }
+          }
+        },
+        "x-model-id": "lightricks/ltx-2.5/audio-to-video/pro"
+      },
+      "LightricksLtx25ImageToVideoFastInput": {
+        "title": "Input",
+        "description": "Input of lightricks/ltx-2.5/image-to-video/fast (RunComfy LTX 2.5 I2V Fast).",
+        "type": "object",
+        "required": [
+          "prompt",
+          "image_url"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "aspect_ratio": {
+            "description": "Output aspect ratio. auto follows the input image.",
+            "type": "string",
+            "enum": [
+              "auto",
+              "16:9",
+              "9:16"
+            ],
+            "default": "auto"
+          },
+          "camera_motion": {
+            "description": "Optional camera motion preset. Leave unset for prompt-only camera direction.",
+            "type": "string",
+            "enum": [
+              "dolly_in",
+              "dolly_out",
+              "dolly_left",
+              "dolly_right",
+              "jib_up",
+              "jib_down",
+              "static",
+              "focus_shift"
+            ]
+          },
+          "duration": {
+            "description": "Video length in seconds. Use auto to let the model choose from the prompt.",
+            "type": "string",
+            "enum": [
+              "auto",
+              "6",
+              "8",
+              "10",
+              "12",
+              "14",
+              "16",
+              "18",
+              "20"
+            ],
+            "default": "10"
+          },
+          "end_image_url": {
+            "description": "Optional end image for a transition between start and end frames. Leave empty for open-ended motion from the start frame.",
+            "type": "string",
+            "format": "image_uri"
+          },
+          "fps": {
+            "description": "Frames per second of the generated video.",
+            "type": "integer",
+            "enum": [
+              24,
+              25,
+              48,
+              50
+            ],
+            "default": 25
+          },
+          "generate_audio": {
+            "description": "Whether to generate synchronized audio with the video.",
+            "type": "boolean",
+            "default": true
+          },
+          "image_url": {
+            "description": "URL of the start image to animate into video.",
+            "type": "string",
+            "format": "image_uri"
+          },
+          "prompt": {
+            "description": "Describe motion, camera, lighting, style, and audio for the generated video.",
+            "type": "string",
+            "default": ""
+          },
+          "resolution": {
+            "description": "Output resolution of the generated video.",
+            "type": "string",
+            "enum": [
+              "720p",
+              "1080p",
+              "1440p",
+              "2160p"
+            ],
+            "default": "1080p"
+          }
+        },
+        "x-model-id": "lightricks/ltx-2.5/image-to-video/fast"
+      },
+      "LightricksLtx25ImageToVideoFastOutput": {
+        "title": "Output",
+        "description": "The `output` object of a succeeded result of lightricks/ltx-2.5/image-to-video/fast (output kind video: it answers with `video` or `videos`; other keys may come and are kept).",
+        "type": "object",
+        "properties": {
+          "video": {
+            "description": "single video URL",
+            "type": "string",
+            "format": "uri"
+          },
+          "videos": {
+            "description": "multiple video URLs",
+            "type": "array",
+            "items": {
+              "type": "string",
+              "format": "uri"
+            }
+          }
+        },
+        "x-model-id": "lightricks/ltx-2.5/image-to-video/fast"
+      },
+      "LightricksLtx25ImageToVideoProInput": {
+        "title": "Input",
+        "description": "Input of lightricks/ltx-2.5/image-to-video/pro (RunComfy LTX 2.5 I2V Pro).",
+        "type": "object",
+        "required": [
+          "prompt",
+          "image_url"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "aspect_ratio": {
+            "description": "Output aspect ratio. auto follows the input image.",
+            "type": "string",
+            "enum": [
+              "auto",
+              "16:9",
+              "9:16"
+            ],
+            "default": "auto"
+          },
+          "camera_motion": {
+            "description": "Optional camera motion preset. Leave unset for prompt-only camera direction.",
+            "type": "string",
+            "enum": [
+              "dolly_in",
+              "dolly_out",
+              "dolly_left",
+              "dolly_right",
+              "jib_up",
+              "jib_down",
+              "static",
+              "focus_shift"
+            ]
+          },
+          "duration": {
+            "description": "Video length in seconds. Use auto to let the model choose from the prompt.",
+            "type": "string",
+            "enum": [
+              "auto",
+              "6",
+              "8",
+              "10"
+            ],
+            "default": "10"
+          },
+          "end_image_url": {
+            "description": "Optional end image for a transition between start and end frames. Leave empty for open-ended motion from the start frame.",
+            "type": "string",
+            "format": "image_uri"
+          },
+          "fps": {
+            "description": "Frames per second of the generated video.",
+            "type": "integer",
+            "enum": [
+              24,
+              25,
+              50
+            ],
+            "default": 25
+          },
+          "generate_audio": {
+            "description": "Whether to generate synchronized audio with the video.",
+            "type": "boolean",
+            "default": true
+          },
+          "image_url": {
+            "description": "URL of the start image to animate into video.",
+            "type": "string",
+            "format": "image_uri"
+          },
+          "prompt": {
+            "description": "Describe motion, camera, lighting, style, and audio for the generated video.",
+            "type": "string",
+            "default": ""
+          },
+          "resolution": {
+            "description": "Output resolution of the generated video.",
+            "type": "string",
+            "enum": [
+              "720p",
+              "1080p"
+            ],
+            "default": "1080p"
+          }
+        },
+        "x-model-id": "lightricks/ltx-2.5/image-to-video/pro"
+      },
+      "LightricksLtx25ImageToVideoProOutput": {
+        "title": "Output",
+        "description": "The `output` object of a succeeded result of lightricks/ltx-2.5/image-to-video/pro (output kind video: it answers with `video` or `videos`; other keys may come and are kept).",
+        "type": "object",
+        "properties": {
+          "video": {
+            "description": "single video URL",
+            "type": "string",
+            "format": "uri"
+          },
+          "videos": {
+            "description": "multiple video URLs",
+            "type": "array",
+            "items": {
+              "type": "string",
+              "format": "uri"
+            }
+          }
+        },
+        "x-model-id": "lightricks/ltx-2.5/image-to-video/pro"
+      },
+      "LightricksLtx25TextToVideoFastInput": {
+        "title": "Input",
+        "description": "Input of lightricks/ltx-2.5/text-to-video/fast (RunComfy LTX 2.5 T2V Fast).",
+        "type": "object",
+        "required": [
+          "prompt"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "aspect_ratio": {
+            "description": "Output aspect ratio of the generated video.",
+            "type": "string",
+            "enum": [
+              "16:9",
+              "9:16"
+            ],
+            "default": "16:9"
+          },
+          "camera_motion": {
+            "description": "Optional camera motion preset. Leave unset for prompt-only camera direction.",
+            "type": "string",
+            "enum": [
+              "dolly_in",
+              "dolly_out",
+              "dolly_left",
+              "dolly_right",
+              "jib_up",
+              "jib_down",
+              "static",
+              "focus_shift"
+            ]
+          },
+          "duration": {
+            "description": "Video length in seconds. Use auto to let the model choose from the prompt.",
+            "type": "string",
+            "enum": [
+              "auto",
+              "6",
+              "8",
+              "10",
+              "12",
+              "14",
+              "16",
+              "18",
+              "20"
+            ],
+            "default": "10"
+          },
+          "fps": {
+            "description": "Frames per second of the generated video.",
+            "type": "integer",
+            "enum": [
+              24,
+              25,
+              48,
+              50
+            ],
+            "default": 25
+          },
+          "generate_audio": {
+            "description": "Whether to generate synchronized audio with the video.",
+            "type": "boolean",
+            "default": true
+          },
+          "prompt": {
+            "description": "Text prompt describing the video scene, motion, and audio.",
+            "type": "string",
+            "default": ""
+          },
+          "resolution": {
+            "description": "Output resolution of the generated video.",
+            "type": "string",
+            "enum": [
+              "720p",
+              "1080p",
+              "1440p",
+              "2160p"
+            ],
+            "default": "1080p"
+          }
+        },
+        "x-model-id": "lightricks/ltx-2.5/text-to-video/fast"
+      },
+      "LightricksLtx25TextToVideoFastOutput": {
+        "title": "Output",
+        "description": "The `output` object of a succeeded result of lightricks/ltx-2.5/text-to-video/fast (output kind video: it answers with `video` or `videos`; other keys may come and are kept).",
+        "type": "object",
+        "properties": {
+          "video": {
+            "description": "single video URL",
+            "type": "string",
+            "format": "uri"
+          },
+          "videos": {
+            "description": "multiple video URLs",
+            "type": "array",
+            "items": {
+              "type": "string",
+              "format": "uri"
+            }
+          }
+        },
+        "x-model-id": "lightricks/ltx-2.5/text-to-video/fast"
+      },
+      "LightricksLtx25TextToVideoProInput": {
+        "title": "Input",
+        "description": "Input of lightricks/ltx-2.5/text-to-video/pro (RunComfy LTX 2.5 T2V Pro).",
+        "type": "object",
+        "required": [
+          "prompt"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "aspect_ratio": {
+            "description": "Output aspect ratio of the generated video.",
+            "type": "string",
+            "enum": [
+              "16:9",
+              "9:16"
+            ],
+            "default": "16:9"
+          },
+          "camera_motion": {
+            "description": "Optional camera motion preset. Leave unset for prompt-only camera direction.",
+            "type": "string",
+            "enum": [
+              "dolly_in",
+              "dolly_out",
+              "dolly_left",
+              "dolly_right",
+              "jib_up",
+              "jib_down",
+              "static",
+              "focus_shift"
+            ]
+          },
+          "duration": {
+            "description": "Video length in seconds. Use auto to let the model choose from the prompt.",
+            "type": "string",
+            "enum": [
+              "auto",
+              "6",
+              "8",
+              "10"
+            ],
+            "default": "10"
+          },
+          "fps": {
+            "description": "Frames per second of the generated video.",
+            "type": "integer",
+            "enum": [
+              24,
+              25,
+              50
+            ],
+            "default": 25
+          },
+          "generate_audio": {
+            "description": "Whether to generate synchronized audio with the video.",
+            "type": "boolean",
+            "default": true
+          },
+          "prompt": {
+            "description": "Text prompt describing the video scene, motion, and audio.",
+            "type": "string",
+            "default": ""
+          },
+          "resolution": {
+            "description": "Output resolution of the generated video.",
+            "type": "string",
+            "enum": [
+              "720p",
+              "1080p"
+            ],
+            "default": "1080p"
+          }
+        },
+        "x-model-id": "lightricks/ltx-2.5/text-to-video/pro"
+      },
+      "LightricksLtx25TextToVideoProOutput": {
+        "title": "Output",
+        "description": "The `output` object of a succeeded result of lightricks/ltx-2.5/text-to-video/pro (output kind video: it answers with `video` or `videos`; other keys may come and are kept).",
+        "type": "object",
+        "properties": {
+          "video": {
+            "description": "single video URL",
+            "type": "string",
+            "format": "uri"
+          },
+          "videos": {
+            "description": "multiple video URLs",
+            "type": "array",
+            "items": {
+              "type": "string",
+              "format": "uri"
+            }
+          }
+        },
+        "x-model-id": "lightricks/ltx-2.5/text-to-video/pro"
+      },
+      "MinimaxH3MaxImageToVideoInput": {
+        "title": "Input",
+        "description": "Input of minimax/minimax-h3-max/image-to-video (RunComfy MiniMax H3 Max I2V).",
+        "type": "object",
+        "required": [
+          "image_url",
+          "prompt",
+          "prompt_expansion_mode"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "duration": {
+            "description": "The duration of the video in seconds.",
+            "type": "integer",
+            "default": 8,
+            "minimum": 5,
+            "maximum": 15
+          },
+          "enable_safety_checker": {
+            "description": "If set to true, the safety checker will be enabled.",
+            "type": "boolean",
+            "default": true
+          },
+          "end_image_url": {
+            "description": "Optional URL of the image to use as the last frame for first-to-last keyframe generation.",
+            "type": "string",
+            "format": "image_uri"
+          },
+          "image_url": {
+            "description": "URL of the image to use as the first frame. Output aspect ratio follows this image.",
+            "type": "string",
+            "format": "image_uri"
+          },
+          "prompt": {
+            "description": "Text prompt for video generation: motion, camera, lighting, style, and optional audio.",
+            "type": "string",
+            "default": ""
+          },
+          "prompt_expansion_mode": {
+            "description": "How much effort to spend rewriting the prompt before generation. balanced returns quickly; quality spends longer on a richer prompt.",
+            "type": "string",
+            "enum": [
+              "balanced",
+              "quality"
+            ],
+            "default": "balanced"
+          },
+          "resolution": {
+            "description": "The native generation resolution of the video.",
+            "type": "string",
+            "enum": [
+              "480p",
+              "768p"
+            ],
+            "default": "768p"
+          },
+          "seed": {
+            "description": "Random seed. A random seed is selected when omitted. Use -1 for random.",
+            "type": "integer",
+            "default": -1
+          }
+        },
+        "x-model-id": "minimax/minimax-h3-max/image-to-video"
+      },
+      "MinimaxH3MaxImageToVideoOutput": {
+        "title": "Output",
+        "description": "The `output` object of a succeeded result of minimax/minimax-h3-max/image-to-video (output kind video: it answers with `video` or `videos`; other keys may come and are kept).",
+        "type": "object",
+        "properties": {
+          "video": {
+            "description": "single video URL",
+            "type": "string",
+            "format": "uri"
+          },
+          "videos": {
+            "description": "multiple video URLs",
+            "type": "array",
+            "items": {
+              "type": "string",
+              "format": "uri"
+            }
+          }
+        },
+        "x-model-id": "minimax/minimax-h3-max/image-to-video"
+      },
+      "MinimaxH3MaxReferenceToVideoInput": {
+        "title": "Input",
+        "description": "Input of minimax/minimax-h3-max/reference-to-video (RunComfy MiniMax H3 Max Reference).",
+        "type": "object",
+        "required": [
+          "prompt",
+          "prompt_expansion_mode",
+          "reference_images"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "aspect_ratio": {
+            "description": "Output aspect ratio. adaptive follows the reference framing when possible.",
+            "type": "string",
+            "enum": [
+              "adaptive",
+              "21:9",
+              "16:9",
+              "4:3",
+              "1:1",
+              "3:4",
+              "9:16"
+            ],
+            "default": "adaptive"
+          },
+          "duration": {
+            "description": "Length of the generated video in seconds (5-15).",
+            "type": "integer",
+            "default": 5,
+            "minimum": 5,
+            "maximum": 15
+          },
+          "enable_safety_checker": {
+            "description": "If set to true, the safety checker will be enabled.",
+            "type": "boolean",
+            "default": true
+          },
+          "prompt": {
+            "description": "Describe the scene, motion, camera, and audio. Refer to assets as Image 1, Image 2, Video 1, Audio 1, and say what each reference supplies.",
+            "type": "string",
+            "default": ""
+          },
+          "prompt_expansion_mode": {
+            "description": "How much effort to spend rewriting the prompt before generation. balanced returns quickly; quality spends longer on a richer prompt.",
+            "type": "string",
+            "enum": [
+              "balanced",
+              "quality"
+            ],
+            "default": "balanced"
+          },
+          "reference_audios": {
+            "description": "Optional voice or ambience clips (about 2-15s each; combined duration at most 15s). Cannot be the only reference; provide at least one image or video with them.",
+            "type": "array",
+            "format": "audio_uris",
+            "maxItems": 12,
+            "items": {
+              "type": "string",
+              "format": "audio_uri"
+            }
+          },
+          "reference_images": {
+            "description": "Subject or style reference image URLs, cited in the prompt as Image 1, Image 2, and so on. Combined with videos and audios, at most 12 reference files.",
+            "type": "array",
+            "format": "image_uris",
+            "maxItems": 12,
+            "items": {
+              "type": "string",
+              "format": "image_uri"
+            }
+          },
+          "reference_videos": {
+            "description": "Motion reference clips (about 2-15s each; combined duration at most 15s), cited as Video 1, Video 2. Combined with images and audios, at most 12 reference files.",
+            "type": "array",
+            "format": "video_uris",
+            "maxItems": 12,
+            "items": {
+              "type": "string",
+              "format": "video_uri"
+            }
+          },
+          "resolution": {
+            "description": "Native generation resolution. 480p is faster/cheaper; 768p is the sharper default.",
+            "type": "string",
+            "enum": [
+              "480p",
+              "768p"
+            ],
+            "default": "768p"
+          },
+          "seed": {
+            "description": "Fixed seed for reproducible results. Use -1 for a random seed.",
+            "type": "integer",
+            "default": -1
+          }
+        },
+        "x-model-id": "minimax/minimax-h3-max/reference-to-video"
+      },
+      "MinimaxH3MaxReferenceToVideoOutput": {
+        "title": "Output",
+        "description": "The `output` object of a succeeded result of minimax/minimax-h3-max/reference-to-video (output kind video: it answers with `video` or `videos`; other keys may come and are kept).",
+        "type": "object",
+        "properties": {
+          "video": {
+            "description": "single video URL",
+            "type": "string",
+            "format": "uri"
+          },
+          "videos": {
+            "description": "multiple video URLs",
+            "type": "array",
+            "items": {
+              "type": "string",
+              "format": "uri"
+            }
+          }
+        },
+        "x-model-id": "minimax/minimax-h3-max/reference-to-video"
+      },
+      "MinimaxH3MaxTextToVideoInput": {
+        "title": "Input",
+        "description": "Input of minimax/minimax-h3-max/text-to-video (RunComfy MiniMax H3 Max T2V).",
+        "type": "object",
+        "required": [
+          "prompt",
+          "prompt_expansion_mode"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "aspect_ratio": {
+            "description": "The aspect ratio of the generated video.",
+            "type": "string",
+            "enum": [
+              "21:9",
+              "16:9",
+              "4:3",
+              "1:1",
+              "3:4",
+              "9:16"
+            ],
+            "default": "16:9"
+          },
+          "duration": {
+            "description": "The duration of the video in seconds.",
+            "type": "integer",
+            "default": 8,
+            "minimum": 5,
+            "maximum": 15
+          },
+          "enable_safety_checker": {
+            "description": "If set to true, the safety checker will be enabled.",
+            "type": "boolean",
+            "default": true
+          },
+          "prompt": {
+            "description": "Text prompt for video generation: scene, motion, camera, style, and optional audio.",
+            "type": "string",
+            "default": ""
+          },
+          "prompt_expansion_mode": {
+            "description": "How much effort to spend rewriting the prompt before generation. balanced returns quickly; quality spends longer on a richer prompt.",
+            "type": "string",
+            "enum": [
+              "balanced",
+              "quality"
+            ],
+            "default": "balanced"
+          },
+          "resolution": {
+            "description": "The native generation resolution of the video.",
+            "type": "string",
+            "enum": [
+              "480p",
+              "768p"
+            ],
+            "default": "768p"
+          },
+          "seed": {
+            "description": "Random seed. A random seed is selected when omitted. Use -1 for random.",
+            "type": "integer",
+            "default": -1
+          }
+        },
+        "x-model-id": "minimax/minimax-h3-max/text-to-video"
+      },
+      "MinimaxH3MaxTextToVideoOutput": {
+        "title": "Output",
+        "description": "The `output` object of a succeeded result of minimax/minimax-h3-max/text-to-video (output kind video: it answers with `video` or `videos`; other keys may come and are kept).",
+        "type": "object",
+        "properties": {
+          "video": {
+            "description": "single video URL",
+            "type": "string",
+            "format": "uri"
+          },
+          "videos": {
+            "description": "multiple video URLs",
+            "type": "array",
+            "items": {
+              "type": "string",
+              "format": "uri"
+            }
+          }
+        },
+        "x-model-id": "minimax/minimax-h3-max/text-to-video"
+      },
+      "MinimaxH3OpenImageToVideoInput": {
+        "title": "Input",
+        "description": "Input of minimax/minimax-h3-open/image-to-video (RunComfy MiniMax H3 Open I2V).",
+        "type": "object",
+        "required": [
+          "image",
+          "prompt"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "duration": {
+            "description": "Length of the generated video in seconds (5–15).",
+            "type": "integer",
+            "default": 5,
+            "minimum": 5,
+            "maximum": 15
+          },
+          "image": {
+            "description": "First-frame image URL. Output framing follows this image's aspect ratio.",
+            "type": "string",
+            "format": "image_uri"
+          },
+          "last_image": {
+            "description": "Optional last-frame image to guide the ending pose or composition.",
+            "type": "string",
+            "format": "image_uri"
+          },
+          "prompt": {
+            "description": "Motion, camera, and optional Audio: line. Keep identity consistent with the still.",
+            "type": "string",
+            "default": ""
+          },
+          "resolution": {
+            "description": "Output resolution. 480p is faster/cheaper; 768p is sharper.",
+            "type": "string",
+            "enum": [
+              "480p",
+              "768p"
+            ],
+            "default": "480p"
+          },
+          "seed": {
+            "description": "Fixed seed for reproducible results. Use -1 for a random seed.",
+            "type": "integer",
+            "default": -1
+          }
+        },
+        "x-model-id": "minimax/minimax-h3-open/image-to-video"
+      },
+      "MinimaxH3OpenImageToVideoOutput": {
+        "title": "Output",
+        "description": "The `output` object of a succeeded result of minimax/minimax-h3-open/image-to-video (output kind video: it answers with `video` or `videos`; other keys may come and are kept).",
+        "type": "object",
+        "properties": {
+          "video": {
+            "description": "single video URL",
+            "type": "string",
+            "format": "uri"
+          },
+          "videos": {
+            "description": "multiple video URLs",
+            "type": "array",
+            "items": {
+              "type": "string",
+              "format": "uri"
+            }
+          }
+        },
+        "x-model-id": "minimax/minimax-h3-open/image-to-video"
+      },
+      "MinimaxH3OpenReferenceToVideoInput": {
+        "title": "Input",
+        "description": "Input of minimax/minimax-h3-open/reference-to-video (RunComfy MiniMax H3 Open Reference).",
+        "type": "object",
+        "required": [
+          "prompt",
+          "reference_images"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "aspect_ratio": {
+            "description": "Output aspect ratio.",
+            "type": "string",
+            "enum": [
+              "21:9",
+              "16:9",
+              "4:3",
+              "1:1",
+              "3:4",
+              "9:16",
+              "9:21"
+            ],
+            "default": "16:9"
+          },
+          "duration": {
+            "description": "Length of the generated video in seconds (5-15).",
+            "type": "integer",
+            "default": 5,
+            "minimum": 5,
+            "maximum": 15
+          },
+          "prompt": {
+            "description": "Describe the scene, motion, camera, and an Audio: line. Name what each reference supplies (identity, style, motion, or voice).",
+            "type": "string",
+            "default": ""
+          },
+          "reference_audios": {
+            "description": "Up to 3 reference audio URLs (each trimmed to 15s). Cannot be provided without an image or video reference.",
+            "type": "array",
+            "format": "audio_uris",
+            "maxItems": 3,
+            "items": {
+              "type": "string",
+              "format": "audio_uri"
+            }
+          },
+          "reference_images": {
+            "description": "Up to 9 reference image URLs guiding subject, product, style, or composition. At least one reference image or video is required.",
+            "type": "array",
+            "format": "image_uris",
+            "maxItems": 9,
+            "items": {
+              "type": "string",
+              "format": "image_uri"
+            }
+          },
+          "reference_videos": {
+            "description": "Up to 3 reference video URLs guiding movement or pacing. Available at 480p output only; their soundtracks are used automatically.",
+            "type": "array",
+            "format": "video_uris",
+            "maxItems": 3,
+            "items": {
+              "type": "string",
+              "format": "video_uri"
+            }
+          },
+          "resolution": {
+            "description": "Output resolution. 480p is faster/cheaper; 768p is the native canvas. Reference videos require 480p.",
+            "type": "string",
+            "enum": [
+              "480p",
+              "768p"
+            ],
+            "default": "480p"
+          },
+          "seed": {
+            "description": "Fixed seed for reproducible results. Use -1 for a random seed.",
+            "type": "integer",
+            "default": -1
+          }
+        },
+        "x-model-id": "minimax/minimax-h3-open/reference-to-video"
+      },
+      "MinimaxH3OpenReferenceToVideoOutput": {
+        "title": "Output",
+        "description": "The `output` object of a succeeded result of minimax/minimax-h3-open/reference-to-video (output kind video: it answers with `video` or `videos`; other keys may come and are kept).",
+        "type": "object",
+        "properties": {
+          "video": {
+            "description": "single video URL",
+            "type": "string",
+            "format": "uri"
+          },
+          "videos": {
+            "description": "multiple video URLs",
+            "type": "array",
+            "items": {
+              "type": "string",
+              "format": "uri"
+            }
+          }
+        },
+        "x-model-id": "minimax/minimax-h3-open/reference-to-video"
+      },
+      "MinimaxH3OpenTextToVideoInput": {
+        "title": "Input",
+        "description": "Input of minimax/minimax-h3-open/text-to-video (RunComfy MiniMax H3 Open T2V).",
+        "type": "object",
+        "required": [
+          "prompt"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "aspect_ratio": {
+            "description": "Aspect ratio of the generated video.",
+            "type": "string",
+            "enum": [
+              "21:9",
+              "16:9",
+              "4:3",
+              "1:1",
+              "3:4",
+              "9:16",
+              "9:21"
+            ],
+            "default": "16:9"
+          },
+          "duration": {
+            "description": "Length of the generated video in seconds (5–15).",
+            "type": "integer",
+            "enum": [
+              5,
+              6,
+              7,
+              8,
+              9,
+              10,
+              11,
+              12,
+              13,
+              14,
+              15
+            ],
+            "default": 5
+          },
+          "prompt": {
+            "description": "Scene, motion, camera, and optional Audio: line for the soundtrack.",
+            "type": "string",
+            "default": ""
+          },
+          "resolution": {
+            "description": "Output resolution. 480p is faster/cheaper; 768p is sharper.",
+            "type": "string",
+            "enum": [
+              "480p",
+              "768p"
+            ],
+            "default": "480p"
+          },
+          "seed": {
+            "description": "Fixed seed for reproducible results. Use -1 for a random seed.",
+            "type": "integer",
+            "default": -1
+          }
+        },
+        "x-model-id": "minimax/minimax-h3-open/text-to-video"
+      },
+      "MinimaxH3OpenTextToVideoOutput": {
+        "title": "Output",
+        "description": "The `output` object of a succeeded result of minimax/minimax-h3-open/text-to-video (output kind video: it answers with `video` or `videos`; other keys may come and are kept).",
+        "type": "object",
+        "properties": {
+          "video": {
+            "description": "single video URL",
+            "type": "string",
+            "format": "uri"
+          },
+          "videos": {
+            "description": "multiple video URLs",
+            "type": "array",
+            "items": {
+              "type": "string",
+              "format": "uri"
+            }
+          }
+        },
+        "x-model-id": "minimax/minimax-h3-open/text-to-video"
+      },
+      "MinimaxH3ImageToVideoInput": {
+        "title": "Input",
+        "description": "Input of minimax/minimax-h3/image-to-video (RunComfy MiniMax H3 I2V).",
+        "type": "object",
+        "required": [
+          "image",
+          "prompt",
+          "duration",
+          "resolution"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "duration": {
+            "description": "Length of the generated video in seconds.",
+            "type": "integer",
+            "default": 5,
+            "minimum": 4,
+            "maximum": 15
+          },
+          "image": {
+            "description": "First-frame image. Each side must be 256-5760 pixels with an aspect ratio between 0.4 and 2.5.",
+            "type": "string",
+            "format": "image_uri"
+          },
+          "last_image": {
+            "description": "Optional last-frame image used to guide the ending of the video.",
+            "type": "string",
+            "format": "image_uri"
+          },
+          "prompt": {
+            "description": "Description of the motion and scene. 1-7000 characters.",
+            "type": "string",
+            "default": ""
+          },
+          "resolution": {
+            "description": "Output video resolution. Choose 768p or 2k.",
+            "type": "string",
+            "enum": [
+              "768p",
+              "2k"
+            ],
+            "default": "768p"
+          }
+        },
+        "x-model-id": "minimax/minimax-h3/image-to-video"
+      },
+      "MinimaxH3ImageToVideoOutput": {
+        "title": "Output",
+        "description": "The `output` object of a succeeded result of minimax/minimax-h3/image-to-video (output kind video: it answers with `video` or `videos`; other keys may come and are kept).",
+        "type": "object",
+        "properties": {
+          "video": {
+            "description": "single video URL",
+            "type": "string",
+            "format": "uri"
+          },
+          "videos": {
+            "description": "multiple video URLs",
+            "type": "array",
+            "items": {
+              "type": "string",
+              "format": "uri"
+            }
+          }
+        },
+        "x-model-id": "minimax/minimax-h3/image-to-video"
+      },
+      "MinimaxH3ReferenceToVideoInput": {
+        "title": "Input",
+        "description": "Input of minimax/minimax-h3/reference-to-video (RunComfy MiniMax H3 Reference).",
+        "type": "object",
+        "required": [
+          "prompt",
+          "duration"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "aspect_ratio": {
+            "description": "Output aspect ratio. Use adaptive to let the model choose.",
+            "type": "string",
+            "enum": [
+              "adaptive",
+              "21:9",
+              "16:9",
+              "4:3",
+              "1:1",
+              "3:4",
+              "9:16"
+            ],
+            "default": "adaptive"
+          },
+          "duration": {
+            "description": "Length of the generated video in seconds (4–15).",
+            "type": "integer",
+            "default": 5,
+            "minimum": 4,
+            "maximum": 15
+          },
+          "prompt": {
+            "description": "Description of the scene, interaction, motion and visual style. Refer to assets as Image 1, Video 1, Audio 1, etc. 1-7000 characters.",
+            "type": "string",
+            "default": ""
+          },
+          "reference_audios": {
+            "description": "Optional reference audio. Up to 3. Cannot be provided without an image or video reference.",
+            "type": "array",
+            "format": "audio_uris",
+            "maxItems": 3,
+            "items": {
+              "type": "string",
+              "format": "audio_uri"
+            }
+          },
+          "reference_images": {
+            "description": "Reference images guiding subject, product, style or composition. Up to 9. At least one reference image or video is required.",
+            "type": "array",
+            "format": "image_uris",
+            "maxItems": 9,
+            "items": {
+              "type": "string",
+              "format": "image_uri"
+            }
+          },
+          "reference_videos": {
+            "description": "Reference videos guiding movement, pacing or interaction. Up to 3. At least one reference image or video is required.",
+            "type": "array",
+            "format": "video_uris",
+            "maxItems": 3,
+            "items": {
+              "type": "string",
+              "format": "video_uri"
+            }
+          },
+          "resolution": {
+            "description": "Output video resolution. Choose 768p or 2k.",
+            "type": "string",
+            "enum": [
+              "768p",
+              "2k"
+            ],
+            "default": "768p"
+          }
+        },
+        "x-model-id": "minimax/minimax-h3/reference-to-video"
+      },
+      "MinimaxH3ReferenceToVideoOutput": {
+        "title": "Output",
+        "description": "The `output` object of a succeeded result of minimax/minimax-h3/reference-to-video (output kind video: it answers with `video` or `videos`; other keys may come and are kept).",
+        "type": "object",
+        "properties": {
+          "video": {
+            "description": "single video URL",
+            "type": "string",
+            "format": "uri"
+          },
+          "videos": {
+            "description": "multiple video URLs",
+            "type": "array",
+            "items": {
+              "type": "string",
+              "format": "uri"
+            }
+          }
+        },
+        "x-model-id": "minimax/minimax-h3/reference-to-video"
+      },
+      "MinimaxH3TextToVideoInput": {
+        "title": "Input",
+        "description": "Input of minimax/minimax-h3/text-to-video (RunComfy MiniMax H3 T2V).",
+        "type": "object",
+        "required": [
+          "prompt"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "aspect_ratio": {
+            "description": "The aspect ratio of the generated video.",
+            "type": "string",
+            "enum": [
+              "21:9",
+              "16:9",
+              "4:3",
+              "1:1",
+              "3:4",
+              "9:16"
+            ],
+            "default": "16:9"
+          },
+          "duration": {
+            "description": "The length of the generated video in seconds (4–15).",
+            "type": "integer",
+            "enum": [
+              4,
+              5,
+              6,
+              7,
+              8,
+              9,
+              10,
+              11,
+              12,
+              13,
+              14,
+              15
+            ],
+            "default": 5
+          },
+          "prompt": {
+            "description": "",
+            "type": "string",
+            "default": ""
+          },
+          "resolution": {
+            "description": "The resolution of the generated video. Choose 768p for faster/cheaper drafts or 2k for higher detail.",
+            "type": "string",
+            "enum": [
+              "768p",
+              "2k"
+            ],
+            "default": "768p"
+          }
+        },
+        "x-model-id": "minimax/minimax-h3/text-to-video"
+      },
+      "MinimaxH3TextToVideoOutput": {
+        "title": "Output",
+        "description": "The `output` object of a succeeded result of minimax/minimax-h3/text-to-video (output kind video: it answers with `video` or `videos`; other keys may come and are kept).",
+        "type": "object",
+        "properties": {
+          "video": {
+            "description": "single video URL",
+            "type": "string",
+            "format": "uri"
+          },
+          "videos": {
+            "description": "multiple video URLs",
+            "type": "array",
+            "items": {
+              "type": "string",
+              "format": "uri"
+            }
+          }
+        },
+        "x-model-id": "minimax/minimax-h3/text-to-video"
+      },
+      "OpenaiGptImage25FlareEditInput": {
+        "title": "Input",
+        "description": "Input of openai/gpt-image-2.5/flare/edit (RunComfy GPT Image 2.5 Flare Edit).",
+        "type": "object",
+        "required": [
+          "prompt",
+          "images"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "aspect_ratio": {
+            "description": "Output aspect ratio for the edited image.",
+            "type": "string",
+            "enum": [
+              "1:1",
+              "3:2",
+              "2:3",
+              "3:4",
+              "4:3",
+              "4:5",
+              "5:4",
+              "9:16",
+              "16:9",
+              "21:9",
+              "2:1",
+              "1:2",
+              "3:1",
+              "1:3",
+              "9:21"
+            ],
+            "default": "3:4"
+          },
+          "images": {
+            "description": "Reference images to edit or combine, up to 16 images.",
+            "type": "array",
+            "format": "image_uris",
+            "minItems": 1,
+            "maxItems": 16,
+            "items": {
+              "type": "string",
+              "format": "image_uri"
+            }
+          },
+          "output_format": {
+            "description": "Output image file format.",
+            "type": "string",
+            "enum": [
+              "png",
+              "jpeg",
+              "webp"
+            ],
+            "default": "png"
+          },
+          "prompt": {
+            "description": "",
+            "type": "string",
+            "default": ""
+          },
+          "quality": {
+            "description": "Rendering quality. Higher quality adds detail but costs more.",
+            "type": "string",
+            "enum": [
+              "low",
+              "medium",
+              "high",
+              "xhigh",
+              "max"
+            ],
+            "default": "medium"
+          },
+          "resolution": {
+            "description": "Output resolution tier.",
+            "type": "string",
+            "enum": [
+              "1k",
+              "2k",
+              "4k"
+            ],
+            "default": "1k"
+          }
+        },
+        "x-model-id": "openai/gpt-image-2.5/flare/edit"
+      },
+      "OpenaiGptImage25FlareEditOutput": {
+        "title": "Output",
+        "description": "The `output` object of a succeeded result of openai/gpt-image-2.5/flare/edit (output kind image: it answers with `image` or `images`; other keys may come and are kept).",
+        "type": "object",
+        "properties": {
+          "image": {
+            "description": "single image URL",
+            "type": "string",
+            "format": "uri"
+          },
+          "images": {
+            "description": "multiple image URLs",
+            "type": "array",
+            "items": {
+              "type": "string",
+              "format": "uri"
+            }
+          }
+        },
+        "x-model-id": "openai/gpt-image-2.5/flare/edit"
+      },
+      "OpenaiGptImage25FlareTextToImageInput": {
+        "title": "Input",
+        "description": "Input of openai/gpt-image-2.5/flare/text-to-image (RunComfy GPT Image 2.5 Flare T2I).",
+        "type": "object",
+        "required": [
+          "prompt"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "aspect_ratio": {
+            "description": "Output aspect ratio for the generated image.",
+            "type": "string",
+            "enum": [
+              "1:1",
+              "3:2",
+              "2:3",
+              "3:4",
+              "4:3",
+              "4:5",
+              "5:4",
+              "9:16",
+              "16:9",
+              "21:9",
+              "2:1",
+              "1:2",
+              "3:1",
+              "1:3",
+              "9:21"
+            ],
+            "default": "1:1"
+          },
+          "output_format": {
+            "description": "Output image file format.",
+            "type": "string",
+            "enum": [
+              "png",
+              "jpeg",
+              "webp"
+            ],
+            "default": "png"
+          },
+          "prompt": {
+            "description": "",
+            "type": "string",
+            "default": ""
+          },
+          "quality": {
+            "description": "Rendering quality. Higher quality adds detail but costs more.",
+            "type": "string",
+            "enum": [
+              "low",
+              "medium",
+              "high",
+              "xhigh",
+              "max"
+            ],
+            "default": "medium"
+          },
+          "resolution": {
+            "description": "Output resolution tier.",
+            "type": "string",
+            "enum": [
+              "1k",
+              "2k",
+              "4k"
+            ],
+            "default": "1k"
+          }
+        },
+        "x-model-id": "openai/gpt-image-2.5/flare/text-to-image"
+      },
+      "OpenaiGptImage25FlareTextToImageOutput": {
+        "title": "Output",
+        "description": "The `output` object of a succeeded result of openai/gpt-image-2.5/flare/text-to-image (output kind image: it answers with `image` or `images`; other keys may come and are kept).",
+        "type": "object",
+        "properties": {
+          "image": {
+            "description": "single image URL",
+            "type": "string",
+            "format": "uri"
+          },
+          "images": {
+            "description": "multiple image URLs",
+            "type": "array",
+            "items": {
+              "type": "string",
+              "format": "uri"
+            }
+          }
+        },
+        "x-model-id": "openai/gpt-image-2.5/flare/text-to-image"
+      },
+      "OpenaiGptImage25SunburstEditInput": {
+        "title": "Input",
+        "description": "Input of openai/gpt-image-2.5/sunburst/edit (RunComfy GPT Image 2.5 Sunburst Edit).",
+        "type": "object",
+        "required": [
+          "prompt",
+          "images"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "aspect_ratio": {
+            "description": "Output aspect ratio for the edited image.",
+            "type": "string",
+            "enum": [
+              "1:1",
+              "3:2",
+              "2:3",
+              "3:4",
+              "4:3",
+              "4:5",
+              "5:4",
+              "9:16",
+              "16:9",
+              "21:9",
+              "2:1",
+              "1:2",
+              "3:1",
+              "1:3",
+              "9:21"
+            ],
+            "default": "1:1"
+          },
+          "images": {
+            "description": "Reference images to edit or combine, up to 16 images.",
+            "type": "array",
+            "format": "image_uris",
+            "minItems": 1,
+            "maxItems": 16,
+            "items": {
+              "type": "string",
+              "format": "image_uri"
+            }
+          },
+          "output_format": {
+            "description": "Output image file format.",
+            "type": "string",
+            "enum": [
+              "png",
+              "jpeg",
+              "webp"
+            ],
+            "default": "png"
+          },
+          "prompt": {
+            "description": "",
+            "type": "string",
+            "default": ""
+          },
+          "quality": {
+            "description": "Rendering quality. Higher quality adds detail but costs more.",
+            "type": "string",
+            "enum": [
+              "low",
+              "medium",
+              "high",
+              "xhigh",
+              "max"
+            ],
+            "default": "medium"
+          },
+          "resolution": {
+            "description": "Output resolution tier.",
+            "type": "string",
+            "enum": [
+              "1k",
+              "2k",
+              "4k"
+            ],
+            "default": "1k"
+          }
+        },
+        "x-model-id": "openai/gpt-image-2.5/sunburst/edit"
+      },
+      "OpenaiGptImage25SunburstEditOutput": {
+        "title": "Output",
+        "description": "The `output` object of a succeeded result of openai/gpt-image-2.5/sunburst/edit (output kind image: it answers with `image` or `images`; other keys may come and are kept).",
+        "type": "object",
+        "properties": {
+          "image": {
+            "description": "single image URL",
+            "type": "string",
+            "format": "uri"
+          },
+          "images": {
+            "description": "multiple image URLs",
+            "type": "array",
+            "items": {
+              "type": "string",
+              "format": "uri"
+            }
+          }
+        },
+        "x-model-id": "openai/gpt-image-2.5/sunburst/edit"
+      },
+      "OpenaiGptImage25SunburstTextToImageInput": {
+        "title": "Input",
+        "description": "Input of openai/gpt-image-2.5/sunburst/text-to-image (RunComfy GPT Image 2.5 Sunburst T2I).",
+        "type": "object",
+        "required": [
+          "prompt"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "aspect_ratio": {
+            "description": "Output aspect ratio for the generated image.",
+            "type": "string",
+            "enum": [
+              "1:1",
+              "3:2",
+              "2:3",
+              "3:4",
+              "4:3",
+              "4:5",
+              "5:4",
+              "9:16",
+              "16:9",
+              "21:9",
+              "2:1",
+              "1:2",
+              "3:1",
+              "1:3",
+              "9:21"
+            ],
+            "default": "16:9"
+          },
+          "output_format": {
+            "description": "Output image file format.",
+            "type": "string",
+            "enum": [
+              "png",
+              "jpeg",
+              "webp"
+            ],
+            "default": "png"
+          },
+          "prompt": {
+            "description": "",
+            "type": "string",
+            "default": ""
+          },
+          "quality": {
+            "description": "Rendering quality. Higher quality adds detail but costs more.",
+            "type": "string",
+            "enum": [
+              "low",
+              "medium",
+              "high",
+              "xhigh",
+              "max"
+            ],
+            "default": "medium"
+          },
+          "resolution": {
+            "description": "Output resolution tier.",
+            "type": "string",
+            "enum": [
+              "1k",
+              "2k",
+              "4k"
+            ],
+            "default": "1k"
+          }
+        },
+        "x-model-id": "openai/gpt-image-2.5/sunburst/text-to-image"
+      },
+      "OpenaiGptImage25SunburstTextToImageOutput": {
+        "title": "Output",
+        "description": "The `output` object of a succeeded result of openai/gpt-image-2.5/sunburst/text-to-image (output kind image: it answers with `image` or `images`; other keys may come and are kept).",
+        "type": "object",
+        "properties": {
+          "image": {
+            "description": "single image URL",
+            "type": "string",
+            "format": "uri"
+          },
+          "images": {
+            "description": "multiple image URLs",
+            "type": "array",
+            "items": {
+              "type": "string",
+              "format": "uri"
+            }
+          }
+        },
+        "x-model-id": "openai/gpt-image-2.5/sunburst/text-to-image"
+      },
+      "OpenaiGptImage2EditInput": {
+        "title": "Input",
+        "description": "Input of openai/gpt-image-2/edit (RunComfy GPT Image 2 Edit).",
+        "type": "object",
+        "required": [
+          "prompt",
+          "images"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "aspect_ratio": {
+            "description": "Aspect ratio for the edited image. Auto-detected from input image if omitted.",
+            "type": "string",
+            "enum": [
+              "1:1",
+              "3:2",
+              "2:3",
+              "3:4",
+              "4:3",
+              "4:5",
+              "5:4",
+              "9:16",
+              "16:9",
+              "21:9"
+            ],
+            "default": "1:1"
+          },
+          "images": {
+            "description": "Reference images to edit, up to 10 images",
+            "type": "array",
+            "format": "image_uris",
+            "minItems": 1,
+            "maxItems": 10,
+            "items": {
+              "type": "string",
+              "format": "image_uri"
+            }
+          },
+          "output_format": {
+            "description": "Output image format.",
+            "type": "string",
+            "enum": [
+              "png",
+              "jpeg",
+              "webp"
+            ],
+            "default": "png"
+          },
+          "prompt": {
+            "description": "",
+            "type": "string",
+            "default": ""
+          },
+          "quality": {
+            "description": "Image quality.",
+            "type": "string",
+            "enum": [
+              "low",
+              "medium",
+              "high"
+            ],
+            "default": "medium"
+          },
+          "resolution": {
+            "description": "Output resolution.",
+            "type": "string",
+            "enum": [
+              "1k",
+              "2k",
+              "4k"
+            ],
+            "default": "1k"
+          }
+        },
+        "x-model-id": "openai/gpt-image-2/edit"
+      },
+      "OpenaiGptImage2EditOutput": {
+        "title": "Output",
+        "description": "The `output` object of a succeeded result of openai/gpt-image-2/edit (output kind image: it answers with `image` or `images`; other keys may come and are kept).",
+        "type": "object",
+        "properties": {
+          "image": {
+            "description": "single image URL",
+            "type": "string",
+            "format": "uri"
+          },
+          "images": {
+            "description": "multiple image URLs",
+            "type": "array",
+            "items": {
+              "type": "string",
+              "format": "uri"
+            }
+          }
+        },
+        "x-model-id": "openai/gpt-image-2/edit"
+      },
+      "OpenaiGptImage2TextToImageInput": {
+        "title": "Input",
+        "description": "Input of openai/gpt-image-2/text-to-image (RunComfy GPT Image 2 T2I).",
+        "type": "object",
+        "required": [
+          "prompt"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "aspect_ratio": {
+            "description": "Aspect ratio for the generated image.",
+            "type": "string",
+            "enum": [
+              "1:1",
+              "3:2",
+              "2:3",
+              "3:4",
+              "4:3",
+              "4:5",
+              "5:4",
+              "9:16",
+              "16:9",
+              "21:9"
+            ],
+            "default": "1:1"
+          },
+          "output_format": {
+            "description": "Output image format.",
+            "type": "string",
+            "enum": [
+              "png",
+              "jpeg",
+              "webp"
+            ],
+            "default": "png"
+          },
+          "prompt": {
+            "description": "",
+            "type": "string",
+            "default": ""
+          },
+          "quality": {
+            "description": "Image quality.",
+            "type": "string",
+            "enum": [
+              "low",
+              "medium",
+              "high"
+            ],
+            "default": "medium"
+          },
+          "resolution": {
+            "description": "Output resolution.",
+            "type": "string",
+            "enum": [
+              "1k",
+              "2k",
+              "4k"
+            ],
+            "default": "1k"
+          }
+        },
+        "x-model-id": "openai/gpt-image-2/text-to-image"
+      },
+      "OpenaiGptImage2TextToImageOutput": {
+        "title": "Output",
+        "description": "The `output` object of a succeeded result of openai/gpt-image-2/text-to-image (output kind image: it answers with `image` or `images`; other keys may come and are kept).",
+        "type": "object",
+        "properties": {
+          "image": {
+            "description": "single image URL",
+            "type": "string",
+            "format": "uri"
+          },
+          "images": {
+            "description": "multiple image URLs",
+            "type": "array",
+            "items": {
+              "type": "string",
+              "format": "uri"
+            }
+          }
+        },
+        "x-model-id": "openai/gpt-image-2/text-to-image"
+      },
+      "PixverseC1ImageToVideoInput": {
+        "title": "Input",
+        "description": "Input of pixverse/pixverse-c1/image-to-video (RunComfy PixVerse C1 I2V).",
+        "type": "object",
+        "required": [
+          "image",
+          "prompt"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "duration": {
+            "description": "Requested output duration in seconds, from 1 through 15.",
+            "type": "integer",
+            "default": 5,
+            "minimum": 1,
+            "maximum": 15
+          },
+          "generate_audio_switch": {
+            "description": "Generate an optional native audio track with the video.",
+            "type": "boolean",
+            "default": false
+          },
+          "image": {
+            "description": "Starting image that anchors the generated shot.",
+            "type": "string",
+            "format": "image_uri"
+          },
+          "prompt": {
+            "description": "Describe the subject motion, camera behavior, lighting, and scene progression.",
+            "type": "string",
+            "default": ""
+          },
+          "resolution": {
+            "description": "Output quality tier shown as video resolution.",
+            "type": "string",
+            "enum": [
+              "360p",
+              "540p",
+              "720p",
+              "1080p"
+            ],
+            "default": "720p"
+          },
+          "seed": {
+            "description": "Seed used to reproduce or vary a generation.",
+            "type": "integer",
+            "default": 0
+          }
+        },
+        "x-model-id": "pixverse/pixverse-c1/image-to-video"
+      },
+      "PixverseC1ImageToVideoOutput": {
+        "title": "Output",
+        "description": "The `output` object of a succeeded result of pixverse/pixverse-c1/image-to-video (output kind video: it answers with `video` or `videos`; other keys may come and are kept).",
+        "type": "object",
+        "properties": {
+          "video": {
+            "description": "single video URL",
+            "type": "string",
+            "format": "uri"
+          },
+          "videos": {
+            "description": "multiple video URLs",
+            "type": "array",
+            "items": {
+              "type": "string",
+              "format": "uri"
+            }
+          }
+        },
+        "x-model-id": "pixverse/pixverse-c1/image-to-video"
+      },
+      "PixverseC1ReferenceToVideoInput": {
+        "title": "Input",
+        "description": "Input of pixverse/pixverse-c1/reference-to-video (RunComfy PixVerse C1 Reference).",
+        "type": "object",
+        "required": [
+          "prompt"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "aspect_ratio": {
+            "description": "Frame shape for the generated video.",
+            "type": "string",
+            "enum": [
+              "16:9",
+              "4:3",
+              "1:1",
+              "3:4",
+              "9:16",
+              "2:3",
+              "3:2",
+              "21:9"
+            ],
+            "default": "16:9"
+          },
+          "duration": {
+            "description": "Requested output duration in seconds, from 1 through 15. The upstream API may use 0 when video references determine timing; the UI exposes 1-15 for image-only mode.",
+            "type": "integer",
+            "default": 5,
+            "minimum": 1,
+            "maximum": 15
+          },
+          "generate_audio_switch": {
+            "description": "Generate an optional native audio track with the video.",
+            "type": "boolean",
+            "default": false
+          },
+          "images": {
+            "description": "Image URLs used to guide subjects, objects, or visual identity.",
+            "type": "array",
+            "format": "image_uris",
+            "maxItems": 7,
+            "items": {
+              "type": "string",
+              "format": "image_uri"
+            }
+          },
+          "prompt": {
+            "description": "Describe the scene, action, camera movement, and how references should guide the result.",
+            "type": "string",
+            "default": ""
+          },
+          "resolution": {
+            "description": "Output quality tier shown as video resolution.",
+            "type": "string",
+            "enum": [
+              "360p",
+              "540p",
+              "720p",
+              "1080p"
+            ],
+            "default": "720p"
+          },
+          "seed": {
+            "description": "Seed used to reproduce or vary a generation.",
+            "type": "integer",
+            "default": 0
+          },
+          "videos": {
+            "description": "Optional video URLs used to guide motion or appearance; video-reference runs use the documented 2x rate.",
+            "type": "array",
+            "format": "video_uris",
+            "maxItems": 16,
+            "items": {
+              "type": "string",
+              "format": "video_uri"
+            }
+          }
+        },
+        "x-model-id": "pixverse/pixverse-c1/reference-to-video"
+      },
+      "PixverseC1ReferenceToVideoOutput": {
+        "title": "Output",
+        "description": "The `output` object of a succeeded result of pixverse/pixverse-c1/reference-to-video (output kind video: it answers with `video` or `videos`; other keys may come and are kept).",
+        "type": "object",
+        "properties": {
+          "video": {
+            "description": "single video URL",
+            "type": "string",
+            "format": "uri"
+          },
+          "videos": {
+            "description": "multiple video URLs",
+            "type": "array",
+            "items": {
+              "type": "string",
+              "format": "uri"
+            }
+          }
+        },
+        "x-model-id": "pixverse/pixverse-c1/reference-to-video"
+      },
+      "PixverseC1TextToVideoInput": {
+        "title": "Input",
+        "description": "Input of pixverse/pixverse-c1/text-to-video (RunComfy PixVerse C1 T2V).",
+        "type": "object",
+        "required": [
+          "prompt"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "aspect_ratio": {
+            "description": "Frame shape for the generated video.",
+            "type": "string",
+            "enum": [
+              "16:9",
+              "4:3",
+              "1:1",
+              "3:4",
+              "9:16",
+              "2:3",
+              "3:2",
+              "21:9"
+            ],
+            "default": "16:9"
+          },
+          "duration": {
+            "description": "Requested output duration in seconds, from 1 through 15.",
+            "type": "integer",
+            "default": 5,
+            "minimum": 1,
+            "maximum": 15
+          },
+          "generate_audio_switch": {
+            "description": "Generate an optional native audio track with the video.",
+            "type": "boolean",
+            "default": false
+          },
+          "prompt": {
+            "description": "Describe the scene, subject, action, camera movement, lighting, and motion.",
+            "type": "string",
+            "default": ""
+          },
+          "resolution": {
+            "description": "Output quality tier shown as video resolution.",
+            "type": "string",
+            "enum": [
+              "360p",
+              "540p",
+              "720p",
+              "1080p"
+            ],
+            "default": "720p"
+          },
+          "seed": {
+            "description": "Seed used to reproduce or vary a generation.",
+            "type": "integer",
+            "default": 0
+          }
+        },
+        "x-model-id": "pixverse/pixverse-c1/text-to-video"
+      },
+      "PixverseC1TextToVideoOutput": {
+        "title": "Output",
+        "description": "The `output` object of a succeeded result of pixverse/pixverse-c1/text-to-video (output kind video: it answers with `video` or `videos`; other keys may come and are kept).",
+        "type": "object",
+        "properties": {
+          "video": {
+            "description": "single video URL",
+            "type": "string",
+            "format": "uri"
+          },
+          "videos": {
+            "description": "multiple video URLs",
+            "type": "array",
+            "items": {
+              "type": "string",
+              "format": "uri"
+            }
+          }
+        },
+        "x-model-id": "pixverse/pixverse-c1/text-to-video"
+      },
+      "PixverseC1TransitionInput": {
+        "title": "Input",
+        "description": "Input of pixverse/pixverse-c1/transition (RunComfy PixVerse C1 Transition).",
+        "type": "object",
+        "required": [
+          "prompt",
+          "image",
+          "end_image"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "duration": {
+            "description": "Requested output duration in seconds, from 1 through 15.",
+            "type": "integer",
+            "default": 5,
+            "minimum": 1,
+            "maximum": 15
+          },
+          "end_image": {
+            "description": "Image used as the final frame of the transition.",
+            "type": "string",
+            "format": "image_uri"
+          },
+          "generate_audio_switch": {
+            "description": "Generate an optional native audio track with the video.",
+            "type": "boolean",
+            "default": false
+          },
+          "image": {
+            "description": "Image used as the first frame of the transition.",
+            "type": "string",
+            "format": "image_uri"
+          },
+          "prompt": {
+            "description": "Describe the movement and visual change between the two frames.",
+            "type": "string",
+            "default": ""
+          },
+          "resolution": {
+            "description": "Output quality tier shown as video resolution.",
+            "type": "string",
+            "enum": [
+              "360p",
+              "540p",
+              "720p",
+              "1080p"
+            ],
+            "default": "720p"
+          },
+          "seed": {
+            "description": "Seed used to reproduce or vary a generation.",
+            "type": "integer",
+            "default": 0
+          }
+        },
+        "x-model-id": "pixverse/pixverse-c1/transition"
+      },
+      "PixverseC1TransitionOutput": {
+        "title": "Output",
+        "description": "The `output` object of a succeeded result of pixverse/pixverse-c1/transition (output kind video: it answers with `video` or `videos`; other keys may come and are kept).",
+        "type": "object",
+        "properties": {
+          "video": {
+            "description": "single video URL",
+            "type": "string",
+            "format": "uri"
+          },
+          "videos": {
+            "description": "multiple video URLs",
+            "type": "array",
+            "items": {
+              "type": "string",
+              "format": "uri"
+            }
+          }
+        },
+        "x-model-id": "pixverse/pixverse-c1/transition"
+      },
+      "PixverseV6ExtendInput": {
+        "title": "Input",
+        "description": "Input of pixverse/pixverse-v6/extend (RunComfy PixVerse V6 Extend).",
+        "type": "object",
+        "required": [
+          "video",
+          "prompt"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "duration": {
+            "description": "Requested output duration in seconds, from 1 through 15.",
+            "type": "integer",
+            "default": 5,
+            "minimum": 1,
+            "maximum": 15
+          },
+          "generate_audio_switch": {
+            "description": "Generate an optional native audio track with the video.",
+            "type": "boolean",
+            "default": false
+          },
+          "prompt": {
+            "description": "Describe how the source video should continue.",
+            "type": "string",
+            "default": ""
+          },
+          "resolution": {
+            "description": "Output quality tier shown as video resolution.",
+            "type": "string",
+            "enum": [
+              "360p",
+              "540p",
+              "720p",
+              "1080p"
+            ],
+            "default": "720p"
+          },
+          "seed": {
+            "description": "Seed used to reproduce or vary a generation.",
+            "type": "integer",
+            "default": 0
+          },
+          "video": {
+            "description": "Source video to continue with new motion and content.",
+            "type": "string",
+            "format": "video_uri"
+          }
+        },
+        "x-model-id": "pixverse/pixverse-v6/extend"
+      },
+      "PixverseV6ExtendOutput": {
+        "title": "Output",
+        "description": "The `output` object of a succeeded result of pixverse/pixverse-v6/extend (output kind video: it answers with `video` or `videos`; other keys may come and are kept).",
+        "type": "object",
+        "properties": {
+          "video": {
+            "description": "single video URL",
+            "type": "string",
+            "format": "uri"
+          },
+          "videos": {
+            "description": "multiple video URLs",
+            "type": "array",
+            "items": {
+              "type": "string",
+              "format": "uri"
+            }
+          }
+        },
+        "x-model-id": "pixverse/pixverse-v6/extend"
+      },
+      "PixverseV6ImageToVideoInput": {
+        "title": "Input",
+        "description": "Input of pixverse/pixverse-v6/image-to-video (RunComfy PixVerse V6 I2V).",
+        "type": "object",
+        "required": [
+          "image",
+          "prompt"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "duration": {
+            "description": "Requested output duration in seconds, from 1 through 15.",
+            "type": "integer",
+            "default": 5,
+            "minimum": 1,
+            "maximum": 15
+          },
+          "generate_audio_switch": {
+            "description": "Generate an optional native audio track with the video.",
+            "type": "boolean",
+            "default": false
+          },
+          "generate_multi_clip_switch": {
+            "description": "Enable a multi-shot sequence within the generated video.",
+            "type": "boolean",
+            "default": false
+          },
+          "image": {
+            "description": "Starting image that anchors the generated shot.",
+            "type": "string",
+            "format": "image_uri"
+          },
+          "prompt": {
+            "description": "Describe the subject motion, camera behavior, lighting, and scene progression.",
+            "type": "string",
+            "default": ""
+          },
+          "resolution": {
+            "description": "Output quality tier shown as video resolution.",
+            "type": "string",
+            "enum": [
+              "360p",
+              "540p",
+              "720p",
+              "1080p"
+            ],
+            "default": "720p"
+          },
+          "seed": {
+            "description": "Seed used to reproduce or vary a generation.",
+            "type": "integer",
+            "default": 0
+          }
+        },
+        "x-model-id": "pixverse/pixverse-v6/image-to-video"
+      },
+      "PixverseV6ImageToVideoOutput": {
+        "title": "Output",
+        "description": "The `output` object of a succeeded result of pixverse/pixverse-v6/image-to-video (output kind video: it answers with `video` or `videos`; other keys may come and are kept).",
+        "type": "object",
+        "properties": {
+          "video": {
+            "description": "single video URL",
+            "type": "string",
+            "format": "uri"
+          },
+          "videos": {
+            "description": "multiple video URLs",
+            "type": "array",
+            "items": {
+              "type": "string",
+              "format": "uri"
+            }
+          }
+        },
+        "x-model-id": "pixverse/pixverse-v6/image-to-video"
+      },
+      "PixverseV6ReferenceToVideoInput": {
+        "title": "Input",
+        "description": "Input of pixverse/pixverse-v6/reference-to-video (RunComfy PixVerse V6 Reference).",
+        "type": "object",
+        "required": [
+          "prompt"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "aspect_ratio": {
+            "description": "Frame shape for the generated video.",
+            "type": "string",
+            "enum": [
+              "16:9",
+              "4:3",
+              "1:1",
+              "3:4",
+              "9:16",
+              "2:3",
+              "3:2",
+              "21:9"
+            ],
+            "default": "16:9"
+          },
+          "duration": {
+            "description": "Requested output duration in seconds, from 1 through 15. The upstream API may use 0 when video references determine timing; the UI exposes 1-15 for image-only mode.",
+            "type": "integer",
+            "default": 5,
+            "minimum": 1,
+            "maximum": 15
+          },
+          "generate_audio_switch": {
+            "description": "Generate an optional native audio track with the video.",
+            "type": "boolean",
+            "default": false
+          },
+          "images": {
+            "description": "Image URLs used to guide subjects, objects, or visual identity.",
+            "type": "array",
+            "format": "image_uris",
+            "maxItems": 7,
+            "items": {
+              "type": "string",
+              "format": "image_uri"
+            }
+          },
+          "prompt": {
+            "description": "Describe the scene, action, camera movement, and how references should guide the result.",
+            "type": "string",
+            "default": ""
+          },
+          "resolution": {
+            "description": "Output quality tier shown as video resolution.",
+            "type": "string",
+            "enum": [
+              "360p",
+              "540p",
+              "720p",
+              "1080p"
+            ],
+            "default": "720p"
+          },
+          "seed": {
+            "description": "Seed used to reproduce or vary a generation.",
+            "type": "integer",
+            "default": 0
+          },
+          "videos": {
+            "description": "Optional video URLs used to guide motion or appearance; video-reference runs use the documented 2x rate.",
+            "type": "array",
+            "format": "video_uris",
+            "maxItems": 16,
+            "items": {
+              "type": "string",
+              "format": "video_uri"
+            }
+          }
+        },
+        "x-model-id": "pixverse/pixverse-v6/reference-to-video"
+      },
+      "PixverseV6ReferenceToVideoOutput": {
+        "title": "Output",
+        "description": "The `output` object of a succeeded result of pixverse/pixverse-v6/reference-to-video (output kind video: it answers with `video` or `videos`; other keys may come and are kept).",
+        "type": "object",
+        "properties": {
+          "video": {
+            "description": "single video URL",
+            "type": "string",
+            "format": "uri"
+          },
+          "videos": {
+            "description": "multiple video URLs",
+            "type": "array",
+            "items": {
+              "type": "string",
+              "format": "uri"
+            }
+          }
+        },
+        "x-model-id": "pixverse/pixverse-v6/reference-to-video"
+      },
+      "PixverseV6TextToVideoInput": {
+        "title": "Input",
+        "description": "Input of pixverse/pixverse-v6/text-to-video (RunComfy PixVerse V6 T2V).",
+        "type": "object",
+        "required": [
+          "prompt"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "aspect_ratio": {
+            "description": "Frame shape for the generated video.",
+            "type": "string",
+            "enum": [
+              "16:9",
+              "4:3",
+              "1:1",
+              "3:4",
+              "9:16",
+              "2:3",
+              "3:2",
+              "21:9"
+            ],
+            "default": "16:9"
+          },
+          "duration": {
+            "description": "Requested output duration in seconds, from 1 through 15.",
+            "type": "integer",
+            "default": 5,
+            "minimum": 1,
+            "maximum": 15
+          },
+          "generate_audio_switch": {
+            "description": "Generate an optional native audio track with the video.",
+            "type": "boolean",
+            "default": false
+          },
+          "generate_multi_clip_switch": {
+            "description": "Enable a multi-shot sequence within the generated video.",
+            "type": "boolean",
+            "default": false
+          },
+          "prompt": {
+            "description": "Describe the scene, subject, action, camera movement, lighting, and motion.",
+            "type": "string",
+            "default": ""
+          },
+          "resolution": {
+            "description": "Output quality tier shown as video resolution.",
+            "type": "string",
+            "enum": [
+              "360p",
+              "540p",
+              "720p",
+              "1080p"
+            ],
+            "default": "720p"
+          },
+          "seed": {
+            "description": "Seed used to reproduce or vary a generation.",
+            "type": "integer",
+            "default": 0
+          }
+        },
+        "x-model-id": "pixverse/pixverse-v6/text-to-video"
+      },
+      "PixverseV6TextToVideoOutput": {
+        "title": "Output",
+        "description": "The `output` object of a succeeded result of pixverse/pixverse-v6/text-to-video (output kind video: it answers with `video` or `videos`; other keys may come and are kept).",
+        "type": "object",
+        "properties": {
+          "video": {
+            "description": "single video URL",
+            "type": "string",
+            "format": "uri"
+          },
+          "videos": {
+            "description": "multiple video URLs",
+            "type": "array",
+            "items": {
+              "type": "string",
+              "format": "uri"
+            }
+          }
+        },
+        "x-model-id": "pixverse/pixverse-v6/text-to-video"
+      },
+      "PixverseV6TransitionInput": {
+        "title": "Input",
+        "description": "Input of pixverse/pixverse-v6/transition (RunComfy PixVerse V6 Transition).",
+        "type": "object",
+        "required": [
+          "prompt",
+          "image",
+          "end_image"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "duration": {
+            "description": "Requested output duration in seconds, from 1 through 15.",
+            "type": "integer",
+            "default": 5,
+            "minimum": 1,
+            "maximum": 15
+          },
+          "end_image": {
+            "description": "Image used as the final frame of the transition.",
+            "type": "string",
+            "format": "image_uri"
+          },
+          "generate_audio_switch": {
+            "description": "Generate an optional native audio track with the video.",
+            "type": "boolean",
+            "default": false
+          },
+          "image": {
+            "description": "Image used as the first frame of the transition.",
+            "type": "string",
+            "format": "image_uri"
+          },
+          "prompt": {
+            "description": "Describe the movement and visual change between the two frames.",
+            "type": "string",
+            "default": ""
+          },
+          "resolution": {
+            "description": "Output quality tier shown as video resolution.",
+            "type": "string",
+            "enum": [
+              "360p",
+              "540p",
+              "720p",
+              "1080p"
+            ],
+            "default": "720p"
+          },
+          "seed": {
+            "description": "Seed used to reproduce or vary a generation.",
+            "type": "integer",
+            "default": 0
+          }
+        },
+        "x-model-id": "pixverse/pixverse-v6/transition"
+      },
+      "PixverseV6TransitionOutput": {
+        "title": "Output",
+        "description": "The `output` object of a succeeded result of pixverse/pixverse-v6/transition (output kind video: it answers with `video` or `videos`; other keys may come and are kept).",
+        "type": "object",
+        "properties": {
+          "video": {
+            "description": "single video URL",
+            "type": "string",
+            "format": "uri"
+          },
+          "videos": {
+            "description": "multiple video URLs",
+            "type": "array",
+            "items": {
+              "type": "string",
+              "format": "uri"
+            }
+          }
+        },
+        "x-model-id": "pixverse/pixverse-v6/transition"
+      },
+      "QwenImage21EditInput": {
+        "title": "Input",
+        "description": "Input of qwen/qwen-image-2.1/edit (RunComfy Qwen Image 2.1 Edit).",
+        "type": "object",
+        "required": [
+          "image_urls",
+          "prompt"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "aspect_ratio": {
+            "description": "Output aspect ratio. auto uses the first reference. Ignored in mask mode.",
+            "type": "string",
+            "enum": [
+              "auto",
+              "1:1",
+              "4:3",
+              "3:4",
+              "3:2",
+              "2:3",
+              "16:9",
+              "9:16",
+              "21:9",
+              "9:21"
+            ],
+            "default": "auto"
+          },
+          "background": {
+            "description": "opaque for a regular photo. transparent writes a real alpha channel — describe only the subject, and do not use JPEG. Cannot combine with a mask.",
+            "type": "string",
+            "enum": [
+              "opaque",
+              "transparent"
+            ],
+            "default": "opaque"
+          },
+          "enhance_prompt": {
+            "description": "Rewrite a short instruction into a fuller scene before editing. Turn off when the instruction is already exact. Ignored in mask mode.",
+            "type": "boolean",
+            "default": true
+          },
+          "image_urls": {
+            "description": "One to ten reference images. Order matches the prompt (the first image, the second image). JPEG, PNG, or WebP; each file up to 30MB and 25MP. Keep to four or fewer when identity must stay sharp.",
+            "type": "array",
+            "format": "image_uris",
+            "minItems": 1,
+            "maxItems": 10,
+            "items": {
+              "type": "string",
+              "format": "image_uri"
+            },
+            "x-validations": [
+              {
+                "validation_rule": "file_size_mb<",
+                "validation_value": 30,
+                "validation_error": "File size must be less than 30 MB."
+              }
+            ]
+          },
+          "mask_url": {
+            "description": "Optional black-and-white local-edit mask. White marks the area to change; black stays. Requires exactly one reference image, cannot pair with a transparent background, and ignores aspect ratio and prompt rewrite.",
+            "type": "string",
+            "format": "image_uri"
+          },
+          "output_format": {
+            "description": "PNG and WebP can carry an alpha channel. JPEG cannot, so it cannot be combined with a transparent background.",
+            "type": "string",
+            "enum": [
+              "png",
+              "webp",
+              "jpeg"
+            ],
+            "default": "png"
+          },
+          "prompt": {
+            "description": "Describe the change in plain language: what to add, remove, restyle, or replace. Quote any text to render it verbatim. With a mask, describe what should appear in the white area.",
+            "type": "string",
+            "default": ""
+          },
+          "resolution": {
+            "description": "Output detail tier. 1K is faster; 2K has about four times the pixels and costs more.",
+            "type": "string",
+            "enum": [
+              "1K",
+              "2K"
+            ],
+            "default": "1K"
+          },
+          "seed": {
+            "description": "Random seed for reproducibility. Use -1 for a random seed each run.",
+            "type": "integer",
+            "default": -1
+          }
+        },
+        "x-model-id": "qwen/qwen-image-2.1/edit"
+      },
+      "QwenImage21EditOutput": {
+        "title": "Output",
+        "description": "The `output` object of a succeeded result of qwen/qwen-image-2.1/edit (output kind image: it answers with `image` or `images`; other keys may come and are kept).",
+        "type": "object",
+        "properties": {
+          "image": {
+            "description": "single image URL",
+            "type": "string",
+            "format": "uri"
+          },
+          "images": {
+            "description": "multiple image URLs",
+            "type": "array",
+            "items": {
+              "type": "string",
+              "format": "uri"
+            }
+          }
+        },
+        "x-model-id": "qwen/qwen-image-2.1/edit"
+      },
+      "QwenImage21TextToImageInput": {
+        "title": "Input",
+        "description": "Input of qwen/qwen-image-2.1/text-to-image (RunComfy Qwen Image 2.1 T2I).",
+        "type": "object",
+        "required": [
+          "prompt"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "aspect_ratio": {
+            "description": "Output aspect ratio. Pixel size also depends on the resolution tier.",
+            "type": "string",
+            "enum": [
+              "1:1",
+              "4:3",
+              "3:4",
+              "3:2",
+              "2:3",
+              "16:9",
+              "9:16",
+              "21:9",
+              "9:21"
+            ],
+            "default": "1:1"
+          },
+          "background": {
+            "description": "opaque for a regular photo. transparent writes a real alpha channel — describe only the subject, and do not use JPEG.",
+            "type": "string",
+            "enum": [
+              "opaque",
+              "transparent"
+            ],
+            "default": "opaque"
+          },
+          "enhance_prompt": {
+            "description": "Rewrite a short prompt into a fuller scene before generating. Turn off when your prompt is already exact.",
+            "type": "boolean",
+            "default": true
+          },
+          "output_format": {
+            "description": "PNG and WebP can carry an alpha channel. JPEG cannot, so it cannot be combined with a transparent background.",
+            "type": "string",
+            "enum": [
+              "png",
+              "webp",
+              "jpeg"
+            ],
+            "default": "png"
+          },
+          "prompt": {
+            "description": "Describe the subject, setting, style, and any exact text you want rendered. Put wording in quotes to render it verbatim.",
+            "type": "string",
+            "default": ""
+          },
+          "resolution": {
+            "description": "Output detail tier. 1K is faster; 2K has about four times the pixels and costs more.",
+            "type": "string",
+            "enum": [
+              "1K",
+              "2K"
+            ],
+            "default": "1K"
+          },
+          "seed": {
+            "description": "Random seed for reproducibility. Use -1 for a random seed each run.",
+            "type": "integer",
+            "default": -1
+          }
+        },
+        "x-model-id": "qwen/qwen-image-2.1/text-to-image"
+      },
+      "QwenImage21TextToImageOutput": {
+        "title": "Output",
+        "description": "The `output` object of a succeeded result of qwen/qwen-image-2.1/text-to-image (output kind image: it answers with `image` or `images`; other keys may come and are kept).",
+        "type": "object",
+        "properties": {
+          "image": {
+            "description": "single image URL",
+            "type": "string",
+            "format": "uri"
+          },
+          "images": {
+            "description": "multiple image URLs",
+            "type": "array",
+            "items": {
+              "type": "string",
+              "format": "uri"
+            }
+          }
+        },
+        "x-model-id": "qwen/qwen-image-2.1/text-to-image"
+      },
+      "QwenImage30EditInput": {
+        "title": "Input",
+        "description": "Input of qwen/qwen-image-3.0/edit (RunComfy Qwen Image 3.0 Edit).",
+        "type": "object",
+        "required": [
+          "image_urls",
+          "prompt"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "aspect_ratio": {
+            "description": "The aspect ratio of the generated image.",
+            "type": "string",
+            "enum": [
+              "1:1",
+              "16:9",
+              "9:16",
+              "4:3",
+              "3:4"
+            ],
+            "default": "1:1"
+          },
+          "enable_prompt_expansion": {
+            "description": "Let the model enrich a short prompt with extra detail before generating. Turn off when your prompt is already precise.",
+            "type": "boolean",
+            "default": true
+          },
+          "image_urls": {
+            "description": "One to three images to edit. The edit follows your instruction while keeping the rest of the picture.",
+            "type": "array",
+            "format": "image_uris",
+            "minItems": 1,
+            "maxItems": 3,
+            "items": {
+              "type": "string",
+              "format": "image_uri"
+            }
+          },
+          "prompt": {
+            "description": "Describe the change in plain language, e.g. what to add, remove, restyle, or replace. Quote any text to render it verbatim.",
+            "type": "string",
+            "default": ""
+          },
+          "resolution": {
+            "description": "Output detail tier. Choose 1k for faster drafts or 2k for maximum detail.",
+            "type": "string",
+            "enum": [
+              "1k",
+              "2k"
+            ],
+            "default": "2k"
+          },
+          "seed": {
+            "description": "Random seed for reproducibility. Use -1 for a random seed each run.",
+            "type": "integer",
+            "default": -1
+          }
+        },
+        "x-model-id": "qwen/qwen-image-3.0/edit"
+      },
+      "QwenImage30EditOutput": {
+        "title": "Output",
+        "description": "The `output` object of a succeeded result of qwen/qwen-image-3.0/edit (output kind image: it answers with `image` or `images`; other keys may come and are kept).",
+        "type": "object",
+        "properties": {
+          "image": {
+            "description": "single image URL",
+            "type": "string",
+            "format": "uri"
+          },
+          "images": {
+            "description": "multiple image URLs",
+            "type": "array",
+            "items": {
+              "type": "string",
+              "format": "uri"
+            }
+          }
+        },
+        "x-model-id": "qwen/qwen-image-3.0/edit"
+      },
+      "QwenImage30ProEditInput": {
+        "title": "Input",
+        "description": "Input of qwen/qwen-image-3.0/pro/edit (RunComfy Qwen Image 3.0 Pro Edit).",
+        "type": "object",
+        "required": [
+          "image_urls",
+          "prompt"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "aspect_ratio": {
+            "description": "The aspect ratio of the generated image.",
+            "type": "string",
+            "enum": [
+              "1:1",
+              "16:9",
+              "9:16",
+              "4:3",
+              "3:4"
+            ],
+            "default": "1:1"
+          },
+          "enable_prompt_expansion": {
+            "description": "Let the model enrich a short prompt with extra detail before generating. Turn off when your prompt is already precise.",
+            "type": "boolean",
+            "default": true
+          },
+          "image_urls": {
+            "description": "One to three images to edit. The edit follows your instruction while keeping the rest of the picture.",
+            "type": "array",
+            "format": "image_uris",
+            "minItems": 1,
+            "maxItems": 3,
+            "items": {
+              "type": "string",
+              "format": "image_uri"
+            }
+          },
+          "prompt": {
+            "description": "Describe the change in plain language, e.g. what to add, remove, restyle, or replace. Quote any text to render it verbatim.",
+            "type": "string",
+            "default": ""
+          },
+          "resolution": {
+            "description": "Output detail tier. Choose 1k for faster drafts or 2k for maximum detail.",
+            "type": "string",
+            "enum": [
+              "1k",
+              "2k"
+            ],
+            "default": "2k"
+          },
+          "seed": {
+            "description": "Random seed for reproducibility. Use -1 for a random seed each run.",
+            "type": "integer",
+            "default": -1
+          }
+        },
+        "x-model-id": "qwen/qwen-image-3.0/pro/edit"
+      },
+      "QwenImage30ProEditOutput": {
+        "title": "Output",
+        "description": "The `output` object of a succeeded result of qwen/qwen-image-3.0/pro/edit (output kind image: it answers with `image` or `images`; other keys may come and are kept).",
+        "type": "object",
+        "properties": {
+          "image": {
+            "description": "single image URL",
+            "type": "string",
+            "format": "uri"
+          },
+          "images": {
+            "description": "multiple image URLs",
+            "type": "array",
+            "items": {
+              "type": "string",
+              "format": "uri"
+            }
+          }
+        },
+        "x-model-id": "qwen/qwen-image-3.0/pro/edit"
+      },
+      "QwenImage30ProTextToImageInput": {
+        "title": "Input",
+        "description": "Input of qwen/qwen-image-3.0/pro/text-to-image (RunComfy Qwen Image 3.0 Pro T2I).",
+        "type": "object",
+        "required": [
+          "prompt"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "aspect_ratio": {
+            "description": "The aspect ratio of the generated image.",
+            "type": "string",
+            "enum": [
+              "1:1",
+              "16:9",
+              "9:16",
+              "4:3",
+              "3:4"
+            ],
+            "default": "1:1"
+          },
+          "enable_prompt_expansion": {
+            "description": "Let the model enrich a short prompt with extra detail before generating. Turn off when your prompt is already precise.",
+            "type": "boolean",
+            "default": true
+          },
+          "prompt": {
+            "description": "Describe the subject, setting, style, and any exact text you want rendered. Put wording in quotes to render it verbatim.",
+            "type": "string",
+            "default": ""
+          },
+          "resolution": {
+            "description": "Output detail tier. Choose 1k for faster drafts or 2k for maximum detail.",
+            "type": "string",
+            "enum": [
+              "1k",
+              "2k"
+            ],
+            "default": "2k"
+          },
+          "seed": {
+            "description": "Random seed for reproducibility. Use -1 for a random seed each run.",
+            "type": "integer",
+            "default": -1
+          }
+        },
+        "x-model-id": "qwen/qwen-image-3.0/pro/text-to-image"
+      },
+      "QwenImage30ProTextToImageOutput": {
+        "title": "Output",
+        "description": "The `output` object of a succeeded result of qwen/qwen-image-3.0/pro/text-to-image (output kind image: it answers with `image` or `images`; other keys may come and are kept).",
+        "type": "object",
+        "properties": {
+          "image": {
+            "description": "single image URL",
+            "type": "string",
+            "format": "uri"
+          },
+          "images": {
+            "description": "multiple image URLs",
+            "type": "array",
+            "items": {
+              "type": "string",
+              "format": "uri"
+            }
+          }
+        },
+        "x-model-id": "qwen/qwen-image-3.0/pro/text-to-image"
+      },
+      "QwenImage30TextToImageInput": {
+        "title": "Input",
+        "description": "Input of qwen/qwen-image-3.0/text-to-image (RunComfy Qwen Image 3.0 T2I).",
+        "type": "object",
+        "required": [
+          "prompt"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "aspect_ratio": {
+            "description": "The aspect ratio of the generated image.",
+            "type": "string",
+            "enum": [
+              "1:1",
+              "16:9",
+              "9:16",
+              "4:3",
+              "3:4"
+            ],
+            "default": "1:1"
+          },
+          "enable_prompt_expansion": {
+            "description": "Let the model enrich a short prompt with extra detail before generating. Turn off when your prompt is already precise.",
+            "type": "boolean",
+            "default": true
+          },
+          "prompt": {
+            "description": "Describe the subject, setting, style, and any exact text you want rendered. Put wording in quotes to render it verbatim.",
+            "type": "string",
+            "default": ""
+          },
+          "resolution": {
+            "description": "Output detail tier. Choose 1k for faster drafts or 2k for final, print-ready detail. Price is the same for both.",
+            "type": "string",
+            "enum": [
+              "1k",
+              "2k"
+            ],
+            "default": "2k"
+          },
+          "seed": {
+            "description": "Random seed for reproducibility. Use -1 for a random seed each run.",
+            "type": "integer",
+            "default": -1
+          }
+        },
+        "x-model-id": "qwen/qwen-image-3.0/text-to-image"
+      },
+      "QwenImage30TextToImageOutput": {
+        "title": "Output",
+        "description": "The `output` object of a succeeded result of qwen/qwen-image-3.0/text-to-image (output kind image: it answers with `image` or `images`; other keys may come and are kept).",
+        "type": "object",
+        "properties": {
+          "image": {
+            "description": "single image URL",
+            "type": "string",
+            "format": "uri"
+          },
+          "images": {
+            "description": "multiple image URLs",
+            "type": "array",
+            "items": {
+              "type": "string",
+              "format": "uri"
+            }
+          }
+        },
+        "x-model-id": "qwen/qwen-image-3.0/text-to-image"
+      },
+      "RunwaymlRunwayAleph2VideoToVideoInput": {
+        "title": "Input",
+        "description": "Input of runwayml/runway-aleph-2/video-to-video (RunComfy Runway Aleph 2 V2V).",
+        "type": "object",
+        "required": [
+          "video_url",
+          "prompt"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "prompt": {
+            "description": "Natural-language instruction describing the edit. Keep under 1000 characters.",
+            "type": "string",
+            "default": ""
+          },
+          "seed": {
+            "description": "Optional seed for more repeatable retries. Leave unset for a random draw.",
+            "type": "integer",
+            "minimum": 0,
+            "maximum": 4294967295
+          },
+          "target_aspect_ratio": {
+            "description": "Optional expand/outpaint ratio. Leave unset to keep the source frame.",
+            "type": "string",
+            "enum": [
+              "16:9",
+              "4:3",
+              "3:2",
+              "1:1",
+              "2:3",
+              "3:4",
+              "9:16",
+              "21:9"
+            ]
+          },
+          "video_url": {
+            "description": "Source video to edit. Must be 2-30 seconds and under 16 MB. Output length follows this clip.",
+            "type": "string",
+            "format": "video_uri",
+            "x-validations": [
+              {
+                "validation_rule": "file_size_mb<",
+                "validation_value": 16,
+                "validation_error": "File size must be less than 16 MB."
+              }
+            ]
+          },
+          "keyframes": {
+            "description": "Accepted and passed through unvalidated: the catalog does not publish this input's shape.",
+            "x-runcomfy-unvalidated": true
+          }
+        },
+        "x-model-id": "runwayml/runway-aleph-2/video-to-video"
+      },
+      "RunwaymlRunwayAleph2VideoToVideoOutput": {
+        "title": "Output",
+        "description": "The `output` object of a succeeded result of runwayml/runway-aleph-2/video-to-video (output kind video: it answers with `video` or `videos`; other keys may come and are kept).",
+        "type": "object",
+        "properties": {
+          "video": {
+            "description": "single video URL",
+            "type": "string",
+            "format": "uri"
+          },
+          "videos": {
+            "description": "multiple video URLs",
+            "type": "array",
+            "items": {
+              "type": "string",
+              "format": "uri"
+            }
+          }
+        },
+        "x-model-id": "runwayml/runway-aleph-2/video-to-video"
+      },
+      "WanAiWan27EditInput": {
+        "title": "Input",
+        "description": "Input of wan-ai/wan-2.7/edit (RunComfy Wan 2.7 Edit).",
+        "type": "object",
+        "required": [
+          "prompt",
+          "image_urls"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "enable_prompt_expansion": {
+            "description": "Enable DashScope prompt expansion (image edit mode). Default true.",
+            "type": "boolean",
+            "default": true
+          },
+          "image_size": {
+            "description": "Output image size preset; mapped to the provider’s internal size format.",
+            "type": "string",
+            "enum": [
+              "square_hd",
+              "square",
+              "portrait_4_3",
+              "portrait_16_9",
+              "landscape_4_3",
+              "landscape_16_9"
+            ],
+            "default": "square_hd"
+          },
+          "image_urls": {
+            "description": "Reference images for editing (1–4). Order matters: refer to image 1, image 2, image 3, image 4 in your prompt.",
+            "type": "array",
+            "format": "image_uris",
+            "minItems": 1,
+            "maxItems": 4,
+            "items": {
+              "type": "string",
+              "format": "image_uri"
+            }
+          },
+          "negative_prompt": {
+            "description": "Content to avoid in the generated image. Max 500 characters.",
+            "type": "string",
+            "default": ""
+          },
+          "num_images": {
+            "description": "Number of images to generate (1–4). Default 1.",
+            "type": "integer",
+            "default": 1,
+            "minimum": 1,
+            "maximum": 4
+          },
+          "prompt": {
+            "description": "Text prompt describing the desired image edit. Supports Chinese and English.",
+            "type": "string",
+            "default": ""
+          },
+          "seed": {
+            "description": "Random seed for reproducibility (0–2147483647).",
+            "type": "integer",
+            "minimum": 0,
+            "maximum": 2147483647
+          }
+        },
+        "x-model-id": "wan-ai/wan-2.7/edit"
+      },
+      "WanAiWan27EditOutput": {
+        "title": "Output",
+        "description": "The `output` object of a succeeded result of wan-ai/wan-2.7/edit (output kind image: it answers with `image` or `images`; other keys may come and are kept).",
+        "type": "object",
+        "properties": {
+          "image": {
+            "description": "single image URL",
+            "type": "string",
+            "format": "uri"
+          },
+          "images": {
+            "description": "multiple image URLs",
+            "type": "array",
+            "items": {
+              "type": "string",
+              "format": "uri"
+            }
+          }
+        },
+        "x-model-id": "wan-ai/wan-2.7/edit"
+      },
+      "WanAiWan27EditVideoInput": {
+        "title": "Input",
+        "description": "Input of wan-ai/wan-2.7/edit-video (RunComfy Wan 2.7 VideoEdit).",
+        "type": "object",
+        "required": [
+          "prompt",
+          "video_url"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "aspect_ratio": {
+            "description": "If not provided, the aspect ratio of the input video will be used.",
+            "type": "string",
+            "enum": [
+              "16:9",
+              "9:16",
+              "1:1",
+              "4:3",
+              "3:4"
+            ]
+          },
+          "audio_setting": {
+            "description": "'auto' lets the model decide whether to regenerate audio. 'origin' preserves the original audio from the input video.",
+            "type": "string",
+            "enum": [
+              "auto",
+              "origin"
+            ],
+            "default": "auto"
+          },
+          "duration": {
+            "description": "Output length in seconds. The clip is truncated from the start of the input video.",
+            "type": "integer",
+            "enum": [
+              2,
+              3,
+              4,
+              5,
+              6,
+              7,
+              8,
+              9,
+              10
+            ],
+            "default": 5
+          },
+          "prompt": {
+            "description": "",
+            "type": "string",
+            "default": ""
+          },
+          "reference_image_url": {
+            "description": "Reference image for reference-based editing.",
+            "type": "string",
+            "format": "image_uri"
+          },
+          "resolution": {
+            "description": "",
+            "type": "string",
+            "enum": [
+              "720p",
+              "1080p"
+            ],
+            "default": "1080p"
+          },
+          "seed": {
+            "description": "",
+            "type": "integer",
+            "default": 0,
+            "minimum": 0,
+            "maximum": 2147483647
+          },
+          "video_url": {
+            "description": "Video format must be MP4 or MOV. The duration must be between 2 and 10 seconds.",
+            "type": "string",
+            "format": "video_uri"
+          }
+        },
+        "x-model-id": "wan-ai/wan-2.7/edit-video"
+      },
+      "WanAiWan27EditVideoOutput": {
+        "title": "Output",
+        "description": "The `output` object of a succeeded result of wan-ai/wan-2.7/edit-video (output kind video: it answers with `video` or `videos`; other keys may come and are kept).",
+        "type": "object",
+        "properties": {
+          "video": {
+            "description": "single video URL",
+            "type": "string",
+            "format": "uri"
+          },
+          "videos": {
+            "description": "multiple video URLs",
+            "type": "array",
+            "items": {
+              "type": "string",
+              "format": "uri"
+            }
+          }
+        },
+        "x-model-id": "wan-ai/wan-2.7/edit-video"
+      },
+      "WanAiWan27ImageToVideoInput": {
+        "title": "Input",
+        "description": "Input of wan-ai/wan-2.7/image-to-video (RunComfy Wan 2.7 I2V).",
+        "type": "object",
+        "required": [
+          "prompt",
+          "image_url"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "audio_url": {
+            "description": "Audio format must be WAV, MP3. The duration of this audio must be between 2 and 30 seconds.",
+            "type": "string",
+            "format": "audio_uri"
+          },
+          "duration": {
+            "description": "",
+            "type": "integer",
+            "enum": [
+              2,
+              3,
+              4,
+              5,
+              6,
+              7,
+              8,
+              9,
+              10,
+              11,
+              12,
+              13,
+              14,
+              15
+            ],
+            "default": 5
+          },
+          "enable_prompt_expansion": {
+            "description": "Enable intelligent prompt rewriting.",
+            "type": "boolean",
+            "default": true
+          },
+          "end_image_url": {
+            "description": "Image format must be JPEG, JPG, PNG, BMP, WEBP.",
+            "type": "string",
+            "format": "image_uri"
+          },
+          "image_url": {
+            "description": "Image format must be JPEG, JPG, PNG, BMP, WEBP.",
+            "type": "string",
+            "format": "image_uri"
+          },
+          "negative_prompt": {
+            "description": "Content to avoid in the video.",
+            "type": "string",
+            "default": "",
+            "maxLength": 500
+          },
+          "prompt": {
+            "description": "",
+            "type": "string",
+            "default": "",
+            "maxLength": 5000
+          },
+          "resolution": {
+            "description": "",
+            "type": "string",
+            "enum": [
+              "720p",
+              "1080p"
+            ],
+            "default": "1080p"
+          },
+          "seed": {
+            "description": "",
+            "type": "integer",
+            "default": 0,
+            "minimum": 0,
+            "maximum": 2147483647
+          }
+        },
+        "x-model-id": "wan-ai/wan-2.7/image-to-video"
+      },
+      "WanAiWan27ImageToVideoOutput": {
+        "title": "Output",
+        "description": "The `output` object of a succeeded result of wan-ai/wan-2.7/image-to-video (output kind video: it answers with `video` or `videos`; other keys may come and are kept).",
+        "type": "object",
+        "properties": {
+          "video": {
+            "description": "single video URL",
+            "type": "string",
+            "format": "uri"
+          },
+          "videos": {
+            "description": "multiple video URLs",
+            "type": "array",
+            "items": {
+              "type": "string",
+              "format": "uri"
+            }
+          }
+        },
+        "x-model-id": "wan-ai/wan-2.7/image-to-video"
+      },
+      "WanAiWan27ProEditInput": {
+        "title": "Input",
+        "description": "Input of wan-ai/wan-2.7/pro/edit (RunComfy Wan 2.7 Pro Edit).",
+        "type": "object",
+        "required": [
+          "prompt",
+          "image_urls"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "enable_prompt_expansion": {
+            "description": "Enable DashScope prompt expansion (image edit mode). Default true.",
+            "type": "boolean",
+            "default": true
+          },
+          "image_size": {
+            "description": "Output image size preset; mapped to the provider’s internal size format.",
+            "type": "string",
+            "enum": [
+              "square_hd",
+              "square",
+              "portrait_4_3",
+              "portrait_16_9",
+              "landscape_4_3",
+              "landscape_16_9"
+            ],
+            "default": "square_hd"
+          },
+          "image_urls": {
+            "description": "Reference images for editing (1–4). Order matters: refer to image 1, image 2, image 3, image 4 in your prompt.",
+            "type": "array",
+            "format": "image_uris",
+            "minItems": 1,
+            "maxItems": 4,
+            "items": {
+              "type": "string",
+              "format": "image_uri"
+            }
+          },
+          "negative_prompt": {
+            "description": "Content to avoid in the generated image. Max 500 characters.",
+            "type": "string",
+            "default": ""
+          },
+          "num_images": {
+            "description": "Number of images to generate (1–4). Default 1.",
+            "type": "integer",
+            "default": 1,
+            "minimum": 1,
+            "maximum": 4
+          },
+          "prompt": {
+            "description": "Text prompt describing the desired image edit. Supports Chinese and English.",
+            "type": "string",
+            "default": ""
+          },
+          "seed": {
+            "description": "Random seed for reproducibility (0–2147483647).",
+            "type": "integer",
+            "minimum": 0,
+            "maximum": 2147483647
+          }
+        },
+        "x-model-id": "wan-ai/wan-2.7/pro/edit"
+      },
+      "WanAiWan27ProEditOutput": {
+        "title": "Output",
+        "description": "The `output` object of a succeeded result of wan-ai/wan-2.7/pro/edit (output kind image: it answers with `image` or `images`; other keys may come and are kept).",
+        "type": "object",
+        "properties": {
+          "image": {
+            "description": "single image URL",
+            "type": "string",
+            "format": "uri"
+          },
+          "images": {
+            "description": "multiple image URLs",
+            "type": "array",
+            "items": {
+              "type": "string",
+              "format": "uri"
+            }
+          }
+        },
+        "x-model-id": "wan-ai/wan-2.7/pro/edit"
+      },
+      "WanAiWan27ProTextToImageInput": {
+        "title": "Input",
+        "description": "Input of wan-ai/wan-2.7/pro/text-to-image (RunComfy Wan 2.7 Pro T2I).",
+        "type": "object",
+        "required": [
+          "prompt"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "image_size": {
+            "description": "Output size preset. Where supported, a custom `{width, height}` object may be sent instead of a preset string.",
+            "type": "string",
+            "enum": [
+              "square_hd",
+              "square",
+              "portrait_4_3",
+              "portrait_16_9",
+              "landscape_4_3",
+              "landscape_16_9"
+            ],
+            "default": "square_hd"
+          },
+          "max_images": {
+            "description": "Maximum number of images to generate (1–5). Default 1.",
+            "type": "integer",
+            "default": 1,
+            "minimum": 1,
+            "maximum": 5
+          },
+          "negative_prompt": {
+            "description": "Content to avoid in the generated image. Max 500 characters.",
+            "type": "string",
+            "default": ""
+          },
+          "prompt": {
+            "description": "Text prompt describing the desired output. Supports Chinese and English.",
+            "type": "string",
+            "default": ""
+          },
+          "seed": {
+            "description": "Random seed for reproducibility (0–2147483647).",
+            "type": "integer",
+            "minimum": 0,
+            "maximum": 2147483647
+          }
+        },
+        "x-model-id": "wan-ai/wan-2.7/pro/text-to-image"
+      },
+      "WanAiWan27ProTextToImageOutput": {
+        "title": "Output",
+        "description": "The `output` object of a succeeded result of wan-ai/wan-2.7/pro/text-to-image (output kind image: it answers with `image` or `images`; other keys may come and are kept).",
+        "type": "object",
+        "properties": {
+          "image": {
+            "description": "single image URL",
+            "type": "string",
+            "format": "uri"
+          },
+          "images": {
+            "description": "multiple image URLs",
+            "type": "array",
+            "items": {
+              "type": "string",
+              "format": "uri"
+            }
+          }
+        },
+        "x-model-id": "wan-ai/wan-2.7/pro/text-to-image"
+      },
+      "WanAiWan27ReferenceToVideoInput": {
+        "title": "Input",
+        "description": "Input of wan-ai/wan-2.7/reference-to-video (RunComfy Wan 2.7 Reference).",
+        "type": "object",
+        "required": [
+          "prompt"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "aspect_ratio": {
+            "description": "",
+            "type": "string",
+            "enum": [
+              "16:9",
+              "9:16",
+              "1:1",
+              "4:3",
+              "3:4"
+            ],
+            "default": "16:9"
+          },
+          "duration": {
+            "description": "Output video duration in seconds (2-10).",
+            "type": "integer",
+            "enum": [
+              2,
+              3,
+              4,
+              5,
+              6,
+              7,
+              8,
+              9,
+              10
+            ],
+            "default": 5
+          },
+          "multi_shots": {
+            "description": "When true, enables intelligent multi-shot segmentation. When false, generates a single continuous shot.",
+            "type": "boolean",
+            "default": false
+          },
+          "negative_prompt": {
+            "description": "Content to avoid in the video.",
+            "type": "string",
+            "default": "",
+            "maxLength": 500
+          },
+          "prompt": {
+            "description": "",
+            "type": "string",
+            "default": "",
+            "maxLength": 5000
+          },
+          "reference_image_urls": {
+            "description": "Reference image URLs for character or object appearance. Pass multiple images for multi-subject generation. Max 20 MB each. Combined total of reference images + reference videos must not exceed 5.",
+            "type": "array",
+            "format": "image_uris",
+            "maxItems": 5,
+            "items": {
+              "type": "string",
+              "format": "image_uri"
+            }
+          },
+          "reference_video_urls": {
+            "description": "Reference video URLs for character or object appearance and motion. Pass multiple videos for multi-subject generation. Max 100 MB each. Combined total of reference images + reference videos must not exceed 5.",
+            "type": "array",
+            "format": "video_uris",
+            "maxItems": 5,
+            "items": {
+              "type": "string",
+              "format": "video_uri"
+            }
+          },
+          "resolution": {
+            "description": "Output video resolution tier.",
+            "type": "string",
+            "enum": [
+              "720p",
+              "1080p"
+            ],
+            "default": "1080p"
+          },
+          "seed": {
+            "description": "",
+            "type": "integer",
+            "default": 0,
+            "minimum": 0,
+            "maximum": 2147483647
+          }
+        },
+        "x-model-id": "wan-ai/wan-2.7/reference-to-video"
+      },
+      "WanAiWan27ReferenceToVideoOutput": {
+        "title": "Output",
+        "description": "The `output` object of a succeeded result of wan-ai/wan-2.7/reference-to-video (output kind video: it answers with `video` or `videos`; other keys may come and are kept).",
+        "type": "object",
+        "properties": {
+          "video": {
+            "description": "single video URL",
+            "type": "string",
+            "format": "uri"
+          },
+          "videos": {
+            "description": "multiple video URLs",
+            "type": "array",
+            "items": {
+              "type": "string",
+              "format": "uri"
+            }
+          }
+        },
+        "x-model-id": "wan-ai/wan-2.7/reference-to-video"
+      },
+      "WanAiWan27TextToImageInput": {
+        "title": "Input",
+        "description": "Input of wan-ai/wan-2.7/text-to-image (RunComfy Wan 2.7 T2I).",
+        "type": "object",
+        "required": [
+          "prompt"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "image_size": {
+            "description": "Output size preset. Where supported, a custom `{width, height}` object may be sent instead of a preset string.",
+            "type": "string",
+            "enum": [
+              "square_hd",
+              "square",
+              "portrait_4_3",
+              "portrait_16_9",
+              "landscape_4_3",
+              "landscape_16_9"
+            ],
+            "default": "square_hd"
+          },
+          "max_images": {
+            "description": "Maximum number of images to generate (1–5). Default 1.",
+            "type": "integer",
+            "default": 1,
+            "minimum": 1,
+            "maximum": 5
+          },
+          "negative_prompt": {
+            "description": "Content to avoid in the generated image. Max 500 characters.",
+            "type": "string",
+            "default": ""
+          },
+          "prompt": {
+            "description": "Text prompt describing the desired output. Supports Chinese and English.",
+            "type": "string",
+            "default": ""
+          },
+          "seed": {
+            "description": "Random seed for reproducibility (0–2147483647).",
+            "type": "integer",
+            "minimum": 0,
+            "maximum": 2147483647
+          }
+        },
+        "x-model-id": "wan-ai/wan-2.7/text-to-image"
+      },
+      "WanAiWan27TextToImageOutput": {
+        "title": "Output",
+        "description": "The `output` object of a succeeded result of wan-ai/wan-2.7/text-to-image (output kind image: it answers with `image` or `images`; other keys may come and are kept).",
+        "type": "object",
+        "properties": {
+          "image": {
+            "description": "single image URL",
+            "type": "string",
+            "format": "uri"
+          },
+          "images": {
+            "description": "multiple image URLs",
+            "type": "array",
+            "items": {
+              "type": "string",
+              "format": "uri"
+            }
+          }
+        },
+        "x-model-id": "wan-ai/wan-2.7/text-to-image"
+      },
+      "WanAiWan27TextToVideoInput": {
+        "title": "Input",
+        "description": "Input of wan-ai/wan-2.7/text-to-video (RunComfy Wan 2.7 T2V).",
+        "type": "object",
+        "required": [
+          "prompt"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "aspect_ratio": {
+            "description": "Aspect ratio of the generated video.",
+            "type": "string",
+            "enum": [
+              "16:9",
+              "9:16",
+              "1:1",
+              "4:3",
+              "3:4"
+            ],
+            "default": "16:9"
+          },
+          "audio_url": {
+            "description": "URL of driving audio. Supports WAV and MP3. Duration: 3–30s. Max 15 MB. If empty, background music will be auto-generated.",
+            "type": "string",
+            "format": "audio_uri"
+          },
+          "duration": {
+            "description": "Output video duration in seconds.",
+            "type": "integer",
+            "enum": [
+              2,
+              3,
+              4,
+              5,
+              6,
+              7,
+              8,
+              9,
+              10,
+              11,
+              12,
+              13,
+              14,
+              15
+            ],
+            "default": 5
+          },
+          "enable_prompt_expansion": {
+            "description": "Enable intelligent prompt rewriting.",
+            "type": "boolean",
+            "default": true
+          },
+          "negative_prompt": {
+            "description": "Content to avoid in the video.",
+            "type": "string",
+            "default": "",
+            "maxLength": 500
+          },
+          "prompt": {
+            "description": "",
+            "type": "string",
+            "default": "",
+            "maxLength": 5000
+          },
+          "resolution": {
+            "description": "Output video resolution tier.",
+            "type": "string",
+            "enum": [
+              "720p",
+              "1080p"
+            ],
+            "default": "1080p"
+          },
+          "seed": {
+            "description": "",
+            "type": "integer",
+            "default": 0,
+            "minimum": 0,
+            "maximum": 2147483647
+          }
+        },
+        "x-model-id": "wan-ai/wan-2.7/text-to-video"
+      },
+      "WanAiWan27TextToVideoOutput": {
+        "title": "Output",
+        "description": "The `output` object of a succeeded result of wan-ai/wan-2.7/text-to-video (output kind video: it answers with `video` or `videos`; other keys may come and are kept).",
+        "type": "object",
+        "properties": {
+          "video": {
+            "description": "single video URL",
+            "type": "string",
+            "format": "uri"
+          },
+          "videos": {
+            "description": "multiple video URLs",
+            "type": "array",
+            "items": {
+              "type": "string",
+              "format": "uri"
+            }
+          }
+        },
+        "x-model-id": "wan-ai/wan-2.7/text-to-video"
+      },
+      "WanAiWan30PrimeImageToVideoInput": {
+        "title": "Input",
+        "description": "Input of wan-ai/wan-3.0-prime/image-to-video (RunComfy Wan 3.0 Prime I2V).",
+        "type": "object",
+        "required": [
+          "prompt",
+          "image_url"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "prompt": {
+            "type": "string",
+            "default": ""
+          },
+          "aspect_ratio": {
+            "type": "string",
+            "enum": [
+              "adaptive",
+              "16:9",
+              "9:16",
+              "1:1",
+              "4:3",
+              "3:4"
+            ],
+            "default": "adaptive"
+          },
+          "resolution": {
+            "type": "string",
+            "enum": [
+              "480p",
+              "720p",
+              "1080p"
+            ],
+            "default": "720p"
+          },
+          "duration": {
+            "type": "integer",
+            "default": 5,
+            "minimum": 2,
+            "maximum": 30
+          },
+          "enable_audio": {
+            "type": "boolean",
+            "default": true
+          },
+          "prompt_extend": {
+            "type": "boolean",
+            "default": true
+          },
+          "seed": {
+            "type": "integer",
+            "default": 0,
+            "minimum": 0,
+            "maximum": 2147483647
+          },
+          "image_url": {
+            "type": "string",
+            "format": "image_uri"
+          },
+          "end_image_url": {
+            "type": "string",
+            "format": "image_uri"
+          }
+        },
+        "x-model-id": "wan-ai/wan-3.0-prime/image-to-video"
+      },
+      "WanAiWan30PrimeImageToVideoOutput": {
+        "title": "Output",
+        "description": "The `output` object of a succeeded result of wan-ai/wan-3.0-prime/image-to-video (output kind video: it answers with `video` or `videos`; other keys may come and are kept).",
+        "type": "object",
+        "properties": {
+          "video": {
+            "description": "single video URL",
+            "type": "string",
+            "format": "uri"
+          },
+          "videos": {
+            "description": "multiple video URLs",
+            "type": "array",
+            "items": {
+              "type": "string",
+              "format": "uri"
+            }
+          }
+        },
+        "x-model-id": "wan-ai/wan-3.0-prime/image-to-video"
+      },
+      "WanAiWan30PrimeReferenceToVideoInput": {
+        "title": "Input",
+        "description": "Input of wan-ai/wan-3.0-prime/reference-to-video (RunComfy Wan 3.0 Prime Reference).",
+        "type": "object",
+        "required": [
+          "prompt"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "aspect_ratio": {
+            "description": "Output aspect ratio of the generated video.",
+            "type": "string",
+            "enum": [
+              "adaptive",
+              "16:9",
+              "9:16",
+              "1:1",
+              "4:3",
+              "3:4"
+            ],
+            "default": "16:9"
+          },
+          "duration": {
+            "description": "Length of the generated video in seconds. Range is 2-30. Start short to iterate, then increase once the motion looks right.",
+            "type": "integer",
+            "default": 5,
+            "minimum": 2,
+            "maximum": 30
+          },
+          "enable_audio": {
+            "description": "When on, the output video includes a synchronized audio track. Turn off for a silent clip.",
+            "type": "boolean",
+            "default": true
+          },
+          "prompt": {
+            "description": "Describe the scene, subject, motion, camera movement, lighting, and style. Refer to references as Image 1, Video 1, Audio 1 in order.",
+            "type": "string",
+            "default": ""
+          },
+          "prompt_extend": {
+            "description": "When on, the model may rewrite your prompt for richer scene detail before generation. Turn off for faster turnaround if your prompt is already precise.",
+            "type": "boolean",
+            "default": true
+          },
+          "reference_audios": {
+            "description": "Up to 5 reference audio clips (total no more than 15s) to guide sound or timing.",
+            "type": "array",
+            "format": "audio_uris",
+            "maxItems": 16,
+            "items": {
+              "type": "string",
+              "format": "audio_uri"
+            }
+          },
+          "reference_images": {
+            "description": "Up to 10 reference images for subject, object, or scene consistency. At least one reference (image, video, or audio) is required.",
+            "type": "array",
+            "format": "image_uris",
+            "maxItems": 16,
+            "items": {
+              "type": "string",
+              "format": "image_uri"
+            }
+          },
+          "reference_videos": {
+            "description": "Up to 5 reference videos (MP4 or MOV, 1-15s each, total no more than 15s) for motion or scene guidance.",
+            "type": "array",
+            "format": "video_uris",
+            "maxItems": 16,
+            "items": {
+              "type": "string",
+              "format": "video_uri"
+            }
+          },
+          "resolution": {
+            "description": "Output resolution tier. Use 480p for quick drafts and 1080p for higher-quality output.",
+            "type": "string",
+            "enum": [
+              "480p",
+              "720p",
+              "1080p"
+            ],
+            "default": "720p"
+          },
+          "seed": {
+            "description": "Random seed for reproducible results. Range is 0 to 2147483647.",
+            "type": "integer"
+          }
+        },
+        "x-model-id": "wan-ai/wan-3.0-prime/reference-to-video"
+      },
+      "WanAiWan30PrimeReferenceToVideoOutput": {
+        "title": "Output",
+        "description": "The `output` object of a succeeded result of wan-ai/wan-3.0-prime/reference-to-video (output kind video: it answers with `video` or `videos`; other keys may come and are kept).",
+        "type": "object",
+        "properties": {
+          "video": {
+            "description": "single video URL",
+            "type": "string",
+            "format": "uri"
+          },
+          "videos": {
+            "description": "multiple video URLs",
+            "type": "array",
+            "items": {
+              "type": "string",
+              "format": "uri"
+            }
+          }
+        },
+        "x-model-id": "wan-ai/wan-3.0-prime/reference-to-video"
+      },
+      "WanAiWan30PrimeTextToVideoInput": {
+        "title": "Input",
+        "description": "Input of wan-ai/wan-3.0-prime/text-to-video (RunComfy Wan 3.0 Prime T2V).",
+        "type": "object",
+        "required": [
+          "prompt"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "aspect_ratio": {
+            "description": "Output aspect ratio of the generated video.",
+            "type": "string",
+            "enum": [
+              "adaptive",
+              "16:9",
+              "9:16",
+              "1:1",
+              "4:3",
+              "3:4"
+            ],
+            "default": "16:9"
+          },
+          "duration": {
+            "description": "Length of the generated video in seconds. Range is 2-30. Start short to iterate, then increase once the motion looks right.",
+            "type": "integer",
+            "default": 5,
+            "minimum": 2,
+            "maximum": 30
+          },
+          "enable_audio": {
+            "description": "When on, the output video includes a synchronized audio track. Turn off for a silent clip.",
+            "type": "boolean",
+            "default": true
+          },
+          "prompt": {
+            "description": "Describe the scene, subject, action, camera movement, lighting, and motion you want to generate.",
+            "type": "string",
+            "default": ""
+          },
+          "prompt_extend": {
+            "description": "When on, the model may rewrite your prompt for richer scene detail before generation. Turn off for faster turnaround if your prompt is already precise.",
+            "type": "boolean",
+            "default": true
+          },
+          "resolution": {
+            "description": "Output resolution tier. Use 480p for quick drafts and 1080p for higher-quality output.",
+            "type": "string",
+            "enum": [
+              "480p",
+              "720p",
+              "1080p"
+            ],
+            "default": "720p"
+          },
+          "seed": {
+            "description": "Random seed for reproducible results. Range is 0 to 2147483647.",
+            "type": "integer"
+          }
+        },
+        "x-model-id": "wan-ai/wan-3.0-prime/text-to-video"
+      },
+      "WanAiWan30PrimeTextToVideoOutput": {
+        "title": "Output",
+        "description": "The `output` object of a succeeded result of wan-ai/wan-3.0-prime/text-to-video (output kind video: it answers with `video` or `videos`; other keys may come and are kept).",
+        "type": "object",
+        "properties": {
+          "video": {
+            "description": "single video URL",
+            "type": "string",
+            "format": "uri"
+          },
+          "videos": {
+            "description": "multiple video URLs",
+            "type": "array",
+            "items": {
+              "type": "string",
+              "format": "uri"
+            }
+          }
+        },
+        "x-model-id": "wan-ai/wan-3.0-prime/text-to-video"
+      },
+      "WanAiWan30ImageToVideoInput": {
+        "title": "Input",
+        "description": "Input of wan-ai/wan-3.0/image-to-video (RunComfy Wan 3.0 I2V).",
+        "type": "object",
+        "required": [
+          "prompt",
+          "image_url"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "prompt": {
+            "type": "string",
+            "default": ""
+          },
+          "aspect_ratio": {
+            "type": "string",
+            "enum": [
+              "adaptive",
+              "16:9",
+              "9:16",
+              "1:1",
+              "4:3",
+              "3:4"
+            ],
+            "default": "adaptive"
+          },
+          "resolution": {
+            "type": "string",
+            "enum": [
+              "480p",
+              "720p",
+              "1080p"
+            ],
+            "default": "720p"
+          },
+          "duration": {
+            "type": "integer",
+            "default": 5,
+            "minimum": 2,
+            "maximum": 30
+          },
+          "enable_audio": {
+            "type": "boolean",
+            "default": true
+          },
+          "prompt_extend": {
+            "type": "boolean",
+            "default": true
+          },
+          "seed": {
+            "type": "integer",
+            "default": 0,
+            "minimum": 0,
+            "maximum": 2147483647
+          },
+          "image_url": {
+            "type": "string",
+            "format": "image_uri"
+          },
+          "end_image_url": {
+            "type": "string",
+            "format": "image_uri"
+          }
+        },
+        "x-model-id": "wan-ai/wan-3.0/image-to-video"
+      },
+      "WanAiWan30ImageToVideoOutput": {
+        "title": "Output",
+        "description": "The `output` object of a succeeded result of wan-ai/wan-3.0/image-to-video (output kind video: it answers with `video` or `videos`; other keys may come and are kept).",
+        "type": "object",
+        "properties": {
+          "video": {
+            "description": "single video URL",
+            "type": "string",
+            "format": "uri"
+          },
+          "videos": {
+            "description": "multiple video URLs",
+            "type": "array",
+            "items": {
+              "type": "string",
+              "format": "uri"
+            }
+          }
+        },
+        "x-model-id": "wan-ai/wan-3.0/image-to-video"
+      },
+      "WanAiWan30ReferenceToVideoInput": {
+        "title": "Input",
+        "description": "Input of wan-ai/wan-3.0/reference-to-video (RunComfy Wan 3.0 Reference).",
+        "type": "object",
+        "required": [
+          "prompt"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "aspect_ratio": {
+            "description": "Output aspect ratio of the generated video.",
+            "type": "string",
+            "enum": [
+              "16:9",
+              "9:16",
+              "1:1",
+              "4:3",
+              "3:4",
+              "adaptive"
+            ],
+            "default": "16:9"
+          },
+          "duration": {
+            "description": "Length of the generated video in seconds. Range is 2-30. Start short to iterate, then increase once the motion looks right.",
+            "type": "integer",
+            "default": 5,
+            "minimum": 2,
+            "maximum": 30
+          },
+          "enable_audio": {
+            "description": "When on, the output video includes a synchronized audio track. Turn off for a silent clip.",
+            "type": "boolean",
+            "default": true
+          },
+          "prompt": {
+            "description": "Describe the scene, subject, motion, camera movement, lighting, and style. Refer to references as Image 1, Video 1, Audio 1 in order.",
+            "type": "string",
+            "default": ""
+          },
+          "prompt_extend": {
+            "description": "When on, the model may rewrite your prompt for richer scene detail before generation. Turn off for faster turnaround if your prompt is already precise.",
+            "type": "boolean",
+            "default": true
+          },
+          "reference_audios": {
+            "description": "Up to 5 reference audio clips (total no more than 15s) to guide sound or timing.",
+            "type": "array",
+            "format": "audio_uris",
+            "maxItems": 16,
+            "items": {
+              "type": "string",
+              "format": "audio_uri"
+            }
+          },
+          "reference_images": {
+            "description": "Up to 10 reference images for subject, object, or scene consistency. At least one reference (image, video, or audio) is required.",
+            "type": "array",
+            "format": "image_uris",
+            "maxItems": 16,
+            "items": {
+              "type": "string",
+              "format": "image_uri"
+            }
+          },
+          "reference_videos": {
+            "description": "Up to 5 reference videos (MP4 or MOV, 1-15s each, total no more than 15s) for motion or scene guidance.",
+            "type": "array",
+            "format": "video_uris",
+            "maxItems": 16,
+            "items": {
+              "type": "string",
+              "format": "video_uri"
+            }
+          },
+          "resolution": {
+            "description": "Output resolution tier. Use 480p for quick drafts and 1080p for higher-quality output.",
+            "type": "string",
+            "enum": [
+              "480p",
+              "720p",
+              "1080p"
+            ],
+            "default": "720p"
+          },
+          "seed": {
+            "description": "Random seed for reproducible results. Range is 0 to 2147483647.",
+            "type": "integer"
+          }
+        },
+        "x-model-id": "wan-ai/wan-3.0/reference-to-video"
+      },
+      "WanAiWan30ReferenceToVideoOutput": {
+        "title": "Output",
+        "description": "The `output` object of a succeeded result of wan-ai/wan-3.0/reference-to-video (output kind video: it answers with `video` or `videos`; other keys may come and are kept).",
+        "type": "object",
+        "properties": {
+          "video": {
+            "description": "single video URL",
+            "type": "string",
+            "format": "uri"
+          },
+          "videos": {
+            "description": "multiple video URLs",
+            "type": "array",
+            "items": {
+              "type": "string",
+              "format": "uri"
+            }
+          }
+        },
+        "x-model-id": "wan-ai/wan-3.0/reference-to-video"
+      },
+      "WanAiWan30TextToVideoInput": {
+        "title": "Input",
+        "description": "Input of wan-ai/wan-3.0/text-to-video (RunComfy Wan 3.0 T2V).",
+        "type": "object",
+        "required": [
+          "prompt"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "aspect_ratio": {
+            "description": "Output aspect ratio of the generated video.",
+            "type": "string",
+            "enum": [
+              "16:9",
+              "9:16",
+              "1:1",
+              "4:3",
+              "3:4",
+              "adaptive"
+            ],
+            "default": "16:9"
+          },
+          "duration": {
+            "description": "Length of the generated video in seconds. Range is 2-30. Start short to iterate, then increase once the motion looks right.",
+            "type": "integer",
+            "default": 5,
+            "minimum": 2,
+            "maximum": 30
+          },
+          "enable_audio": {
+            "description": "When on, the output video includes a synchronized audio track. Turn off for a silent clip.",
+            "type": "boolean",
+            "default": true
+          },
+          "prompt": {
+            "description": "Describe the scene, subject, action, camera movement, lighting, and motion you want to generate.",
+            "type": "string",
+            "default": ""
+          },
+          "prompt_extend": {
+            "description": "When on, the model may rewrite your prompt for richer scene detail before generation. Turn off for faster turnaround if your prompt is already precise.",
+            "type": "boolean",
+            "default": true
+          },
+          "resolution": {
+            "description": "Output resolution tier. Use 480p for quick drafts and 1080p for higher-quality output.",
+            "type": "string",
+            "enum": [
+              "480p",
+              "720p",
+              "1080p"
+            ],
+            "default": "720p"
+          },
+          "seed": {
+            "description": "Random seed for reproducible results. Range is 0 to 2147483647.",
+            "type": "integer"
+          }
+        },
+        "x-model-id": "wan-ai/wan-3.0/text-to-video"
+      },
+      "WanAiWan30TextToVideoOutput": {
+        "title": "Output",
+        "description": "The `output` object of a succeeded result of wan-ai/wan-3.0/text-to-video (output kind video: it answers with `video` or `videos`; other keys may come and are kept).",
+        "type": "object",
+        "properties": {
+          "video": {
+            "description": "single video URL",
+            "type": "string",
+            "format": "uri"
+          },
+          "videos": {
+            "description": "multiple video URLs",
+            "type": "array",
+            "items": {
+              "type": "string",
+              "format": "uri"
+            }
+          }
+        },
+        "x-model-id": "wan-ai/wan-3.0/text-to-video"
       }
     }
   }

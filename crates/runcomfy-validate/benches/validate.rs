@@ -8,7 +8,7 @@
 #![allow(missing_docs)]
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use runcomfy_types::models::kling_1_6_pro_image_to_video::{INPUT_SCHEMA, Input};
+use runcomfy_types::models::kling::kling_1_6::pro::image_to_video::{INPUT_SCHEMA, Input};
 use runcomfy_validate::Validator;
 use serde_json::{Value, json};
 use std::hint::black_box;

@@ -10,7 +10,7 @@
 
 use std::process::ExitCode;
 
-use runcomfy_types::models::kling_1_6_pro_image_to_video as kling;
+use runcomfy_types::models::kling::kling_1_6::pro::image_to_video as kling;
 use runcomfy_validate::{MediaProbe, Validator};
 
 #[tokio::main(flavor = "current_thread")]

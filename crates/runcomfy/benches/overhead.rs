@@ -9,7 +9,7 @@
 
 use std::time::{Duration, Instant};
 
-use runcomfy::models::kling_1_6_pro_image_to_video::Input;
+use runcomfy::models::kling::kling_1_6::pro::image_to_video::Input;
 use runcomfy_testkit::bench::{Measured, argument, report_rows};
 use serde_json::Value;
 

@@ -10,7 +10,7 @@
 
 use std::time::{Duration, Instant};
 
-use runcomfy::models::kling_1_6_pro_image_to_video::Input;
+use runcomfy::models::kling::kling_1_6::pro::image_to_video::Input;
 use runcomfy::{Client, QueueStatus};
 use runcomfy_emulator::{Emulator, EmulatorConfig};
 

@@ -225,7 +225,7 @@ impl Client {
     /// polls to tolerate or a progress callback, then `.await`.
     ///
     /// ```no_run
-    /// # async fn example(client: runcomfy::Client, input: runcomfy::models::kling_1_6_pro_image_to_video::Input) -> runcomfy::Result<()> {
+    /// # async fn example(client: runcomfy::Client, input: runcomfy::models::kling::kling_1_6::pro::image_to_video::Input) -> runcomfy::Result<()> {
     /// let output = client
     ///     .run(&input)
     ///     .timeout(std::time::Duration::from_secs(1800))

@@ -5,7 +5,7 @@
 //! ```no_run
 //! use std::time::Duration;
 //! use runcomfy::Client;
-//! use runcomfy::models::kling_1_6_pro_image_to_video::Input;
+//! use runcomfy::models::kling::kling_1_6::pro::image_to_video::Input;
 //!
 //! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
 //! let client = Client::from_env()?; // RUNCOMFY_API_TOKEN, RUNCOMFY_MODEL_API_BASE

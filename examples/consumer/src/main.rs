@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use runcomfy::Client;
-use runcomfy::models::kling_1_6_pro_image_to_video::Input;
+use runcomfy::models::kling::kling_1_6::pro::image_to_video::Input;
 use runcomfy_emulator::{Emulator, EmulatorConfig};
 
 #[tokio::main]

@@ -20,10 +20,10 @@ pub const FILE: &str = "model.json";
 /// The JSON Schema every facts file matches, relative to the repository root.
 pub const SCHEMA: &str = "schemas/catalog/facts.json";
 
-/// Whether `cargo xtask codegen` takes a folder the import writes. Off until
-/// the generator has been run over every imported model; the curated seed
-/// folder says `true` by itself.
-pub const GENERATE_IMPORTED: bool = false;
+/// Whether `cargo xtask codegen` takes a folder the import writes: every
+/// imported model has its typed module (the curated seed folder says `true`
+/// by itself). A folder can still be left out by setting its facts to `false`.
+pub const GENERATE_IMPORTED: bool = true;
 
 /// The contents of `model.json`, in the order it is written.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

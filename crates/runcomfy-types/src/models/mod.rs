@@ -7,9 +7,45 @@
     clippy::unwrap_used,
     rust_2018_idioms
 )]
-//! The models this build knows, one module each.
+//! The typed modules of the models, a module a segment of the model id
+//! (`kling/kling-1-6/pro/image-to-video` is
+//! `kling::kling_1_6::pro::image_to_video`), each provider's behind the
+//! cargo feature of its name; `all-models` turns on every one. The
+//! data of every model is in [`catalog`](crate::catalog), whatever the
+//! features.
 
-pub mod kling_1_6_pro_image_to_video;
+#[cfg(feature = "acestep-ai")]
+pub mod acestep_ai;
+#[cfg(feature = "alibaba")]
+pub mod alibaba;
+#[cfg(feature = "blackforestlabs")]
+pub mod blackforestlabs;
+#[cfg(feature = "bytedance")]
+pub mod bytedance;
+#[cfg(feature = "elevenlabs")]
+pub mod elevenlabs;
+#[cfg(feature = "google")]
+pub mod google;
+#[cfg(feature = "happyhorse")]
+pub mod happyhorse;
+#[cfg(feature = "ideogram-ai")]
+pub mod ideogram_ai;
+#[cfg(feature = "kling")]
+pub mod kling;
+#[cfg(feature = "lightricks")]
+pub mod lightricks;
+#[cfg(feature = "minimax")]
+pub mod minimax;
+#[cfg(feature = "openai")]
+pub mod openai;
+#[cfg(feature = "pixverse")]
+pub mod pixverse;
+#[cfg(feature = "qwen")]
+pub mod qwen;
+#[cfg(feature = "runwayml")]
+pub mod runwayml;
+#[cfg(feature = "wan-ai")]
+pub mod wan_ai;
 
 /// Every model this build knows, sorted by id.
-pub static MODELS: &[&crate::spec::ModelSpec] = &[&kling_1_6_pro_image_to_video::SPEC];
+pub use crate::catalog::MODELS;

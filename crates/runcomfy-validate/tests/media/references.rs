@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use runcomfy_types::models::kling_1_6_pro_image_to_video;
+use runcomfy_types::models::kling::kling_1_6::pro::image_to_video;
 use runcomfy_validate::media::{MediaError, MediaProbe, MediaSource};
 
 #[test]
@@ -70,7 +70,7 @@ async fn an_http_scheme_without_slashes_is_never_a_local_path() {
         );
     }
     let schema: serde_json::Value =
-        serde_json::from_str(kling_1_6_pro_image_to_video::INPUT_SCHEMA).expect("schema");
+        serde_json::from_str(image_to_video::INPUT_SCHEMA).expect("schema");
     let validator = runcomfy_validate::Validator::new(&schema).expect("compiles");
     let input = serde_json::json!({"image_url": "http:start.png"});
     assert!(

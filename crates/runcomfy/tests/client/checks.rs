@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use runcomfy::Error;
-use runcomfy::models::kling_1_6_pro_image_to_video::Input;
+use runcomfy::models::kling::kling_1_6::pro::image_to_video::Input;
 use serde_json::json;
 
 use crate::common::{client, emulator, png};

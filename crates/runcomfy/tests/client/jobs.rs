@@ -3,7 +3,7 @@
 
 use std::time::{Duration, Instant};
 
-use runcomfy::models::kling_1_6_pro_image_to_video::{Input, Output};
+use runcomfy::models::kling::kling_1_6::pro::image_to_video::{Input, Output};
 use runcomfy::{CancelOutcome, Error, JobResult, QueueStatus};
 use runcomfy_emulator::{Fault, Target};
 use serde_json::json;

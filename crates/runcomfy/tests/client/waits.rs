@@ -4,7 +4,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use runcomfy::models::kling_1_6_pro_image_to_video::Output;
+use runcomfy::models::kling::kling_1_6::pro::image_to_video::Output;
 use runcomfy::poll::{FixedInterval, RequestBudget};
 use runcomfy::{Client, Error, QueueStatus, RequestHandle, RetryPolicy};
 use runcomfy_emulator::{Emulator, Fault, Target};

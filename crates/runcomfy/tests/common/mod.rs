@@ -6,7 +6,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use runcomfy::models::kling_1_6_pro_image_to_video::Input;
+use runcomfy::models::kling::kling_1_6::pro::image_to_video::Input;
 use runcomfy::poll::{FixedInterval, RequestBudget};
 use runcomfy::{Client, RetryPolicy};
 use runcomfy_emulator::{Emulator, EmulatorConfig};
