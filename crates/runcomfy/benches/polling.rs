@@ -51,6 +51,8 @@ use serde_json::{Value, json};
 mod judge;
 #[path = "polling/sim.rs"]
 mod sim;
+#[path = "polling/wall.rs"]
+mod wall;
 #[path = "polling/workloads.rs"]
 mod workloads;
 
@@ -322,6 +324,55 @@ fn bench_rows(workload: &Workload, report: &Report) -> Vec<Value> {
         .collect()
 }
 
+/// Virtual and real agree when the real point is within this share of the
+/// replay's, requests and mean lag alike.
+const AGREEMENT: f64 = 0.2;
+
+/// The wall-time run through HTTP beside its replay: printed, as rows, and
+/// how many of them disagree.
+fn wall_check() -> (Vec<Value>, usize) {
+    let agreement = wall::check();
+    let (real, replay) = (agreement.real, agreement.replay);
+    println!(
+        "\n## Wall time through HTTP: `--durations {}` at time scale {}, every job at once\n",
+        wall::DURATIONS,
+        wall::SCALE
+    );
+    println!("| run | requests/job | mean lag s | worst lag s |");
+    println!("|---|---:|---:|---:|");
+    for (name, point) in [("real (emulator, HTTP)", real), ("virtual replay", replay)] {
+        println!(
+            "| {name} | {:.2} | {:.3} | {:.2} |",
+            point.requests, point.mean_lag, point.worst_lag
+        );
+    }
+    let mut failed = 0;
+    let rows = [
+        ("requests/job", "requests", real.requests, replay.requests),
+        ("mean lag", "s", real.mean_lag, replay.mean_lag),
+    ]
+    .map(|(what, unit, ours, baseline)| {
+        // Lags under a tenth of a second agree whatever their ratio.
+        let pass = (ours - baseline).abs() <= AGREEMENT * baseline.max(0.1 / AGREEMENT);
+        failed += usize::from(!pass);
+        println!(
+            "- wall time agrees with virtual time, {what}: {ours:.3} against {baseline:.3} **{}**",
+            if pass { "PASS" } else { "FAIL" }
+        );
+        json!({
+            "scenario": format!("polling, wall time through HTTP: {what} against the virtual replay"),
+            "unit": unit,
+            "ours": ours,
+            "baseline": baseline,
+            "baseline_name": "virtual replay of the same run times",
+            "ratio": if baseline > 0.0 { Some(ours / baseline) } else { None },
+            "target": "within ±20%",
+            "pass": pass,
+        })
+    });
+    (rows.into_iter().collect(), failed)
+}
+
 fn main() {
     let started = std::time::Instant::now();
     let quick = std::env::var_os("RUNCOMFY_BENCH_QUICK").is_some();
@@ -340,6 +391,9 @@ fn main() {
         scenarios.push(scenario_json(workload, &report));
         rows.extend(bench_rows(workload, &report));
     }
+    let (wall_rows, wall_failed) = wall_check();
+    rows.extend(wall_rows);
+    failed += wall_failed;
     println!("\n{failed} condition(s) failed");
     if let Some(path) = std::env::var_os("RUNCOMFY_BENCH_JSON") {
         let body = json!({ "scenarios": scenarios, "rows": rows });
