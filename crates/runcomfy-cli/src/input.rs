@@ -28,10 +28,21 @@ pub(crate) struct InputArgs {
     pub(crate) set: Vec<String>,
 }
 
-/// Builds the input object; local checks are the caller's.
+/// Builds the input object with the built-in schema of `model_id` (none
+/// for a model this build does not know); local checks are the caller's.
 pub(crate) async fn assemble(model_id: &str, args: &InputArgs) -> Result<Value, CliError> {
     let schema: Option<Value> = runcomfy_types::model(model_id)
         .and_then(|spec| serde_json::from_str(spec.input_schema).ok());
+    assemble_with(model_id, schema.as_ref(), args).await
+}
+
+/// Builds the input object, `--set` values coerced by `schema` (the
+/// model's input schema, when known); local checks are the caller's.
+pub(crate) async fn assemble_with(
+    model_id: &str,
+    schema: Option<&Value>,
+    args: &InputArgs,
+) -> Result<Value, CliError> {
     let mut input = Map::new();
     if let Some(path) = &args.input_file {
         let text = if path == Path::new("-") {
@@ -70,9 +81,7 @@ pub(crate) async fn assemble(model_id: &str, args: &InputArgs) -> Result<Value, 
                 "--set {assignment}: the key is empty"
             )));
         }
-        let property = schema
-            .as_ref()
-            .and_then(|s| s.pointer(&format!("/properties/{key}")));
+        let property = schema.and_then(|s| s.pointer(&format!("/properties/{key}")));
         let value = match raw.strip_prefix('@') {
             Some(path) => match read_file_value(key, Path::new(path), property).await? {
                 Ok(value) => value,
