@@ -17,6 +17,7 @@ mod dialects;
 mod estimates;
 mod exit_codes;
 mod huge_timeout;
+mod imported_models;
 mod learning;
 mod offline;
 mod progress;
