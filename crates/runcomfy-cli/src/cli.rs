@@ -107,8 +107,19 @@ pub(crate) enum Command {
         #[command(flatten)]
         input: InputArgs,
     },
-    /// The models this build knows.
-    Models,
+    /// The models this build knows; with --remote, the service's whole
+    /// catalog (every page, checked to add up to its total).
+    Models {
+        /// Read the service's catalog instead (`GET /v1/models`, page by
+        /// page); with --json, `{"models": [...], "total": N}` as
+        /// `cargo xtask catalog import` reads it.
+        #[arg(long)]
+        remote: bool,
+        /// With --remote: each record with its input schema (what an
+        /// import needs).
+        #[arg(long, requires = "remote")]
+        include_schema: bool,
+    },
     /// Print a model's input schema (or its output schema).
     Schema {
         /// The model id.

@@ -17,10 +17,11 @@ pub(crate) const EXIT_CODES: &str = "Exit codes:
   65  invalid input (every error is listed; nothing was sent, or the service refused it
       and no job was created)
   66  an input file is missing or unreadable
-  69  service unavailable after retries
+  69  service unavailable after retries (also: a model this build does not know cannot
+      be validated, its catalog unreachable and no schema cached)
   74  an output could not be written
   75  temporary: deadline exceeded, still rate limited, a submit's outcome is unknown,
-      or another batch run holds the journal
+      another batch run holds the journal, or the catalog changed while it was read
   77  missing, expired or rejected token, or permission denied; also a token file of
       the provider's CLI that is expired, malformed or unreadable (log in again)
   130 interrupted (Ctrl-C)";
@@ -59,6 +60,13 @@ pub(crate) enum CliError {
     /// Another run holds the batch's journal, or wrote to it while this one
     /// started: nothing was sent, running again later is safe.
     JournalBusy(String),
+    /// The service's catalog list did not add up while it was read page by
+    /// page (a model added or removed meanwhile): nothing was written,
+    /// reading it again later is safe.
+    Catalog(String),
+    /// The input of a model this build does not know cannot be checked:
+    /// the service's catalog cannot be reached and no copy is cached.
+    NoSchema(String),
     /// A batch that did not fully succeed: the results and summary were
     /// written already; `code` is the worst outcome's exit code.
     Batch { code: u8, message: String },
@@ -98,7 +106,8 @@ impl CliError {
             Self::Invalid { .. } | Self::Refused { .. } => 65,
             Self::Output(_) => 74,
             Self::Interrupted => 130,
-            Self::JournalBusy(_) => 75,
+            Self::JournalBusy(_) | Self::Catalog(_) => 75,
+            Self::NoSchema(_) => 69,
             Self::Batch { code, .. } => *code,
             Self::Token(_) => 77,
             Self::Client(error) => match error {
@@ -134,6 +143,8 @@ impl CliError {
             Self::Output(_) => "output",
             Self::Interrupted => "interrupted",
             Self::JournalBusy(_) => "journal_busy",
+            Self::Catalog(_) => "catalog_changed",
+            Self::NoSchema(_) => "no_schema",
             Self::Batch { .. } => "batch",
             Self::Token(error) => error.kind(),
             Self::Client(error) => match error {
@@ -171,6 +182,8 @@ impl std::fmt::Display for CliError {
             Self::Usage(message)
             | Self::Output(message)
             | Self::JournalBusy(message)
+            | Self::Catalog(message)
+            | Self::NoSchema(message)
             | Self::Batch { message, .. } => f.write_str(message),
             Self::InputFile { path, reason } => write!(f, "{}: {reason}", path.display()),
             Self::Invalid { model_id, errors } => {

@@ -28,10 +28,21 @@ pub(crate) struct InputArgs {
     pub(crate) set: Vec<String>,
 }
 
-/// Builds the input object; local checks are the caller's.
+/// Builds the input object with the built-in schema of `model_id` (none
+/// for a model this build does not know); local checks are the caller's.
 pub(crate) async fn assemble(model_id: &str, args: &InputArgs) -> Result<Value, CliError> {
     let schema: Option<Value> = runcomfy_types::model(model_id)
         .and_then(|spec| serde_json::from_str(spec.input_schema).ok());
+    assemble_with(model_id, schema.as_ref(), args).await
+}
+
+/// Builds the input object, `--set` values coerced by `schema` (the
+/// model's input schema, when known); local checks are the caller's.
+pub(crate) async fn assemble_with(
+    model_id: &str,
+    schema: Option<&Value>,
+    args: &InputArgs,
+) -> Result<Value, CliError> {
     let mut input = Map::new();
     if let Some(path) = &args.input_file {
         let text = if path == Path::new("-") {
@@ -57,8 +68,28 @@ pub(crate) async fn assemble(model_id: &str, args: &InputArgs) -> Result<Value, 
     if let Some(json) = &args.input {
         merge(&mut input, parse_object(json, "--input")?);
     }
+    let file_errors = apply_sets(&mut input, schema, &args.set).await?;
+    if !file_errors.is_empty() {
+        return Err(CliError::Invalid {
+            model_id: model_id.to_owned(),
+            errors: file_errors,
+        });
+    }
+    Ok(Value::Object(input))
+}
+
+/// Applies each `--set KEY=VALUE` to `input`, coerced by the property's
+/// type in `schema`; the media rules a local file breaks are returned.
+/// A list of media (`image_urls`, format `image_uris`) takes one item a
+/// `--set`: the first replaces what `--input` gave, the next ones add to it.
+async fn apply_sets(
+    input: &mut Map<String, Value>,
+    schema: Option<&Value>,
+    sets: &[String],
+) -> Result<Vec<FieldError>, CliError> {
     let mut file_errors = Vec::new();
-    for assignment in &args.set {
+    let mut listed = std::collections::BTreeSet::new();
+    for assignment in sets {
         let Some((key, raw)) = assignment.split_once('=') else {
             return Err(CliError::Usage(format!(
                 "--set {assignment}: expected KEY=VALUE"
@@ -70,9 +101,7 @@ pub(crate) async fn assemble(model_id: &str, args: &InputArgs) -> Result<Value, 
                 "--set {assignment}: the key is empty"
             )));
         }
-        let property = schema
-            .as_ref()
-            .and_then(|s| s.pointer(&format!("/properties/{key}")));
+        let property = schema.and_then(|s| s.pointer(&format!("/properties/{key}")));
         let value = match raw.strip_prefix('@') {
             Some(path) => match read_file_value(key, Path::new(path), property).await? {
                 Ok(value) => value,
@@ -83,15 +112,20 @@ pub(crate) async fn assemble(model_id: &str, args: &InputArgs) -> Result<Value, 
             },
             None => coerce(raw, property),
         };
+        if is_media_list(property) && !value.is_array() {
+            let first = listed.insert(key.to_owned());
+            let items = input
+                .entry(key.to_owned())
+                .or_insert_with(|| Value::Array(Vec::new()));
+            match items {
+                Value::Array(items) if !first => items.push(value),
+                other => *other = Value::Array(vec![value]),
+            }
+            continue;
+        }
         input.insert(key.to_owned(), value);
     }
-    if !file_errors.is_empty() {
-        return Err(CliError::Invalid {
-            model_id: model_id.to_owned(),
-            errors: file_errors,
-        });
-    }
-    Ok(Value::Object(input))
+    Ok(file_errors)
 }
 
 fn parse_object(text: &str, origin: &str) -> Result<Map<String, Value>, CliError> {
@@ -148,10 +182,33 @@ fn coerce(raw: &str, property: Option<&Value>) -> Value {
     }
 }
 
+/// A field whose value is a media reference: format `uri` or a kind's
+/// (`image_uri`, `video_uri`, `audio_uri`), or media rules; or a list of
+/// them, whose `@PATH` is one item.
 fn is_uri_field(property: Option<&Value>) -> bool {
-    property.is_some_and(|p| {
-        p.get("format").and_then(Value::as_str) == Some("uri") || p.get("validations").is_some()
-    })
+    let format = property
+        .and_then(|p| p.get("format"))
+        .and_then(Value::as_str);
+    format.is_some_and(|f| f == "uri" || f.ends_with("_uri"))
+        || property.is_some_and(|p| p.get("validations").is_some())
+        || is_media_list(property)
+}
+
+/// A list of media references: an array whose format is a kind's list
+/// (`image_uris`) or whose items are media references.
+fn is_media_list(property: Option<&Value>) -> bool {
+    let Some(property) =
+        property.filter(|p| p.get("type").and_then(Value::as_str) == Some("array"))
+    else {
+        return false;
+    };
+    let format = property.get("format").and_then(Value::as_str);
+    format.is_some_and(|f| f.ends_with("_uris") || f == "uris")
+        || property
+            .get("items")
+            .and_then(|items| items.get("format"))
+            .and_then(Value::as_str)
+            .is_some_and(|f| f == "uri" || f.ends_with("_uri"))
 }
 
 /// `KEY=@PATH`: for a URI field, the media rules on the local file, then a
@@ -263,6 +320,90 @@ mod tests {
         );
         assert_eq!(coerce("[1,2]", None), json!([1, 2]));
         assert_eq!(coerce("hello", None), json!("hello"));
+    }
+
+    /// A model, its `--set`s, its output kind, and what the input must hold.
+    type Case = (&'static str, Vec<String>, &'static str, fn(&Value) -> bool);
+
+    #[tokio::test]
+    async fn set_values_follow_each_imported_models_types_one_model_a_kind() {
+        let dir = tempfile::tempdir().expect("dir");
+        let image = dir.path().join("start.png");
+        std::fs::write(&image, runcomfy_emulator::fixtures::png_header(1280, 720)).expect("png");
+        let image = format!("@{}", image.display());
+        let is_png = |value: &Value| {
+            value
+                .as_str()
+                .is_some_and(|uri| uri.starts_with("data:image/png;base64,"))
+        };
+        let table: [Case; 4] = [
+            (
+                "qwen/qwen-image-2.1/edit",
+                vec![
+                    format!("image_urls={image}"),
+                    "image_urls=https://example.com/b.png".into(),
+                    format!("mask_url={image}"),
+                ],
+                "image",
+                |input| {
+                    input["image_urls"][1] == "https://example.com/b.png"
+                        && input["image_urls"].as_array().map(Vec::len) == Some(2)
+                },
+            ),
+            (
+                "kling/kling-3.0/pro/image-to-video",
+                vec![
+                    format!("start_image_url={image}"),
+                    "duration=10".into(),
+                    "cfg_scale=0.5".into(),
+                    "generate_audio=true".into(),
+                ],
+                "video",
+                |input| {
+                    input["duration"] == 10
+                        && input["cfg_scale"] == 0.5
+                        && input["generate_audio"] == true
+                },
+            ),
+            (
+                "bytedance/seed-audio-1.0/text-to-audio",
+                vec![
+                    "pitch=-3".into(),
+                    "speed=1.5".into(),
+                    "sample_rate=44100".into(),
+                ],
+                "audio",
+                |input| {
+                    input["pitch"] == -3 && input["speed"] == 1.5 && input["sample_rate"] == 44100
+                },
+            ),
+            (
+                "kling/kling-1-6/pro/image-to-video",
+                vec!["duration=5".into(), "prompt=6".into()],
+                "video",
+                |input| input["duration"] == 5 && input["prompt"] == "6",
+            ),
+        ];
+        for (model, set, kind, holds) in table {
+            let spec = runcomfy_types::model(model).expect(model);
+            assert_eq!(spec.output_kind.as_str(), kind, "{model}");
+            let args = InputArgs {
+                set,
+                ..InputArgs::default()
+            };
+            let input = assemble(model, &args).await.expect(model);
+            assert!(holds(&input), "{model}: {input}");
+            for key in ["image_urls", "mask_url", "start_image_url"] {
+                let value = &input[key];
+                let items = value
+                    .as_array()
+                    .map_or(vec![value], |items| items.iter().collect());
+                assert!(
+                    value.is_null() || is_png(items[0]),
+                    "{model}: {key} {value}"
+                );
+            }
+        }
     }
 
     #[tokio::test]

@@ -7,6 +7,8 @@
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 mod batch;
+mod cache;
+mod catalog;
 mod cli;
 mod clock;
 mod commands;
@@ -85,7 +87,7 @@ async fn dispatch(cli: Cli, output: Output) -> Result<(), CliError> {
     };
     // The commands that need no service client come first: nothing is built.
     let context = match &cli.command {
-        Command::Models => return models::models(&output),
+        Command::Models { remote: false, .. } => return models::models(&output),
         Command::Schema {
             model_id,
             output: of_output,
@@ -93,7 +95,7 @@ async fn dispatch(cli: Cli, output: Output) -> Result<(), CliError> {
         Command::Completions { shell } => return completions::completions(*shell),
         Command::Emulator { args } => return emulator::emulator(args).await,
         Command::Validate { model_id, input } => {
-            return validate::validate(&output, model_id, input).await;
+            return validate::validate(&service, &output, model_id, input).await;
         }
         _ => Context::new(&service, output).await?,
     };
@@ -110,8 +112,10 @@ async fn dispatch(cli: Cli, output: Output) -> Result<(), CliError> {
         Command::Cancel { request_id } => requests::cancel(&context, request_id).await,
         Command::Batch(args) => batch::run(&context, &args).await,
         Command::Balance => balance::balance(&context).await,
-        Command::Models
-        | Command::Schema { .. }
+        Command::Models { include_schema, .. } => {
+            models::remote_models(&context, include_schema).await
+        }
+        Command::Schema { .. }
         | Command::Completions { .. }
         | Command::Emulator { .. }
         | Command::Validate { .. } => Ok(()),

@@ -14,6 +14,8 @@ use std::time::Duration;
 use clap::builder::TypedValueParser;
 use runcomfy::poll::{AdaptivePolicy, ModelStats, RunTimeStore};
 
+use crate::cache::{self, cache_dir};
+
 /// `--poll-interval SECS`: a positive number of seconds, at most an hour.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct PollInterval(Duration);
@@ -43,48 +45,10 @@ impl PollInterval {
     }
 }
 
-/// The cache directory of this program, from the environment `lookup`
-/// reads; none when not even a home folder is known.
-pub(crate) fn cache_dir(lookup: impl Fn(&str) -> Option<String>) -> Option<PathBuf> {
-    let set = |name: &str| lookup(name).filter(|value| !value.trim().is_empty());
-    if let Some(dir) = set("RUNCOMFY_CACHE_DIR") {
-        return Some(PathBuf::from(dir));
-    }
-    // The XDG rule: a relative XDG_CACHE_HOME is ignored.
-    if let Some(dir) = set("XDG_CACHE_HOME").filter(|dir| Path::new(dir).is_absolute()) {
-        return Some(Path::new(&dir).join("runcomfy"));
-    }
-    let home = set("HOME")?;
-    Some(Path::new(&home).join(".cache/runcomfy"))
-}
-
 /// The folder of run times learned from the service at `base_url`: one per
-/// origin (scheme, host and port), its name made of safe characters only.
+/// origin (scheme, host and port).
 pub(crate) fn run_times_dir(cache: &Path, base_url: &str) -> PathBuf {
-    let origin = base_url
-        .split_once("://")
-        .map_or(base_url, |(_, rest)| rest)
-        .split('/')
-        .next()
-        .unwrap_or_default();
-    let name: String = origin
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '-' | '.') {
-                c
-            } else {
-                '_'
-            }
-        })
-        .take(100)
-        .collect();
-    // Never `.` or `..`: a name that starts with a dot gets a `_` before it.
-    let name = if name.is_empty() || name.starts_with('.') {
-        format!("_{name}")
-    } else {
-        name
-    };
-    cache.join("run-times").join(name)
+    cache.join("run-times").join(cache::origin_folder(base_url))
 }
 
 /// Keeps what this process learns of run times of the service at
@@ -101,34 +65,6 @@ mod tests {
     #![allow(clippy::unwrap_used)]
 
     use super::*;
-
-    fn env<'a>(pairs: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
-        move |name| {
-            pairs
-                .iter()
-                .find(|(key, _)| *key == name)
-                .map(|(_, value)| (*value).to_owned())
-        }
-    }
-
-    #[test]
-    fn the_cache_is_runcomfys_else_xdgs_else_homes() {
-        let all = [
-            ("RUNCOMFY_CACHE_DIR", "/tmp/rc"),
-            ("XDG_CACHE_HOME", "/x"),
-            ("HOME", "/home/u"),
-        ];
-        assert_eq!(cache_dir(env(&all)), Some(PathBuf::from("/tmp/rc")));
-        assert_eq!(
-            cache_dir(env(&all[1..])),
-            Some(PathBuf::from("/x/runcomfy"))
-        );
-        assert_eq!(
-            cache_dir(env(&[("XDG_CACHE_HOME", "relative"), ("HOME", "/home/u")])),
-            Some(PathBuf::from("/home/u/.cache/runcomfy"))
-        );
-        assert_eq!(cache_dir(env(&[("RUNCOMFY_CACHE_DIR", " ")])), None);
-    }
 
     #[test]
     fn each_service_origin_learns_apart() {

@@ -1,5 +1,6 @@
-//! The service's catalog: a model's record (`GET /v1/models/{model_id}`),
-//! its price, and what a job of it will cost before it is paid for.
+//! The service's catalog: one page of its list (`GET /v1/models`), a
+//! model's record (`GET /v1/models/{model_id}`), its price, and what a job
+//! of it will cost before it is paid for.
 
 use serde::Deserialize;
 use serde_json::Value;
@@ -112,7 +113,36 @@ impl ModelRecord {
     }
 }
 
+/// One page of the service's catalog list, as it answered.
+#[derive(Debug, Clone, Deserialize)]
+#[non_exhaustive]
+pub struct CatalogPage {
+    /// The page's records, each as the service wrote it (every field
+    /// kept; [`ModelRecord`] reads the ones this build knows).
+    pub models: Vec<Value>,
+    /// How many models the whole list holds.
+    pub total: u64,
+}
+
 impl Client {
+    /// One page of the service's catalog (`GET /v1/models?offset=&limit=`),
+    /// input schemas included when `include_schema`: nothing is submitted.
+    /// The service's limit is 1 to 100.
+    pub async fn catalog_page(
+        &self,
+        offset: u64,
+        limit: u64,
+        include_schema: bool,
+    ) -> Result<CatalogPage> {
+        let session = self.session();
+        let url = format!(
+            "{}/models?offset={offset}&limit={limit}&include_schema={include_schema}",
+            session.base_url()
+        );
+        let span = tracing::debug_span!("runcomfy.catalog_page", offset, limit);
+        session.get_json::<CatalogPage>(&url, "", span).await
+    }
+
     /// The service's catalog record of `model_id`, its input schema
     /// included (`GET /v1/models/{model_id}`): nothing is submitted.
     pub async fn model(&self, model_id: &str) -> Result<ModelRecord> {

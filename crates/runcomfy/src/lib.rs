@@ -73,7 +73,7 @@ mod words;
 pub use answers::{JobOutput, JobResult, JobStatus};
 pub use balance::{Balance, DEFAULT_SERVERLESS_BASE_URL};
 pub use builder::{ClientBuilder, DEFAULT_BASE_URL};
-pub use catalog::{ModelRecord, Price, PriceUnit};
+pub use catalog::{CatalogPage, ModelRecord, Price, PriceUnit};
 pub use checks::CheckedInput;
 pub use client::Client;
 pub use download::{DownloadOptions, DownloadedFile};

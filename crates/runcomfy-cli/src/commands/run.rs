@@ -8,7 +8,11 @@ use std::time::Instant;
 use runcomfy::{JobOutput, RequestHandle};
 use serde_json::{Value, json};
 
+use runcomfy_validate::Validator;
+
+use crate::catalog::remote_schema::{self, Lookup};
 use crate::cli::WaitArgs;
+use crate::commands::validate;
 use crate::context::Context;
 use crate::estimate;
 use crate::exit::CliError;
@@ -27,7 +31,10 @@ pub(crate) async fn run(
     wait: &WaitArgs,
     estimate: bool,
 ) -> Result<(), CliError> {
-    let value = input::assemble(model_id, input).await?;
+    let value = match runcomfy_types::model(model_id) {
+        Some(_) => input::assemble(model_id, input).await?,
+        None => of_unknown_model(context, model_id, input).await?,
+    };
     if estimate {
         context.client.validate(model_id, &value).await?;
         return estimate::estimate(context, model_id, &[&value], 0).await;
@@ -47,6 +54,35 @@ pub(crate) async fn run(
         return Ok(());
     }
     finish(context, &handle, wait).await
+}
+
+/// The input of a model this build does not know, coerced and checked by
+/// the schema of the service's catalog (or its cached copy); when neither
+/// can be had, it is said that the input is sent unvalidated.
+async fn of_unknown_model(
+    context: &Context,
+    model_id: &str,
+    input: &InputArgs,
+) -> Result<Value, CliError> {
+    match remote_schema::input_schema(&context.client, &context.output, model_id).await? {
+        Lookup::Found(schema) => {
+            let value = input::assemble_with(model_id, Some(&schema), input).await?;
+            let validator = Validator::new(&schema).map_err(|e| {
+                CliError::Output(format!(
+                    "the catalog's schema: {} at `{}`",
+                    e.reason, e.pointer
+                ))
+            })?;
+            validate::check(model_id, &validator, &value).await?;
+            Ok(value)
+        }
+        Lookup::Unavailable(reason) => {
+            context.output.say(format!(
+                "warning: {model_id} is not a model this build knows and its schema cannot be had                  ({reason}): the input is sent unvalidated"
+            ));
+            input::assemble_with(model_id, None, input).await
+        }
+    }
 }
 
 /// Why a submit failed. The client checks the input before it sends it, so

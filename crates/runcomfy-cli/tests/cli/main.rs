@@ -1,7 +1,8 @@
 //! The `runcomfy` binary end to end against an emulator, one module a
 //! behaviour: every input style, progress, exit codes, the calls about one
 //! request, Ctrl-C, the offline commands, timeouts of any size, the token
-//! file, the balance, costs, estimates, and `batch` (its own folder of
+//! file, the balance, costs, estimates, the service's catalog and the
+//! models only it knows, and `batch` (its own folder of
 //! modules). One test binary, so that the suite links once.
 
 #[path = "../common/mod.rs"]
@@ -16,11 +17,14 @@ mod dialects;
 mod estimates;
 mod exit_codes;
 mod huge_timeout;
+mod imported_models;
 mod learning;
 mod offline;
 mod progress;
 mod refusals;
+mod remote_catalog;
 mod requests;
 mod run;
 mod run_ctrl_c;
 mod token_file;
+mod unknown_models;
