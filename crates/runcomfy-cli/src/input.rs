@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use base64::Engine as _;
 use runcomfy::FieldError;
-use runcomfy_validate::{MediaProbe, MediaSource, Validator};
+use runcomfy_validate::{MediaKind, MediaProbe, MediaSource, Validator};
 use serde_json::{Map, Value};
 
 use crate::exit::CliError;
@@ -150,7 +150,12 @@ fn coerce(raw: &str, property: Option<&Value>) -> Value {
 
 fn is_uri_field(property: Option<&Value>) -> bool {
     property.is_some_and(|p| {
-        p.get("format").and_then(Value::as_str) == Some("uri") || p.get("validations").is_some()
+        let format = p.get("format").and_then(Value::as_str);
+        // A single media reference (`image_uri`) takes a file as a URI too.
+        let media = format
+            .and_then(MediaKind::of_format)
+            .is_some_and(|(_, many)| !many);
+        format == Some("uri") || media || p.get("validations").is_some()
     })
 }
 

@@ -3,6 +3,7 @@
 //! name this crate.
 
 pub mod bench;
+pub mod ffprobe;
 pub mod http;
 pub mod http_server;
 pub mod images;

@@ -1,5 +1,5 @@
 //! The `runcomfy` binary end to end against an emulator, one module a
-//! behaviour: every input style, progress, exit codes, the calls about one
+//! behaviour: a model of each output kind read by ffprobe, every input style, progress, exit codes, the calls about one
 //! request, Ctrl-C, the offline commands, timeouts of any size, the token
 //! file, the balance, costs, estimates, and `batch` (its own folder of
 //! modules). One test binary, so that the suite links once.
@@ -16,6 +16,7 @@ mod dialects;
 mod estimates;
 mod exit_codes;
 mod huge_timeout;
+mod kinds;
 mod learning;
 mod offline;
 mod progress;
