@@ -7,10 +7,14 @@
 //! injected and the CLI killed (see [`chaos`]). `cargo xtask tidy` checks
 //! the tree's house rules (see [`tidy`]). `cargo xtask package` checks that
 //! every crate packages and builds from its package alone (see [`package`]).
+//! `cargo xtask emulate-all` runs every model on the emulator (the
+//! `emulate` feature, on by default).
 //!
 //! The generator depends only on `runcomfy-validate` (to compile each schema
-//! with the real validator), never on a crate that contains generated code,
-//! so it still builds when the generated code is stale or broken.
+//! with the real validator), never on a crate that contains generated code:
+//! built with `--no-default-features` (without `emulate-all`, which needs
+//! the client, the emulator and the catalog), xtask still builds when the
+//! generated code is stale or broken.
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
@@ -18,6 +22,8 @@ pub mod bench;
 pub mod catalog;
 pub mod chaos;
 pub mod codegen;
+#[cfg(feature = "emulate")]
+pub mod emulate_all;
 pub mod error;
 pub mod features;
 pub mod files;

@@ -8,6 +8,7 @@ const USAGE: &str = "usage: cargo xtask codegen [--check]
        cargo xtask bench [--quick] [--publish]
        cargo xtask chaos [--jobs N] [--seed N] [--kills N] [--concurrency N] [--time-scale X] [--fault-rate P] [--slow-ms MS] [--debug]
        cargo xtask catalog import FILE [--check]
+       cargo xtask emulate-all [--concurrency N]
        cargo xtask tidy
        cargo xtask package
 
@@ -29,6 +30,10 @@ const USAGE: &str = "usage: cargo xtask codegen [--check]
   catalog import --check
                    write nothing; name each model that would be added, removed or changed and
                    what changes in each; exit 1 if anything would
+  emulate-all      every model of the catalog on an in-process emulator through the client:
+                   a minimal valid input built from its schema and validated, submitted, waited
+                   for, downloaded and read by ffprobe (kind, asked length and size); one line
+                   a model, a summary; exit 1 naming every model that failed (default 8 at once)
   tidy             check the tree: files within 600 lines, functions within 80, a `//!` line
                    first in every module, every module in ARCHITECTURE.md's code map, no two
                    files of a crate importing each other; prints each violation, exit 1 if any
@@ -44,6 +49,7 @@ fn main() -> ExitCode {
         ["bench", flags @ ..] => bench(flags),
         ["chaos", rest @ ..] => chaos(rest),
         ["catalog", "import", rest @ ..] => catalog_import(rest),
+        ["emulate-all", rest @ ..] => emulate_all(rest),
         ["tidy"] => tidy(),
         ["package"] => match xtask::package::run(&xtask::repository_root()) {
             Ok(()) => ExitCode::SUCCESS,
@@ -164,6 +170,38 @@ fn catalog_import(args: &[&str]) -> ExitCode {
         );
     }
     ExitCode::SUCCESS
+}
+
+#[cfg(feature = "emulate")]
+fn emulate_all(args: &[&str]) -> ExitCode {
+    let concurrency = match args {
+        [] => xtask::emulate_all::DEFAULT_CONCURRENCY,
+        ["--concurrency", n] if n.parse::<usize>().is_ok_and(|n| n > 0) => n.parse().unwrap_or(1),
+        _ => {
+            eprintln!("{USAGE}");
+            return ExitCode::from(64);
+        }
+    };
+    let report =
+        match xtask::emulate_all::run(concurrency, |outcome| println!("{}", outcome.line())) {
+            Ok(report) => report,
+            Err(error) => {
+                eprintln!("error: emulate-all could not run: {error}");
+                return ExitCode::FAILURE;
+            }
+        };
+    println!("{}", report.summary());
+    if report.failed().is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
+#[cfg(not(feature = "emulate"))]
+fn emulate_all(_: &[&str]) -> ExitCode {
+    eprintln!("error: this xtask was built without its `emulate` feature (on by default)");
+    ExitCode::FAILURE
 }
 
 fn tidy() -> ExitCode {

@@ -14,5 +14,8 @@ mod catalog_snapshot;
 #[path = "codegen.rs"]
 mod codegen;
 mod common;
+#[cfg(feature = "emulate")]
+#[path = "emulate_inputs.rs"]
+mod emulate_inputs;
 #[path = "tidy.rs"]
 mod tidy;

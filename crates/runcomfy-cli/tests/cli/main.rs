@@ -1,9 +1,10 @@
 //! The `runcomfy` binary end to end against an emulator, one module a
-//! behaviour: every input style, progress, exit codes, the calls about one
-//! request, Ctrl-C, the offline commands, timeouts of any size, the token
-//! file, the balance, costs, estimates, the service's catalog and the
-//! models only it knows, and `batch` (its own folder of
-//! modules). One test binary, so that the suite links once.
+//! behaviour: a model of each output kind read by ffprobe, every input
+//! style, progress, exit codes, the calls about one request, Ctrl-C, the
+//! offline commands, timeouts of any size, the token file, the balance,
+//! costs, estimates, the service's catalog and the models only it knows,
+//! and `batch` (its own folder of modules). One test binary, so that the
+//! suite links once.
 
 #[path = "../common/mod.rs"]
 mod common;
@@ -18,6 +19,7 @@ mod estimates;
 mod exit_codes;
 mod huge_timeout;
 mod imported_models;
+mod kinds;
 mod learning;
 mod offline;
 mod progress;

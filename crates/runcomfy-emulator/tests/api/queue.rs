@@ -111,12 +111,13 @@ async fn the_job_cap_answers_503_and_finished_jobs_expire() {
 
 #[tokio::test]
 async fn positions_are_exact_while_a_queue_builds_up_and_drains() {
-    // Two workers, 400 ms a job, ten jobs as fast as they can be sent: the
-    // queue builds up while jobs arrive and drains after.
+    // Two workers, 1.5 s a job, ten jobs as fast as they can be sent: the
+    // queue builds up while jobs arrive and drains after (the eight submits
+    // it takes to be six deep have 1.5 s, even on a loaded machine).
     let emulator = start(EmulatorConfig {
         workers: 2,
         time_scale: 1.0,
-        durations: "uniform:400ms..400ms".parse().expect("durations"),
+        durations: "uniform:1500ms..1500ms".parse().expect("durations"),
         ..EmulatorConfig::for_tests()
     })
     .await;
