@@ -1,7 +1,7 @@
 //! The `runcomfy` binary end to end against an emulator, one module a
 //! behaviour: every input style, progress, exit codes, the calls about one
 //! request, Ctrl-C, the offline commands, timeouts of any size, the token
-//! file, the balance, costs, estimates, and `batch` (its own folder of
+//! file, the balance, costs, estimates, the gallery (in a headless browser), and `batch` (its own folder of
 //! modules). One test binary, so that the suite links once.
 
 #[path = "../common/mod.rs"]
@@ -15,6 +15,7 @@ mod cost;
 mod dialects;
 mod estimates;
 mod exit_codes;
+mod gallery;
 mod huge_timeout;
 mod learning;
 mod offline;

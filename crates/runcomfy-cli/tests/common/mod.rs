@@ -9,6 +9,7 @@
 )]
 
 pub(crate) mod batch;
+pub(crate) mod browser;
 pub(crate) mod child;
 pub(crate) mod command;
 pub(crate) mod dialects;
