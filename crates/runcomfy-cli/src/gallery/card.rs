@@ -25,15 +25,17 @@ impl State {
         Self::Waiting,
     ];
 
+    /// Its name on the page (and in its filters), in the order of [`Self::ALL`].
     pub(crate) fn as_str(self) -> &'static str {
-        match self {
-            Self::Succeeded => "succeeded",
-            Self::Failed => "failed",
-            Self::Cancelled => "cancelled",
-            Self::Unknown => "unknown",
-            Self::Running => "running",
-            Self::Waiting => "waiting",
-        }
+        const NAMES: [&str; 6] = [
+            "succeeded",
+            "failed",
+            "cancelled",
+            "unknown",
+            "running",
+            "waiting",
+        ];
+        NAMES[self as usize]
     }
 
     /// What `runcomfy batch` run again on the same journal does with the line.
@@ -114,5 +116,26 @@ impl Card {
             message: None,
             media: Vec::new(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_state_has_its_own_name() {
+        let names: Vec<&str> = State::ALL.iter().map(|s| s.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "succeeded",
+                "failed",
+                "cancelled",
+                "unknown",
+                "running",
+                "waiting"
+            ]
+        );
     }
 }

@@ -102,54 +102,36 @@ fn artifacts() -> PathBuf {
     Path::new(env!("CARGO_TARGET_TMPDIR")).join("gallery")
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_gallery_of_videos_images_audio_and_a_failure_renders_as_text_in_a_browser() {
-    let emulator = emulator(EmulatorConfig::for_tests()).await;
-    let base = emulator.base_url();
-    let dir = tempfile::tempdir().expect("tempdir");
-    let root = dir.path();
+/// Three batches in `root`: Kling videos (one prompt with markup, one that
+/// fails), images (one prompt with a script) and audio.
+async fn three_batches(root: &Path, base: &str) {
     let start = start_picture();
     let videos = [
         json!({"image_url": start, "prompt": "a lighthouse at dusk, slow push-in", "duration": 5}),
         json!({"image_url": start, "prompt": MARKUP, "duration": 5}),
         json!({"image_url": start, "prompt": "emulator:fail this one, as a test", "duration": 5}),
     ];
-    let video_run = batch(root, &base, "video", KLING, &videos).await;
+    let video_run = batch(root, base, "video", KLING, &videos).await;
     assert_eq!(video_run.code, 1, "one failed job: {}", video_run.explain());
     let images = [
         json!({"prompt": "a red fox in fresh snow, watercolour"}),
         json!({"prompt": "<script>document.body.dataset.pwned=3</script> a neon city"}),
     ];
-    let image_run = batch(root, &base, "image", IMAGE_MODEL, &images).await;
+    let image_run = batch(root, base, "image", IMAGE_MODEL, &images).await;
     assert_eq!(image_run.code, 0, "{}", image_run.explain());
     let audio = [json!({"tags": "lofi, piano, rain", "duration": 5})];
-    let audio_run = batch(root, &base, "audio", AUDIO_MODEL, &audio).await;
+    let audio_run = batch(root, base, "audio", AUDIO_MODEL, &audio).await;
     assert_eq!(audio_run.code, 0, "{}", audio_run.explain());
     assert!(
         root.join("out-video/gallery.html").is_file() && audio_run.stderr.contains("gallery: "),
         "batch --gallery left its page: {}",
         audio_run.explain()
     );
+}
 
-    let made = runcomfy_in(root, &base, &["--json", "gallery", "."]).await;
-    assert_eq!(made.code, 0, "{}", made.explain());
-    let document = made.json();
-    check_schema("gallery-output.json", &document);
-    assert_eq!(
-        (&document["cards"], &document["missing_files"]),
-        (&json!(6), &json!(0))
-    );
-    let page = root.join("gallery.html");
-    let html = std::fs::read_to_string(&page).expect("the page");
-    for remote in ["http://", "https://", "<link", "@import", "@font-face"] {
-        assert!(
-            !html.contains(remote),
-            "the page loads nothing from elsewhere: {remote}"
-        );
-    }
-
-    let browser = Browser::find();
-    let dom = browser.dom(&page).await;
+/// The page's own script ran and none of a prompt's did.
+#[track_caller]
+fn assert_no_script_of_a_prompt_ran(dom: &str) {
     assert!(
         dom.contains("data-ready=\"1\""),
         "the page's own script ran: {dom}"
@@ -158,9 +140,14 @@ async fn a_gallery_of_videos_images_audio_and_a_failure_renders_as_text_in_a_bro
         !dom.contains("data-pwned"),
         "no script of a prompt ran: {dom}"
     );
-    let shown = cards(&dom);
+}
+
+/// Every card, each media element pointing to a file beside the page in
+/// `root`, the failed card's words, markup as text; the media's paths.
+fn assert_cards_of_three_batches(dom: &str, root: &Path) -> Vec<String> {
+    let shown = cards(dom);
     assert_eq!(shown.len(), 6, "a card per input line");
-    let files = sources(&dom);
+    let files = sources(dom);
     assert_eq!(
         files.len(),
         6 - 1,
@@ -203,20 +190,20 @@ async fn a_gallery_of_videos_images_audio_and_a_failure_renders_as_text_in_a_bro
         ) && dom.contains("&lt;script&gt;document.body.dataset.pwned=3&lt;/script&gt; a neon city"),
         "markup shown as text: {dom}"
     );
-    browser
-        .screenshot(&page, &artifacts().join("gallery.png"))
-        .await;
+    files
+}
 
-    // Served from elsewhere, with a file gone: paths stay relative, the gone one says so.
-    let image = root.join(
-        files
-            .iter()
-            .find(|s| s.ends_with(".png") || s.ends_with(".jpg") || s.ends_with(".webp"))
-            .expect("an image"),
-    );
-    std::fs::remove_file(&image).expect("remove an image");
+/// With `image` gone, a page made elsewhere (`site/`) says it is missing
+/// and addresses the other files relatively.
+async fn assert_a_gone_file_shows_as_missing(browser: &Browser, root: &Path, image: &Path) {
+    std::fs::remove_file(image).expect("remove an image");
     let other = root.join("site/all.html");
-    let again = runcomfy_in(root, &base, &["gallery", ".", "--out", "site/all.html"]).await;
+    let again = runcomfy_in(
+        root,
+        "http://127.0.0.1:9",
+        &["gallery", ".", "--out", "site/all.html"],
+    )
+    .await;
     assert_eq!(again.code, 0, "{}", again.explain());
     assert!(
         again.stdout.contains("1 output file missing"),
@@ -224,7 +211,7 @@ async fn a_gallery_of_videos_images_audio_and_a_failure_renders_as_text_in_a_bro
         again.explain()
     );
     let dom = browser.dom(&other).await;
-    assert!(dom.contains("data-ready=\"1\"") && !dom.contains("data-pwned"));
+    assert_no_script_of_a_prompt_ran(&dom);
     assert_eq!(cards(&dom).len(), 6);
     let name = image
         .file_name()
@@ -236,6 +223,47 @@ async fn a_gallery_of_videos_images_audio_and_a_failure_renders_as_text_in_a_bro
         assert!(source.starts_with("../out-"), "{source}");
         assert!(root.join("site").join(&source).is_file(), "{source}");
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_gallery_of_videos_images_audio_and_a_failure_renders_as_text_in_a_browser() {
+    let emulator = emulator(EmulatorConfig::for_tests()).await;
+    let base = emulator.base_url();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    three_batches(root, &base).await;
+    let made = runcomfy_in(root, &base, &["--json", "gallery", "."]).await;
+    assert_eq!(made.code, 0, "{}", made.explain());
+    let document = made.json();
+    check_schema("gallery-output.json", &document);
+    assert_eq!(
+        (&document["cards"], &document["missing_files"]),
+        (&json!(6), &json!(0))
+    );
+    let page = root.join("gallery.html");
+    let html = std::fs::read_to_string(&page).expect("the page");
+    for remote in ["http://", "https://", "<link", "@import", "@font-face"] {
+        assert!(
+            !html.contains(remote),
+            "the page loads nothing from elsewhere: {remote}"
+        );
+    }
+
+    let browser = Browser::find();
+    let dom = browser.dom(&page).await;
+    assert_no_script_of_a_prompt_ran(&dom);
+    let files = assert_cards_of_three_batches(&dom, root);
+    browser
+        .screenshot(&page, &artifacts().join("gallery.png"))
+        .await;
+    // Served from elsewhere, with a file gone: paths stay relative, the gone one says so.
+    let image = root.join(
+        files
+            .iter()
+            .find(|s| s.ends_with(".png") || s.ends_with(".jpg") || s.ends_with(".webp"))
+            .expect("an image"),
+    );
+    assert_a_gone_file_shows_as_missing(&browser, root, &image).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
