@@ -98,6 +98,8 @@ pub(crate) struct Card {
     /// The service's own words about a line that did not succeed.
     pub(crate) message: Option<String>,
     pub(crate) media: Vec<Media>,
+    /// The job's start picture, inline, for its videos' poster.
+    pub(crate) poster: Option<String>,
 }
 
 impl Card {
@@ -115,6 +117,7 @@ impl Card {
             took_secs: None,
             message: None,
             media: Vec::new(),
+            poster: None,
         }
     }
 }

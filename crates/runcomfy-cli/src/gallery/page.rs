@@ -5,7 +5,8 @@
 //! seen or played (`loading="lazy"`, `preload="none"`) and off-screen cards
 //! are not laid out (`content-visibility`), so a page of thousands opens
 //! fast. Without ffmpeg, no frame of a video can be taken: a video's
-//! poster is an image output of the same job when it has one. Every text
+//! poster is an image output of the same job when it has one, else its
+//! start picture inline (`poster`), within a budget a page. Every text
 //! from an input or the service goes through [`html`].
 
 use std::fmt::Write as _;
@@ -16,6 +17,10 @@ use crate::money::usd;
 
 const STYLE: &str = include_str!("page.css");
 const SCRIPT: &str = include_str!("page.js");
+/// The characters of inline posters a page may hold: past it, videos go
+/// without (a page of thousands of jobs that share a start picture would
+/// otherwise carry it thousands of times).
+const POSTER_BUDGET: usize = 8 * 1024 * 1024;
 
 /// The page of `cards`; `made` says when and from what, for people.
 pub(crate) fn page(cards: &[Card], made: &str) -> String {
@@ -32,8 +37,9 @@ pub(crate) fn page(cards: &[Card], made: &str) -> String {
     );
     out.push_str(&filters(cards));
     out.push_str("</header>\n<main id=\"cards\">\n");
+    let mut budget = POSTER_BUDGET;
     for card in cards {
-        out.push_str(&card_html(card));
+        out.push_str(&card_html(card, &mut budget));
     }
     let _ = write!(
         out,
@@ -66,7 +72,7 @@ fn filters(cards: &[Card]) -> String {
 
 /// One card: its media, prompt, facts, and for a line that did not
 /// succeed the service's words and what a re-run does.
-fn card_html(card: &Card) -> String {
+fn card_html(card: &Card, poster_budget: &mut usize) -> String {
     let mut out = String::with_capacity(1024);
     let _ = write!(
         out,
@@ -74,7 +80,7 @@ fn card_html(card: &Card) -> String {
         card.state.as_str(),
         card.line
     );
-    out.push_str(&media_html(card));
+    out.push_str(&media_html(card, poster_budget));
     out.push_str("</div>\n<div class=\"body\">\n");
     match &card.prompt {
         Some(prompt) => {
@@ -131,7 +137,7 @@ fn facts(card: &Card) -> String {
 }
 
 /// Each output file as its element; a missing file as missing.
-fn media_html(card: &Card) -> String {
+fn media_html(card: &Card, poster_budget: &mut usize) -> String {
     if card.media.is_empty() {
         let what = if card.state == State::Succeeded {
             "no output files"
@@ -144,7 +150,16 @@ fn media_html(card: &Card) -> String {
         .media
         .iter()
         .find(|m| m.kind == MediaKind::Image && m.href.is_some())
-        .and_then(|m| m.href.as_deref());
+        .and_then(|m| m.href.as_deref())
+        .or_else(|| {
+            let inline = card.poster.as_deref()?;
+            let has_video = card.media.iter().any(|m| m.kind == MediaKind::Video);
+            let left = poster_budget
+                .checked_sub(inline.len())
+                .filter(|_| has_video)?;
+            *poster_budget = left;
+            Some(inline)
+        });
     let mut out = String::new();
     for media in &card.media {
         out.push_str(&element(media, poster));
@@ -232,7 +247,7 @@ mod tests {
                 href: href.map(str::to_owned),
             });
         }
-        let html = card_html(&done);
+        let html = card_html(&done, &mut POSTER_BUDGET.clone());
         assert!(
             html.contains("<video controls preload=\"none\" src=\"1/v.mp4\" poster=\"1/i.png\""),
             "{html}"
@@ -247,8 +262,26 @@ mod tests {
     }
 
     #[test]
+    fn a_start_picture_is_the_poster_within_the_budget() {
+        let mut video = card(State::Succeeded, "p");
+        video.media.push(Media {
+            kind: MediaKind::Video,
+            name: "v.mp4".into(),
+            href: Some("1/v.mp4".into()),
+        });
+        video.poster = Some("data:image/png;base64,AAAA".into());
+        let mut budget = 30;
+        assert!(card_html(&video, &mut budget).contains("poster=\"data:image/png;base64,AAAA\""));
+        assert_eq!(budget, 4);
+        assert!(
+            !card_html(&video, &mut budget).contains("poster="),
+            "over budget"
+        );
+    }
+
+    #[test]
     fn a_failed_card_says_what_a_rerun_does() {
-        let html = card_html(&card(State::Unknown, "p"));
+        let html = card_html(&card(State::Unknown, "p"), &mut 0);
         assert!(html.contains("--resubmit-unknown"), "{html}");
         assert_eq!(took(12), "12 s");
         assert_eq!(took(184), "3 min 04 s");

@@ -15,6 +15,7 @@ use crate::batch::record::{DoneStatus, Event, Finished, Record};
 use crate::exit::CliError;
 use crate::gallery::card::{Card, State};
 use crate::gallery::files::media;
+use crate::gallery::poster::start_picture;
 use crate::gallery::sources::Source;
 
 /// The input fields that stand for a prompt, in the order tried.
@@ -64,7 +65,9 @@ pub(crate) fn cards(source: &Source, page_dir: &Path) -> Result<Vec<Card>, CliEr
         .into_values()
         .map(|mut seen| {
             if let Some(input) = inputs.get(&seen.card.line) {
-                seen.card.prompt = input.value.as_ref().ok().and_then(prompt_of);
+                let value = input.value.as_ref().ok();
+                seen.card.prompt = value.and_then(prompt_of);
+                seen.card.poster = value.and_then(start_picture);
                 seen.card.input_changed = seen.hash.as_ref().is_some_and(|h| *h != input.hash);
             }
             seen.card
