@@ -8,8 +8,8 @@ use crate::clock::{now, utc};
 use crate::exit::CliError;
 use crate::gallery::args::GalleryArgs;
 use crate::gallery::page::page;
-use crate::gallery::read::cards;
-use crate::gallery::sources::{Source, default_page, find};
+use crate::gallery::read::Batch;
+use crate::gallery::sources::{default_page, find};
 use crate::gallery::write::write_page;
 use crate::output::Output;
 
@@ -28,7 +28,8 @@ pub(crate) fn gallery(output: &Output, args: &GalleryArgs) -> Result<(), CliErro
         Some(page) => page.clone(),
         None => default_page(&args.sources[0]),
     };
-    let made = make(&sources, &page)?;
+    let batches: Vec<Batch> = sources.into_iter().map(Batch::read).collect();
+    let made = make(&batches, &page)?;
     let document = json!({
         "gallery": page.display().to_string(),
         "cards": made.cards,
@@ -47,8 +48,9 @@ pub(crate) fn gallery(output: &Output, args: &GalleryArgs) -> Result<(), CliErro
     Ok(())
 }
 
-/// Reads `sources` and writes their page to `page` atomically.
-pub(crate) fn make(sources: &[Source], page_path: &Path) -> Result<Made, CliError> {
+/// Reads the journals of `batches` and writes their page to `page_path`
+/// atomically.
+pub(crate) fn make(batches: &[Batch], page_path: &Path) -> Result<Made, CliError> {
     let folder = page_path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -62,12 +64,12 @@ pub(crate) fn make(sources: &[Source], page_path: &Path) -> Result<Made, CliErro
             ))
         })?;
     let mut all = Vec::new();
-    for source in sources {
-        all.extend(cards(source, &page_dir)?);
+    for batch in batches {
+        all.extend(batch.cards(&page_dir)?);
     }
-    let journals: Vec<String> = sources
+    let journals: Vec<String> = batches
         .iter()
-        .map(|s| s.journal.display().to_string())
+        .map(|b| b.journal().display().to_string())
         .collect();
     let made = format!(
         "Made {} from {} by `runcomfy gallery`: run it again to bring it up to date (during `runcomfy batch --gallery`, reload).",

@@ -5,12 +5,12 @@ use std::path::{Path, PathBuf};
 
 use crate::exit::CliError;
 use crate::gallery::command::make;
+use crate::gallery::read::Batch;
 use crate::gallery::sources::Source;
 
 /// A batch's gallery: `gallery.html` in its output folder.
-#[derive(Debug, Clone)]
 pub(crate) struct LivePage {
-    source: Source,
+    batch: [Batch; 1],
     page: PathBuf,
 }
 
@@ -18,11 +18,12 @@ impl LivePage {
     /// The page of the batch journaled at `journal` with `inputs`,
     /// downloading into `output_dir`.
     pub(crate) fn new(journal: &Path, inputs: &Path, output_dir: &Path) -> Self {
+        let source = Source {
+            journal: journal.to_owned(),
+            inputs: Some(inputs.to_owned()),
+        };
         Self {
-            source: Source {
-                journal: journal.to_owned(),
-                inputs: Some(inputs.to_owned()),
-            },
+            batch: [Batch::read(source)],
             page: output_dir.join("gallery.html"),
         }
     }
@@ -34,6 +35,6 @@ impl LivePage {
 
     /// Makes the page again from the journal as it is now.
     pub(crate) fn refresh(&self) -> Result<(), CliError> {
-        make(std::slice::from_ref(&self.source), &self.page).map(|_| ())
+        make(&self.batch, &self.page).map(|_| ())
     }
 }

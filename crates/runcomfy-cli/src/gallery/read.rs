@@ -32,9 +32,42 @@ struct Seen {
     submitted_at: Option<u64>,
 }
 
-/// Every line of `source` as a card, in line order, for a page in
-/// `page_dir` (canonical).
-pub(crate) fn cards(source: &Source, page_dir: &Path) -> Result<Vec<Card>, CliError> {
+/// A batch to show: its journal, and its inputs file read once (a batch
+/// refuses an inputs file that changed, so a page kept during one reads
+/// it only at the start).
+pub(crate) struct Batch {
+    source: Source,
+    inputs: BTreeMap<usize, Input>,
+}
+
+impl Batch {
+    /// `source` with its inputs file read (none found: cards without prompts).
+    pub(crate) fn read(source: Source) -> Self {
+        let inputs = source
+            .inputs
+            .as_deref()
+            .map(read_inputs)
+            .unwrap_or_default();
+        Self { source, inputs }
+    }
+
+    /// Every line as a card, in line order, for a page in `page_dir`
+    /// (canonical), from the journal as it is now.
+    pub(crate) fn cards(&self, page_dir: &Path) -> Result<Vec<Card>, CliError> {
+        cards(&self.source, &self.inputs, page_dir)
+    }
+
+    /// The journal's path.
+    pub(crate) fn journal(&self) -> &Path {
+        &self.source.journal
+    }
+}
+
+fn cards(
+    source: &Source,
+    inputs: &BTreeMap<usize, Input>,
+    page_dir: &Path,
+) -> Result<Vec<Card>, CliError> {
     let loaded = read_journal(&source.journal)?;
     let batch = source
         .journal
@@ -45,11 +78,6 @@ pub(crate) fn cards(source: &Source, page_dir: &Path) -> Result<Vec<Card>, CliEr
         .canonicalize()
         .ok()
         .and_then(|p| p.parent().map(Path::to_owned))
-        .unwrap_or_default();
-    let inputs = source
-        .inputs
-        .as_deref()
-        .map(read_inputs)
         .unwrap_or_default();
     let mut lines: BTreeMap<usize, Seen> = BTreeMap::new();
     for record in &loaded.records {
@@ -202,7 +230,7 @@ mod tests {
                 r#"{"line":4,"event":"unknown","reason":"late"}"#,
             ],
         );
-        let cards = cards(&source, &root).expect("reads");
+        let cards = Batch::read(source).cards(&root).expect("reads");
         let states: Vec<_> = cards.iter().map(|c| (c.line, c.state)).collect();
         assert_eq!(
             states,
@@ -241,7 +269,9 @@ mod tests {
         .expect("journal");
         let source = Source::of_journal(journal);
         assert_eq!(source.inputs, None);
-        let cards = cards(&source, &PathBuf::from("/")).expect("reads");
+        let cards = Batch::read(source)
+            .cards(&PathBuf::from("/"))
+            .expect("reads");
         assert_eq!(cards.len(), 1);
         assert_eq!(
             (cards[0].state, cards[0].prompt.as_ref()),
