@@ -41,6 +41,18 @@
     element.replaceWith(missing);
   }, true);
   apply();
+  // Each card's media, made when the card nears the view.
+  var made = false;
+  var later = new IntersectionObserver(function (entries) {
+    entries.forEach(function (entry) {
+      if (!entry.isIntersecting) { return; }
+      var template = entry.target.querySelector("template");
+      if (template) { template.replaceWith(template.content); }
+      later.unobserve(entry.target);
+    });
+    if (!made) { made = true; body.dataset.mediaMs = performance.now().toFixed(1); }
+  }, { rootMargin: "800px 0px" });
+  document.querySelectorAll(".card .media").forEach(function (media) { later.observe(media); });
   body.dataset.ready = "1";
   body.dataset.scriptMs = performance.now().toFixed(1);
   window.addEventListener("load", function () { body.dataset.loadMs = performance.now().toFixed(1); });

@@ -1,10 +1,11 @@
 //! The gallery's HTML: one self-contained page, a card an input line.
 //!
 //! Its style and script are inline (`page.css`, `page.js`) and it loads
-//! nothing from the network: no CDN, no web fonts. Media load only when
-//! seen or played (`loading="lazy"`, `preload="none"`) and off-screen cards
-//! are not laid out (`content-visibility`), so a page of thousands opens
-//! fast. Without ffmpeg, no frame of a video can be taken: a video's
+//! nothing from the network: no CDN, no web fonts. A card's media elements
+//! wait in a `<template>` until the card nears the view, then load only
+//! when seen or played (`loading="lazy"`, `preload="none"`), and off-screen
+//! cards are not laid out (`content-visibility`), so a page of thousands
+//! opens fast. Without ffmpeg, no frame of a video can be taken: a video's
 //! poster is an image output of the same job when it has one, else its
 //! start picture inline (`poster`), within a budget a page. Every text
 //! from an input or the service goes through [`html`].
@@ -32,7 +33,7 @@ pub(crate) fn page(cards: &[Card], made: &str) -> String {
     );
     let _ = write!(
         out,
-        "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{title}</title>\n<style>\n{STYLE}</style>\n</head>\n<body>\n<header>\n<h1>{title}</h1>\n<p>{made}</p>\n",
+        "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{title}</title>\n<style>\n{STYLE}</style>\n</head>\n<body>\n<header>\n<h1>{title}</h1>\n<p>{made}</p>\n<noscript><p>The outputs show with JavaScript on (the page's own script, inline).</p></noscript>\n",
         made = html(made)
     );
     out.push_str(&filters(cards));
@@ -80,8 +81,11 @@ fn card_html(card: &Card, poster_budget: &mut usize) -> String {
         card.state.as_str(),
         card.line
     );
+    // Inert until the card nears the view (`page.js`): a media element
+    // costs the browser far more to create than a card's text.
+    out.push_str("<template>");
     out.push_str(&media_html(card, poster_budget));
-    out.push_str("</div>\n<div class=\"body\">\n");
+    out.push_str("</template></div>\n<div class=\"body\">\n");
     match &card.prompt {
         Some(prompt) => {
             let _ = writeln!(out, "<p class=\"prompt\">{}</p>", html(prompt));

@@ -55,9 +55,11 @@ impl Browser {
         String::from_utf8_lossy(&output.stdout).into_owned()
     }
 
-    /// The DOM of `page` once it loaded and its scripts ran.
+    /// The DOM of `page` once it loaded and its scripts ran, a second of
+    /// virtual time given to what they wait for (the cards in view).
     pub(crate) async fn dom(&self, page: &Path) -> String {
-        self.open(page, &["--dump-dom"]).await
+        self.open(page, &["--dump-dom", "--virtual-time-budget=1000"])
+            .await
     }
 
     /// A 1280 × 900 screenshot of `page` saved as `png`.
