@@ -40,6 +40,13 @@
     missing.textContent = "missing: " + element.dataset.name;
     element.replaceWith(missing);
   }, true);
+  // A link may preset the filters: page.html#states=failed,unknown&q=fox
+  var preset = new URLSearchParams(location.hash.slice(1));
+  if (preset.has("states")) {
+    var wanted = preset.get("states").split(",");
+    boxes.forEach(function (box) { box.checked = wanted.indexOf(box.value) !== -1; });
+  }
+  if (preset.has("q")) { search.value = preset.get("q"); }
   apply();
   // Each card's media, made when the card nears the view.
   var made = false;

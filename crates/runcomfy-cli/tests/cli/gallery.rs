@@ -271,6 +271,14 @@ async fn a_gallery_of_videos_images_audio_and_a_failure_renders_as_text_in_a_bro
     let dom = browser.dom(&page).await;
     assert_no_script_of_a_prompt_ran(&dom);
     let files = assert_cards_of_three_batches(&dom, root);
+    assert!(dom.contains("6 of 6 shown"), "{dom}");
+    let failed_only = browser.dom_at(&page, "#states=failed").await;
+    assert!(
+        failed_only.contains("1 of 6 shown") && failed_only.contains("hide-succeeded"),
+        "filtered by state: {failed_only}"
+    );
+    let foxes = browser.dom_at(&page, "#q=FOX").await;
+    assert!(foxes.contains("2 of 6 shown"), "prompts searched: {foxes}");
     browser
         .screenshot(&page, &artifacts().join("gallery.png"))
         .await;

@@ -31,9 +31,13 @@ impl Browser {
         }
     }
 
-    /// Chromium on `page` with `extra` arguments; its stdout.
-    async fn open(&self, page: &Path, extra: &[&str]) -> String {
-        let url = format!("file://{}", page.canonicalize().expect("page").display());
+    /// Chromium on `page` (its URL followed by `fragment`) with `extra`
+    /// arguments; its stdout.
+    async fn open(&self, page: &Path, fragment: &str, extra: &[&str]) -> String {
+        let url = format!(
+            "file://{}{fragment}",
+            page.canonicalize().expect("page").display()
+        );
         let mut command = tokio::process::Command::new(&self.binary);
         command
             .args(["--headless=new", "--no-sandbox", "--disable-gpu"])
@@ -58,8 +62,17 @@ impl Browser {
     /// The DOM of `page` once it loaded and its scripts ran, a second of
     /// virtual time given to what they wait for (the cards in view).
     pub(crate) async fn dom(&self, page: &Path) -> String {
-        self.open(page, &["--dump-dom", "--virtual-time-budget=1000"])
-            .await
+        self.dom_at(page, "").await
+    }
+
+    /// The DOM of `page` opened at `fragment` (`#…`), as [`Self::dom`].
+    pub(crate) async fn dom_at(&self, page: &Path, fragment: &str) -> String {
+        self.open(
+            page,
+            fragment,
+            &["--dump-dom", "--virtual-time-budget=1000"],
+        )
+        .await
     }
 
     /// A 1280 × 900 screenshot of `page` saved as `png`.
@@ -69,6 +82,7 @@ impl Browser {
         // Time for lazy images in view to load before the picture is taken.
         self.open(
             page,
+            "",
             &[
                 &target,
                 "--window-size=1280,900",
