@@ -8,6 +8,7 @@ use runcomfy_emulator::EmulatorArgs;
 
 use crate::batch::BatchArgs;
 use crate::exit::EXIT_CODES;
+use crate::gallery::GalleryArgs;
 use crate::input::InputArgs;
 use crate::polling::PollInterval;
 use crate::timeout::Timeout;
@@ -130,6 +131,9 @@ pub(crate) enum Command {
     },
     /// One job per line of a JSONL file, concurrently, crash-safe with a journal.
     Batch(BatchArgs),
+    /// One self-contained HTML page of a batch's results, made from its
+    /// journal and files (also of a batch that was killed).
+    Gallery(GalleryArgs),
     /// Run the emulator in the foreground, for your own offline tests.
     Emulator {
         #[command(flatten)]

@@ -16,6 +16,7 @@ mod context;
 mod credentials;
 mod estimate;
 mod exit;
+mod gallery;
 mod input;
 mod money;
 mod output;
@@ -94,6 +95,7 @@ async fn dispatch(cli: Cli, output: Output) -> Result<(), CliError> {
         } => return models::schema(model_id, *of_output),
         Command::Completions { shell } => return completions::completions(*shell),
         Command::Emulator { args } => return emulator::emulator(args).await,
+        Command::Gallery(args) => return gallery::gallery(&output, args),
         Command::Validate { model_id, input } => {
             return validate::validate(&service, &output, model_id, input).await;
         }
@@ -118,6 +120,7 @@ async fn dispatch(cli: Cli, output: Output) -> Result<(), CliError> {
         Command::Schema { .. }
         | Command::Completions { .. }
         | Command::Emulator { .. }
+        | Command::Gallery(_)
         | Command::Validate { .. } => Ok(()),
     }
 }

@@ -36,6 +36,10 @@ pub(crate) struct BatchArgs {
     /// Write the result lines to this file instead of stdout.
     #[arg(long, value_name = "FILE")]
     pub(crate) results: Option<PathBuf>,
+    /// Keep a gallery of the results, DIR/gallery.html, made again after
+    /// each result (open it during the batch and reload).
+    #[arg(long)]
+    pub(crate) gallery: bool,
 }
 
 impl BatchArgs {

@@ -52,7 +52,7 @@ pub(crate) async fn read_inputs(path: &Path) -> Result<BTreeMap<usize, Input>, C
 
 impl Input {
     /// Line `number`, trimmed and not empty.
-    fn of_line(number: usize, raw: &str) -> Self {
+    pub(crate) fn of_line(number: usize, raw: &str) -> Self {
         let (value, hash) = match serde_json::from_str::<Value>(raw) {
             Ok(value @ Value::Object(_)) => {
                 let hash = fingerprint(&value.to_string());

@@ -13,13 +13,13 @@
 
 mod args;
 mod check;
-mod inputs;
+pub(crate) mod inputs;
 mod job;
-mod journal;
+pub(crate) mod journal;
 mod outcome;
 mod plan;
 mod progress;
-mod record;
+pub(crate) mod record;
 mod replay;
 mod report;
 mod run;

@@ -157,6 +157,7 @@ impl Outcome {
                 files: self.files.clone(),
                 error: self.error.clone(),
                 cost: self.cost,
+                at: Some(crate::clock::now()),
             }),
         })
     }

@@ -69,6 +69,7 @@ mod tests {
             files: Vec::new(),
             error: None,
             cost: None,
+            at: None,
         }
     }
 

@@ -14,8 +14,8 @@
 //!   killed while waiting leaves nothing unknown;
 //! - `{"line": n, "event": "done", "status": "succeeded"|"failed"|"cancelled",
 //!   "request_id": "…", "output": {…}, "files": […], "error": null|"…",
-//!   "cost": <USD>}` when finished (after the download; `cost` when the
-//!   service said it, since this build).
+//!   "cost": <USD>, "at": <unix seconds>}` when finished (after the
+//!   download; `cost` when the service said it, and `at`, since this build).
 //!
 //! The keys are written in that order, byte for byte as every earlier build
 //! wrote them, the keys this build adds last; a record without them (an
@@ -88,6 +88,10 @@ pub(crate) struct Finished {
     /// What the job cost in USD, when the service said.
     #[serde(default)]
     pub(crate) cost: Option<f64>,
+    /// When this was written (unix seconds), unknown in the records of
+    /// earlier builds: with the `submitted` record's, how long the job took.
+    #[serde(default)]
+    pub(crate) at: Option<u64>,
 }
 
 /// How a job finished; any status but these two reads as failed.
@@ -181,6 +185,9 @@ impl Serialize for Record {
                 if let Some(cost) = finished.cost {
                     map.serialize_entry("cost", &cost)?;
                 }
+                if let Some(at) = finished.at {
+                    map.serialize_entry("at", &at)?;
+                }
             }
             Event::Other => {
                 return Err(S::Error::custom(
@@ -210,6 +217,7 @@ mod tests {
             files: vec!["out/1/v.mp4".into()],
             error: error.map(str::to_owned),
             cost: None,
+            at: None,
         })
     }
 
@@ -325,6 +333,19 @@ mod tests {
     }
 
     #[test]
+    fn a_done_record_says_when_it_was_written_last() {
+        let mut timed = done(DoneStatus::Succeeded, None);
+        if let Event::Done(finished) = &mut timed {
+            finished.at = Some(1_796_114_240);
+        }
+        let bytes = r#"{"line":6,"event":"done","status":"succeeded","request_id":"r1","output":{"video":"https://example.com/v.mp4"},"files":["out/1/v.mp4"],"error":null,"at":1796114240}"#;
+        let timed = record(6, timed);
+        assert_eq!(serde_json::to_string(&timed).expect("serializes"), bytes);
+        let read: Record = serde_json::from_str(bytes).expect("reads back");
+        assert_eq!(read, timed);
+    }
+
+    #[test]
     fn an_event_of_a_later_build_is_read_and_changes_nothing() {
         let read: Record =
             serde_json::from_str(r#"{"line": 3, "event": "checkpoint", "at": 12}"#).expect("reads");
@@ -350,6 +371,7 @@ mod tests {
                 files: Vec::new(),
                 error: None,
                 cost: None,
+                at: None,
             })
         );
         let Event::Done(odd) = read(

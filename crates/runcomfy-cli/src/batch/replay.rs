@@ -182,6 +182,7 @@ mod tests {
             files: Vec::new(),
             error: None,
             cost: None,
+            at: None,
         }
     }
 
@@ -322,6 +323,7 @@ mod tests {
             estimate: false,
             timeout: None,
             results: None,
+            gallery: false,
         };
         let journal = PathBuf::from("in.jsonl.journal");
         let text = |mismatch: Mismatch| mismatch.into_error(&args, &journal).to_string();

@@ -14,6 +14,7 @@ use serde_json::{Value, json};
 use crate::batch::outcome::{Kind, Outcome};
 use crate::batch::progress::Progress;
 use crate::exit::CliError;
+use crate::gallery::LivePage;
 use crate::money;
 
 /// Where result lines go.
@@ -89,6 +90,8 @@ pub(crate) struct Tally {
     pub(crate) sink: Sink,
     pub(crate) progress: Progress,
     pub(crate) outcomes: Vec<Outcome>,
+    /// The page `--gallery` keeps current.
+    pub(crate) gallery: Option<LivePage>,
 }
 
 impl Tally {
@@ -103,7 +106,16 @@ impl Tally {
         }
         self.progress.record(&outcome);
         self.outcomes.push(outcome);
+        self.refresh_gallery();
         Ok(())
+    }
+
+    /// Makes the `--gallery` page again; one that cannot be written is said
+    /// and the batch goes on (the page can be made again at any time).
+    pub(crate) fn refresh_gallery(&self) {
+        if let Some(Err(error)) = self.gallery.as_ref().map(LivePage::refresh) {
+            self.progress.note(format!("{error}"));
+        }
     }
 }
 

@@ -27,6 +27,7 @@ use crate::batch::report::{Sink, Summary, Tally, verdict};
 use crate::context::Context;
 use crate::estimate::estimate;
 use crate::exit::CliError;
+use crate::gallery::LivePage;
 
 /// A line to send to a job: its input, and its job when it was submitted
 /// earlier.
@@ -67,7 +68,16 @@ pub(crate) async fn run(context: &Context, args: &BatchArgs) -> Result<(), CliEr
         sink,
         progress: Progress::new(&context.output, inputs.len()),
         outcomes: Vec::new(),
+        gallery: args
+            .gallery
+            .then(|| LivePage::new(&journal_path, &args.inputs, &args.output_dir)),
     };
+    if let Some(gallery) = &tally.gallery {
+        context
+            .output
+            .say(format!("gallery: {}", gallery.path().display()));
+        tally.refresh_gallery();
+    }
     let work = settle(
         &mut tally,
         plans,

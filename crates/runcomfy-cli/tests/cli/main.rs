@@ -3,8 +3,8 @@
 //! style, progress, exit codes, the calls about one request, Ctrl-C, the
 //! offline commands, timeouts of any size, the token file, the balance,
 //! costs, estimates, the service's catalog and the models only it knows,
-//! and `batch` (its own folder of modules). One test binary, so that the
-//! suite links once.
+//! the gallery (in a headless browser), and `batch` (its own folder of
+//! modules). One test binary, so that the suite links once.
 
 #[path = "../common/mod.rs"]
 mod common;
@@ -17,6 +17,7 @@ mod cost;
 mod dialects;
 mod estimates;
 mod exit_codes;
+mod gallery;
 mod huge_timeout;
 mod imported_models;
 mod kinds;

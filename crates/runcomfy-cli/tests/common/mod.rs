@@ -9,6 +9,7 @@
 )]
 
 pub(crate) mod batch;
+pub(crate) mod browser;
 pub(crate) mod catalog_stub;
 pub(crate) mod child;
 pub(crate) mod command;
