@@ -10,6 +10,7 @@ use serde_json::{Value, json};
 use super::cargo::{PACKAGES, cargo, target_dir};
 use super::publish::publish;
 use super::row::Row;
+use super::scale::scale;
 use super::steps::{STEPS, run_step};
 use super::table::markdown;
 use super::validation::validation;
@@ -48,6 +49,7 @@ pub fn run(root: &Path, options: Options) -> Result<Vec<Row>, String> {
     for step in STEPS {
         rows.extend(run_step(root, &out, step, options.quick));
     }
+    rows.extend(scale(root, &target, &out, options.quick));
     let polling = std::fs::read(out.join("polling.json"))
         .ok()
         .and_then(|bytes| serde_json::from_slice::<Value>(&bytes).ok());
