@@ -1,7 +1,9 @@
-//! Benchmark of start-up: whole-process time of `--version` and `validate`.
+//! Benchmark of start-up: whole-process time of `--version`, `models` and
+//! `validate`.
 //!
-//! `runcomfy validate` of one input (schema and media rules on a local
-//! image), side by side with `/bin/true` (the cost of starting any process)
+//! `runcomfy models` lists every model this build knows; `runcomfy
+//! validate` of one input (schema and media rules on a local image); each
+//! side by side with `/bin/true` (the cost of starting any process)
 //! in the same run.
 //!
 //! `cargo bench -p runcomfy-cli --bench startup [RUNS]`. Target: under 20 ms each.
@@ -49,6 +51,10 @@ fn main() {
     let rows = [
         ("baseline: /bin/true", time("true", &[], runs)),
         ("runcomfy --version", time(binary, &["--version"], runs)),
+        (
+            "runcomfy models (every model this build knows)",
+            time(binary, &["models"], runs),
+        ),
         (
             "runcomfy validate (schema + media on a local PNG)",
             time(binary, &validate, runs),

@@ -18,6 +18,7 @@ mod differential;
 mod publish;
 mod python;
 mod row;
+mod scale;
 mod steps;
 mod suite;
 mod table;

@@ -8,8 +8,10 @@ use std::time::Instant;
 use serde_json::{Value, json};
 
 use super::cargo::{PACKAGES, cargo, target_dir};
+use super::differential::EXAMPLE;
 use super::publish::publish;
 use super::row::Row;
+use super::scale::scale;
 use super::steps::{STEPS, run_step};
 use super::table::markdown;
 use super::validation::validation;
@@ -32,22 +34,14 @@ pub fn run(root: &Path, options: Options) -> Result<Vec<Row>, String> {
     std::fs::create_dir_all(&out).map_err(|e| format!("{}: {e}", out.display()))?;
     let started = Instant::now();
 
-    println!("--- building the benchmarks");
-    let status = Command::new(cargo())
-        .current_dir(root)
-        .args(["bench", "--no-run", "-q"])
-        .args(PACKAGES)
-        .status()
-        .map_err(|e| format!("cargo: {e}"))?;
-    if !status.success() {
-        return Err("building the benchmarks failed".into());
-    }
+    build(root)?;
     let measuring = Instant::now();
 
     let mut rows = validation(root, &target, &out, options.quick);
     for step in STEPS {
         rows.extend(run_step(root, &out, step, options.quick));
     }
+    rows.extend(scale(root, &target, &out, options.quick));
     let polling = std::fs::read(out.join("polling.json"))
         .ok()
         .and_then(|bytes| serde_json::from_slice::<Value>(&bytes).ok());
@@ -78,6 +72,25 @@ pub fn run(root: &Path, options: Options) -> Result<Vec<Row>, String> {
         publish(root, &out, &table)?;
     }
     Ok(rows)
+}
+
+/// The build made up front: every benchmark, and the differential's
+/// example, so that the timed steps only run.
+fn build(root: &Path) -> Result<(), String> {
+    println!("--- building the benchmarks");
+    let cargo_build = |args: &[&str], then: &[&str]| {
+        Command::new(cargo())
+            .current_dir(root)
+            .args(args)
+            .args(then)
+            .status()
+            .map_err(|e| format!("cargo: {e}"))
+    };
+    let benches = cargo_build(&["bench", "--no-run", "-q"], &PACKAGES)?;
+    if !benches.success() || !cargo_build(&["build"], &EXAMPLE)?.success() {
+        return Err("building the benchmarks failed".into());
+    }
+    Ok(())
 }
 
 fn pretty(value: &Value) -> String {
