@@ -90,6 +90,10 @@ fn run_batch(base: &str, file: &Path, out: &Path, inputs: usize) -> Usage {
         .arg(file)
         .args(["--concurrency", "100", "--output-dir"])
         .arg(out)
+        // The emulator runs TIME_SCALE of real time: the CLI polls at the
+        // provider CLI's 2 s scaled alike, and learns into the bench's folder.
+        .env("RUNCOMFY_POLL_INTERVAL", format!("{}", 2.0 * TIME_SCALE))
+        .env("RUNCOMFY_CACHE_DIR", out.join("cache"))
         .env("RUNCOMFY_API_TOKEN", "bench")
         .output()
         .unwrap();

@@ -36,8 +36,9 @@ pub struct RunTimes {
     /// The expected run time, in seconds.
     mean: f64,
     /// Survival and hazard on a grid from 0 over the kernels' support, for
-    /// the adaptive policy's integrals.
-    grid: Vec<Cell>,
+    /// the adaptive policy's integrals: made when first asked (a policy
+    /// that does not use it, such as a fixed interval, never pays for it).
+    grid: OnceLock<Vec<Cell>>,
     /// A value computed once from these run times by a policy (its key, the
     /// value): the adaptive policy's scale.
     memo: OnceLock<(u64, f64)>,
@@ -94,16 +95,14 @@ impl RunTimes {
             .zip(&weights)
             .map(|(l, w)| w * (l + bandwidth * bandwidth / 2.0).exp())
             .sum();
-        let mut learned = Self {
+        Some(Self {
             logs,
             weights,
             bandwidth,
             mean,
-            grid: Vec::new(),
+            grid: OnceLock::new(),
             memo: OnceLock::new(),
-        };
-        learned.grid = learned.make_grid();
-        Some(learned)
+        })
     }
 
     /// How many runs it was learned from.
@@ -124,7 +123,7 @@ impl RunTimes {
     /// The grid (from 0 over the kernels' support) the adaptive policy
     /// integrates on.
     pub(crate) fn grid(&self) -> &[Cell] {
-        &self.grid
+        self.grid.get_or_init(|| self.make_grid())
     }
 
     /// `compute()`, computed once for `key` (again, uncached, for another
