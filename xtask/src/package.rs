@@ -1,7 +1,7 @@
 //! `cargo xtask package`: every crate of the workspace packages, and builds
 //! from its package alone (`cargo package --workspace`, verification
 //! included), so that a user could depend on any of them outside this
-//! repository.
+//! repository (all but xtask, the repository's own automation).
 //!
 //! No release is decided, so the crates say `publish = false`; but cargo
 //! does not resolve a `publish = false` crate for the crates that depend on
@@ -47,7 +47,15 @@ pub fn run(root: &Path) -> Result<(), String> {
         std::fs::remove_dir_all(&build).map_err(|e| format!("{}: {e}", build.display()))?;
     }
     let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .args(["package", "--workspace", "--allow-dirty"])
+        // xtask is this repository's automation, never a dependency of
+        // anyone's: it uses the dev-only test kit, which no package carries.
+        .args([
+            "package",
+            "--workspace",
+            "--exclude",
+            "xtask",
+            "--allow-dirty",
+        ])
         .current_dir(&tree)
         .env("CARGO_TARGET_DIR", &build)
         .status()

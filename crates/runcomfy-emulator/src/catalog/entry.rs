@@ -1,39 +1,15 @@
 //! Each model's catalog record ([`CatalogModel`]): its id, name for
 //! people, description, categories, output kind and schemas, read once
-//! from the model folders of `schemas/models/` that the build embeds.
-//!
-//! The types crate knows the typed models ([`runcomfy_types::models`]);
-//! until it holds every model's catalog facts too, this reads the same
-//! folders it is generated from, so the two agree on every id and schema.
+//! from the types crate's catalog data ([`runcomfy_types::models`]), so the
+//! emulator and the SDK agree on every id and schema (and the emulator's
+//! package carries them).
 
 use std::sync::OnceLock;
 
-use serde::Deserialize;
+use runcomfy_types::ModelSpec;
 use serde_json::Value;
 
 use crate::kind::OutputKind;
-
-/// One model folder's files, as embedded by the build script.
-struct ModelFiles {
-    facts: &'static str,
-    input: &'static str,
-    output: &'static str,
-}
-
-/// Every folder of `schemas/models/`, sorted by path.
-const MODEL_FILES: &[ModelFiles] = include!(concat!(env!("OUT_DIR"), "/model_files.rs"));
-
-/// The facts file of a model folder (`model.json`), the fields read here.
-#[derive(Deserialize)]
-struct Facts {
-    model_id: String,
-    display_name: Option<String>,
-    output_kind: String,
-    description: Option<String>,
-    /// A text, or a list of texts.
-    limitations: Option<Value>,
-    categories: Option<Vec<String>>,
-}
 
 /// A model as the catalog lists it.
 #[derive(Debug, Clone, PartialEq)]
@@ -42,8 +18,8 @@ pub(crate) struct CatalogModel {
     pub(crate) id: String,
     /// Its name for people.
     pub(crate) display_name: String,
-    /// What it does, in words (its facts' description and limitations, or
-    /// its input schema's description), which `search` looks at.
+    /// What it does, in words (its input schema's description), which
+    /// `search` looks at.
     pub(crate) description: String,
     /// What becomes what: `image-to-video`, `text-to-image`.
     pub(crate) categories: Vec<String>,
@@ -59,7 +35,10 @@ pub(crate) struct CatalogModel {
 pub(crate) fn catalog() -> &'static [CatalogModel] {
     static CATALOG: OnceLock<Vec<CatalogModel>> = OnceLock::new();
     CATALOG.get_or_init(|| {
-        let mut models: Vec<CatalogModel> = MODEL_FILES.iter().filter_map(read).collect();
+        let mut models: Vec<CatalogModel> = runcomfy_types::models()
+            .iter()
+            .filter_map(|spec| read(spec))
+            .collect();
         models.sort_by(|a, b| a.id.cmp(&b.id));
         models
     })
@@ -79,45 +58,34 @@ pub(crate) fn input_schema_of(id: &str) -> Option<&'static str> {
     catalog_model(id).map(|model| model.input_schema)
 }
 
-/// A folder's record; `None` for facts this build cannot read (a folder
-/// the import wrote wrong is a test failure, not a crash of the server).
-fn read(files: &ModelFiles) -> Option<CatalogModel> {
-    let facts: Facts = serde_json::from_str(files.facts).ok()?;
-    let kind = match facts.output_kind.as_str() {
+/// A model's record; `None` for an output kind this emulator does not
+/// make.
+fn read(spec: &ModelSpec) -> Option<CatalogModel> {
+    let kind = match spec.output_kind.as_str() {
         "video" => OutputKind::Video,
         "image" => OutputKind::Image,
         "audio" => OutputKind::Audio,
         _ => return None,
     };
-    let input: Value = serde_json::from_str(files.input).ok()?;
-    let limitations = facts.limitations.map(|limits| match limits {
-        Value::Array(items) => items
-            .iter()
-            .filter_map(Value::as_str)
-            .collect::<Vec<_>>()
-            .join(" "),
-        other => other.as_str().unwrap_or_default().to_owned(),
-    });
-    let description = match (facts.description, limitations) {
-        (Some(text), Some(limits)) => format!("{text} {limits}"),
-        (Some(text), None) | (None, Some(text)) => text,
-        (None, None) => input
-            .get("description")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_owned(),
+    let input: Value = serde_json::from_str(spec.input_schema).ok()?;
+    let description = input
+        .get("description")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned();
+    let categories = if spec.categories.is_empty() {
+        categories_of(spec.id, kind, &input)
+    } else {
+        spec.categories.iter().map(|c| (*c).to_owned()).collect()
     };
-    let categories = facts
-        .categories
-        .unwrap_or_else(|| categories_of(&facts.model_id, kind, &input));
     Some(CatalogModel {
-        display_name: facts.display_name.unwrap_or_else(|| facts.model_id.clone()),
-        id: facts.model_id,
+        id: spec.id.to_owned(),
+        display_name: spec.display_name.to_owned(),
         description,
         categories,
         kind,
-        input_schema: files.input,
-        output_schema: files.output,
+        input_schema: spec.input_schema,
+        output_schema: spec.output_schema,
     })
 }
 
@@ -155,7 +123,11 @@ mod tests {
     #[test]
     fn every_model_folder_is_served_with_its_kind_and_categories() {
         let models = catalog();
-        assert_eq!(models.len(), MODEL_FILES.len(), "every folder reads");
+        assert_eq!(
+            models.len(),
+            runcomfy_types::models().len(),
+            "every model reads"
+        );
         let kling = catalog_model("kling/kling-1-6/pro/image-to-video").expect("Kling 1.6 Pro");
         assert_eq!(kling.display_name, "Kling 1.6 Pro Image to Video");
         assert_eq!(kling.categories, ["image-to-video"]);
