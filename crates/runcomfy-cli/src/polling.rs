@@ -14,7 +14,7 @@ use std::time::Duration;
 use clap::builder::TypedValueParser;
 use runcomfy::poll::{AdaptivePolicy, ModelStats, RunTimeStore};
 
-use crate::cache::{self, cache_dir};
+use crate::cache;
 
 /// `--poll-interval SECS`: a positive number of seconds, at most an hour.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -55,7 +55,7 @@ pub(crate) fn run_times_dir(cache: &Path, base_url: &str) -> PathBuf {
 /// `base_url` in the cache directory, and learns from what earlier runs
 /// kept there.
 pub(crate) fn learn_across_runs(base_url: &str) {
-    if let Some(cache) = cache_dir(|name| std::env::var(name).ok()) {
+    if let Some(cache) = cache::user_cache_dir() {
         ModelStats::global().keep_in(RunTimeStore::new(run_times_dir(&cache, base_url)));
     }
 }

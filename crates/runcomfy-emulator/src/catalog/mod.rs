@@ -1,6 +1,6 @@
 //! The models this emulator serves and how the catalog is queried:
 //! `entry` holds each model's record ([`CatalogModel`], read from the
-//! model folders of `schemas/models/` embedded at build time), and `query`
+//! types crate's catalog data, made of `schemas/models/`), and `query`
 //! selects a page of them (search, category, kind, paging).
 //!
 //! Imports go one way: `query` reads `entry`.

@@ -3,7 +3,7 @@
 //! down), beside its virtual replay on the same run times.
 
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use runcomfy::Client;
 use runcomfy::models::kling::kling_1_6::pro::image_to_video::Input;
@@ -12,6 +12,7 @@ use runcomfy_emulator::{Emulator, EmulatorConfig, fixtures::png_data_uri};
 
 use crate::judge::Point;
 use crate::sim::{self, MODEL, Outcome, Poller, Service};
+use crate::workloads;
 
 /// The workload: spread evenly over 4 to 12 s, as the issue measured.
 pub(crate) const DURATIONS: &str = "uniform:4s..12s";
@@ -29,15 +30,8 @@ pub(crate) struct Agreement {
 
 /// Runs the workload through HTTP, then replays it.
 pub(crate) fn check() -> Agreement {
+    let runs = workloads::draw(DURATIONS, SEED, JOBS);
     let durations: runcomfy_emulator::Durations = DURATIONS.parse().expect("durations");
-    let runs: Vec<f64> = runcomfy_emulator::run_times(
-        &durations,
-        SEED,
-        (0..JOBS).map(|_| runcomfy_emulator::Workload::video(5)),
-    )
-    .iter()
-    .map(Duration::as_secs_f64)
-    .collect();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

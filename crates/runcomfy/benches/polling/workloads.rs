@@ -76,12 +76,17 @@ pub(crate) fn all(quick: bool) -> Vec<Workload> {
 impl Workload {
     /// The run times, in seconds, of the workload's jobs (seeded).
     pub(crate) fn runs(&self, seed: u64) -> Vec<f64> {
-        let durations: runcomfy_emulator::Durations =
-            self.durations.parse().expect("a --durations value");
-        let jobs = (0..self.jobs).map(|_| runcomfy_emulator::Workload::video(5));
-        runcomfy_emulator::run_times(&durations, seed, jobs)
-            .iter()
-            .map(Duration::as_secs_f64)
-            .collect()
+        draw(self.durations, seed, self.jobs)
     }
+}
+
+/// The run times, in seconds, the emulator draws for `jobs` five-second
+/// videos under `--durations durations` with `seed`.
+pub(crate) fn draw(durations: &str, seed: u64, jobs: usize) -> Vec<f64> {
+    let durations: runcomfy_emulator::Durations = durations.parse().expect("a --durations value");
+    let videos = (0..jobs).map(|_| runcomfy_emulator::Workload::video(5));
+    runcomfy_emulator::run_times(&durations, seed, videos)
+        .iter()
+        .map(Duration::as_secs_f64)
+        .collect()
 }
