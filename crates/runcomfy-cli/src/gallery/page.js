@@ -54,7 +54,9 @@
     entries.forEach(function (entry) {
       if (!entry.isIntersecting) { return; }
       var template = entry.target.querySelector("template");
-      if (template) { template.replaceWith(template.content); }
+      // Imported, not moved: nodes of the template's inert document would
+      // start loading there, where Chromium rejects the media's URL.
+      if (template) { template.replaceWith(document.importNode(template.content, true)); }
       later.unobserve(entry.target);
     });
     if (!made) { made = true; body.dataset.mediaMs = performance.now().toFixed(1); }

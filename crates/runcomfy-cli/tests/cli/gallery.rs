@@ -149,7 +149,8 @@ fn assert_cards_of_three_batches(dom: &str, root: &Path) -> Vec<String> {
     assert_eq!(
         files.len(),
         6 - 1,
-        "one media element a file of the jobs that succeeded: {files:?}"
+        "one media element a file of the jobs that succeeded: {files:?}, shown as missing: {:?}",
+        dom.match_indices("<p class=\"missing\"").count()
     );
     for source in &files {
         assert!(
