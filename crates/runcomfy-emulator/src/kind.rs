@@ -1,6 +1,8 @@
 //! What a model's result carries: a video, an image or audio.
 
-/// What a model's result carries in its `output`.
+/// What a model's result carries in its `output`: the kinds this emulator
+/// makes, each one of the catalog's [`runcomfy_types::OutputKind`]s (which
+/// may grow).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum OutputKind {
     /// `video` (one URL) or `videos`.
@@ -14,10 +16,39 @@ pub enum OutputKind {
 impl OutputKind {
     /// The kind as the catalog writes it: `video`, `image` or `audio`.
     pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Video => "video",
-            Self::Image => "image",
-            Self::Audio => "audio",
+        runcomfy_types::OutputKind::from(self).as_str()
+    }
+
+    /// The emulator's kind of the catalog's `kind`; `None` for one it does
+    /// not make.
+    pub fn of(kind: runcomfy_types::OutputKind) -> Option<Self> {
+        [Self::Video, Self::Image, Self::Audio]
+            .into_iter()
+            .find(|ours| runcomfy_types::OutputKind::from(*ours) == kind)
+    }
+}
+
+impl From<OutputKind> for runcomfy_types::OutputKind {
+    fn from(kind: OutputKind) -> Self {
+        match kind {
+            OutputKind::Video => Self::Video,
+            OutputKind::Image => Self::Image,
+            OutputKind::Audio => Self::Audio,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_kind_is_the_catalogs_of_the_same_name() {
+        for kind in [OutputKind::Video, OutputKind::Image, OutputKind::Audio] {
+            let theirs = runcomfy_types::OutputKind::from(kind);
+            assert_eq!(OutputKind::of(theirs), Some(kind));
+            assert_eq!(kind.as_str(), theirs.as_str());
+        }
+        assert_eq!(OutputKind::Audio.as_str(), "audio");
     }
 }

@@ -142,7 +142,7 @@ impl<O> RequestHandle<O> {
     {
         let (api, id) = (&self.session.api, self.request_id.as_str());
         self.session
-            .call_idempotent(self.model(), id, deadline, span, || async {
+            .call_idempotent(self.model(), Some(id), deadline, span, || async {
                 Attempt::from_generated(endpoint(api, id).await).await
             })
             .await

@@ -69,18 +69,9 @@ impl Session {
         model_id: &str,
         span: tracing::Span,
     ) -> Result<T> {
-        self.require_token()?;
-        transport::call(
-            Call::Idempotent,
-            &self.retry,
-            &self.budget,
-            model_id,
-            None,
-            None,
-            || self.execute(self.http.get(url)),
-        )
-        .instrument(span)
-        .await
+        let attempt = || self.execute(self.http.get(url));
+        self.call_idempotent(model_id, None, None, span, attempt)
+            .await
     }
 
     /// `Err(MissingToken)` unless a token is configured.
@@ -92,12 +83,13 @@ impl Session {
         }
     }
 
-    /// One call about request `request_id` that is safe to repeat: the
-    /// retries and budget of this session, within `deadline`, in `span`.
+    /// One call (about request `request_id`, when it is about one) that is
+    /// safe to repeat: the retries and budget of this session, within
+    /// `deadline`, in `span`.
     pub(crate) async fn call_idempotent<T, F, Fut>(
         &self,
         model_id: &str,
-        request_id: &str,
+        request_id: Option<&str>,
         deadline: Option<Instant>,
         span: tracing::Span,
         attempt: F,
@@ -112,7 +104,7 @@ impl Session {
             &self.retry,
             &self.budget,
             model_id,
-            Some(request_id),
+            request_id,
             deadline,
             attempt,
         )

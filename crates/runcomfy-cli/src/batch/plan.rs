@@ -56,21 +56,12 @@ pub(crate) fn plan(
 
 #[cfg(test)]
 mod tests {
-    use serde_json::Value;
 
     use super::*;
     use crate::batch::record::DoneStatus;
 
     fn finished() -> Finished {
-        Finished {
-            status: DoneStatus::Succeeded,
-            request_id: Some("r1".into()),
-            output: Value::Null,
-            files: Vec::new(),
-            error: None,
-            cost: None,
-            at: None,
-        }
+        Finished::of_r1(DoneStatus::Succeeded)
     }
 
     /// The plan of line 1 in `phase` (none: no record).

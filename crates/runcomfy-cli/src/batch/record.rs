@@ -200,6 +200,22 @@ impl Serialize for Record {
 }
 
 #[cfg(test)]
+impl Finished {
+    /// Request `r1` ended `status`, with nothing else said: the tests' job.
+    pub(crate) fn of_r1(status: DoneStatus) -> Self {
+        Self {
+            status,
+            request_id: Some("r1".into()),
+            output: Value::Null,
+            files: Vec::new(),
+            error: None,
+            cost: None,
+            at: None,
+        }
+    }
+}
+
+#[cfg(test)]
 mod tests {
     use serde_json::json;
 
@@ -211,13 +227,10 @@ mod tests {
 
     fn done(status: DoneStatus, error: Option<&str>) -> Event {
         Event::Done(Finished {
-            status,
-            request_id: Some("r1".into()),
             output: json!({"video": "https://example.com/v.mp4"}),
             files: vec!["out/1/v.mp4".into()],
             error: error.map(str::to_owned),
-            cost: None,
-            at: None,
+            ..Finished::of_r1(status)
         })
     }
 

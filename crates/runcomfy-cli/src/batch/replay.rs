@@ -174,18 +174,6 @@ mod tests {
         })
     }
 
-    fn finished(status: DoneStatus) -> Finished {
-        Finished {
-            status,
-            request_id: Some("r1".into()),
-            output: Value::Null,
-            files: Vec::new(),
-            error: None,
-            cost: None,
-            at: None,
-        }
-    }
-
     /// Line 1's phase after `records`.
     fn phase_of_1(records: &[Record]) -> Phase {
         let mut phases = replay(records, &inputs(1), MODEL).expect("this batch's journal");
@@ -235,11 +223,11 @@ mod tests {
     fn an_unknown_outcome_recorded_late_leaves_a_job_that_exists_alone() {
         let late = [intent(1), submitted("r1"), unknown("lost")];
         assert_eq!(phase_of_1(&late), Phase::Submitted("r1".into(), None));
-        let done = on_1(Event::Done(finished(DoneStatus::Succeeded)));
+        let done = on_1(Event::Done(Finished::of_r1(DoneStatus::Succeeded)));
         let late = [intent(1), submitted("r1"), done, unknown("lost")];
         assert_eq!(
             phase_of_1(&late),
-            Phase::Done(finished(DoneStatus::Succeeded))
+            Phase::Done(Finished::of_r1(DoneStatus::Succeeded))
         );
     }
 
@@ -265,9 +253,9 @@ mod tests {
             let records = [
                 intent(1),
                 submitted("r1"),
-                on_1(Event::Done(finished(status))),
+                on_1(Event::Done(Finished::of_r1(status))),
             ];
-            assert_eq!(phase_of_1(&records), Phase::Done(finished(status)));
+            assert_eq!(phase_of_1(&records), Phase::Done(Finished::of_r1(status)));
         }
     }
 

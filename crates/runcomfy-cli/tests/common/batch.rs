@@ -11,9 +11,7 @@ use runcomfy_emulator::fixtures::png_data_uri;
 use runcomfy_emulator::{Emulator, EmulatorConfig};
 use serde_json::{Value, json};
 
-use crate::common::command::{
-    KLING, NO_CACHE_DIR, NO_CONFIG_DIR, Outcome, POLL_INTERVAL, emulator,
-};
+use crate::common::command::{KLING, Outcome, emulator, isolated};
 use crate::common::schema::check_schema;
 
 /// The token of batches; no output and no journal may contain it.
@@ -44,17 +42,9 @@ impl Batch {
     }
 
     pub(crate) fn command(&self, extra: &[&str]) -> tokio::process::Command {
-        let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_runcomfy"));
+        let mut command = isolated(TOKEN);
         command
             .current_dir(self.dir.path())
-            .env_remove("RUNCOMFY_TOKEN")
-            .env_remove("RUNCOMFY_MODEL_API_BASE")
-            .env_remove("RUNCOMFY_SERVERLESS_API_BASE")
-            .env("RUNCOMFY_CONFIG_DIR", NO_CONFIG_DIR)
-            .env("RUNCOMFY_CACHE_DIR", NO_CACHE_DIR)
-            .env("RUNCOMFY_POLL_INTERVAL", POLL_INTERVAL)
-            .env("RUNCOMFY_API_TOKEN", TOKEN)
-            .env("NO_COLOR", "1")
             .args([
                 "--base-url",
                 &self.base,

@@ -116,19 +116,27 @@ pub(crate) fn start_image() -> String {
     root().join("examples/start.png").display().to_string()
 }
 
-/// `runcomfy ARGS` (with `--base-url BASE`), the token set, output piped.
-pub(crate) fn command(base: Option<&str>, args: &[&str]) -> tokio::process::Command {
+/// The `runcomfy` binary with `token`, kept from the user's own setup: no
+/// other token, service, config or cache of this machine, the tests' poll
+/// interval, no colour.
+pub(crate) fn isolated(token: &str) -> tokio::process::Command {
     let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_runcomfy"));
     command
-        .args(args)
         .env_remove("RUNCOMFY_TOKEN")
         .env_remove("RUNCOMFY_MODEL_API_BASE")
         .env_remove("RUNCOMFY_SERVERLESS_API_BASE")
         .env("RUNCOMFY_CONFIG_DIR", NO_CONFIG_DIR)
         .env("RUNCOMFY_CACHE_DIR", NO_CACHE_DIR)
         .env("RUNCOMFY_POLL_INTERVAL", POLL_INTERVAL)
-        .env("RUNCOMFY_API_TOKEN", TOKEN)
+        .env("RUNCOMFY_API_TOKEN", token)
         .env("NO_COLOR", "1");
+    command
+}
+
+/// `runcomfy ARGS` (with `--base-url BASE`), the token set, output piped.
+pub(crate) fn command(base: Option<&str>, args: &[&str]) -> tokio::process::Command {
+    let mut command = isolated(TOKEN);
+    command.args(args);
     if let Some(base) = base {
         command.arg("--base-url").arg(base);
     }

@@ -61,12 +61,7 @@ pub(crate) fn input_schema_of(id: &str) -> Option<&'static str> {
 /// A model's record; `None` for an output kind this emulator does not
 /// make.
 fn read(spec: &ModelSpec) -> Option<CatalogModel> {
-    let kind = match spec.output_kind.as_str() {
-        "video" => OutputKind::Video,
-        "image" => OutputKind::Image,
-        "audio" => OutputKind::Audio,
-        _ => return None,
-    };
+    let kind = OutputKind::of(spec.output_kind)?;
     let input: Value = serde_json::from_str(spec.input_schema).ok()?;
     let description = input
         .get("description")
