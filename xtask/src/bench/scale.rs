@@ -1,6 +1,7 @@
 //! Scale: build times from clean (default features and `all-models`) beside
-//! the floor every build of the types pays, in the same run, and the size
-//! of the CLI binary.
+//! the floor every build of the types pays, in the same run, the time
+//! `cargo xtask codegen` takes for every model, and the size of the CLI
+//! binary.
 
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -115,6 +116,48 @@ fn build_row(scenario: &str, secs: f64, floor: Option<f64>) -> Row {
     }
 }
 
+/// `cargo xtask codegen` of every model must stay quick: a bound, in s.
+const CODEGEN_BOUND_SECS: f64 = 30.0;
+
+/// The time of `cargo xtask codegen --check` (every model's types, the API
+/// client and the catalog data generated in memory, compared with the
+/// files), run by this xtask binary as `cargo xtask` runs it.
+pub(super) fn codegen(root: &Path) -> Row {
+    const SCENARIO: &str = "cargo xtask codegen --check (every model, in memory)";
+    let exe = match std::env::current_exe() {
+        Ok(exe) => exe,
+        Err(error) => return Row::missing(SCENARIO, format!("this xtask binary: {error}")),
+    };
+    print!("--- {NAME}: cargo xtask codegen --check");
+    let started = Instant::now();
+    let status = Command::new(exe)
+        .current_dir(root)
+        .args(["codegen", "--check"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .status();
+    let secs = started.elapsed().as_secs_f64();
+    println!(" ({secs:.1} s)");
+    match status {
+        Ok(status) if status.success() => codegen_row(SCENARIO, secs),
+        Ok(status) => Row::missing(SCENARIO, format!("codegen --check failed ({status})")),
+        Err(error) => Row::missing(SCENARIO, format!("xtask: {error}")),
+    }
+}
+
+fn codegen_row(scenario: &str, secs: f64) -> Row {
+    Row {
+        scenario: scenario.to_owned(),
+        unit: "s".into(),
+        ours: secs,
+        baseline: None,
+        baseline_name: None,
+        ratio: None,
+        target: format!("< {CODEGEN_BOUND_SECS} s"),
+        pass: Some(secs < CODEGEN_BOUND_SECS),
+    }
+}
+
 /// The size of the release binary the benchmarks built, in MiB.
 fn binary_size(binary: &Path) -> Row {
     const SCENARIO: &str = "CLI binary size (release runcomfy, as the benchmarks build it)";
@@ -156,6 +199,14 @@ mod tests {
         let row = size_row("s", 12 * 1024 * 1024);
         assert_eq!((row.ours, row.pass), (12.0, Some(true)));
         assert_eq!(size_row("s", 30 * 1024 * 1024).pass, Some(false));
+    }
+
+    #[test]
+    fn codegen_is_judged_against_its_bound_in_seconds() {
+        let row = codegen_row("c", 3.4);
+        assert_eq!((row.ours, row.pass), (3.4, Some(true)));
+        assert_eq!(row.target, "< 30 s");
+        assert_eq!(codegen_row("c", 31.0).pass, Some(false));
     }
 
     #[test]

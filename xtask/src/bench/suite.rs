@@ -11,7 +11,7 @@ use super::cargo::{PACKAGES, cargo, target_dir};
 use super::differential::EXAMPLE;
 use super::publish::publish;
 use super::row::Row;
-use super::scale::scale;
+use super::scale::{codegen, scale};
 use super::steps::{STEPS, run_step};
 use super::table::markdown;
 use super::validation::validation;
@@ -41,6 +41,7 @@ pub fn run(root: &Path, options: Options) -> Result<Vec<Row>, String> {
     for step in STEPS {
         rows.extend(run_step(root, &out, step, options.quick));
     }
+    rows.push(codegen(root));
     rows.extend(scale(root, &target, &out, options.quick));
     let polling = std::fs::read(out.join("polling.json"))
         .ok()
