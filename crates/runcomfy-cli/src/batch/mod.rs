@@ -20,7 +20,7 @@ mod outcome;
 mod plan;
 mod progress;
 pub(crate) mod record;
-mod replay;
+pub(crate) mod replay;
 mod report;
 mod run;
 

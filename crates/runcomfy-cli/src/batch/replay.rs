@@ -71,8 +71,8 @@ pub(crate) fn replay(
     Ok(phases)
 }
 
-/// One record's effect on its line's phase.
-fn advance(phase: &mut Phase, event: &Event) {
+/// One record's effect on its line's phase (the gallery replays by it too).
+pub(crate) fn advance(phase: &mut Phase, event: &Event) {
     match event {
         Event::Intent { .. } => *phase = Phase::Intent,
         Event::Submitted { request_id, at } => {

@@ -1,8 +1,8 @@
 //! A batch's journal and inputs file read into cards, one an input line.
 //!
-//! The journal's records are replayed in order as a re-run would (a job
-//! that exists or finished stays so); the inputs file gives each line's
-//! prompt. Reading never writes: a journal a run holds is read as it is.
+//! The journal's records are replayed in order by the batch's own rule
+//! (`batch::replay::advance`), so a card says what a re-run would find;
+//! the inputs file gives each line's prompt. Reading never writes: a journal a run holds is read as it is.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -11,7 +11,8 @@ use serde_json::Value;
 
 use crate::batch::inputs::Input;
 use crate::batch::journal::read_journal;
-use crate::batch::record::{DoneStatus, Event, Finished, Record};
+use crate::batch::record::{DoneStatus, Event, Finished};
+use crate::batch::replay::{Phase, advance};
 use crate::exit::CliError;
 use crate::gallery::card::{Card, State};
 use crate::gallery::files::media;
@@ -24,12 +25,18 @@ const PROMPT_FIELDS: [&str; 4] = ["prompt", "text", "tags", "lyrics"];
 /// Why a line has an intent and no answer, as a card says it.
 const NO_ANSWER: &str = "its submit was decided and no answer was recorded (a run is submitting it, or one stopped there): it may have been sent";
 
-/// A line as its records left it.
+/// A line as its records left it: its phase as a re-run replays it
+/// ([`advance`], the batch's own rule), and what its card shows besides.
+#[derive(Default)]
 struct Seen {
-    card: Card,
+    phase: Option<Phase>,
     /// The fingerprint of the input its intent recorded.
     hash: Option<String>,
+    model: Option<String>,
+    request_id: Option<String>,
     submitted_at: Option<u64>,
+    /// The service's words on the last submit it refused.
+    refused: Option<String>,
 }
 
 /// A batch to show: its journal, and its inputs file read once (a batch
@@ -81,89 +88,99 @@ fn cards(
         .unwrap_or_default();
     let mut lines: BTreeMap<usize, Seen> = BTreeMap::new();
     for record in &loaded.records {
-        let seen = lines
-            .entry(record.line)
-            .or_insert_with(|| Seen::new(&batch, record.line));
-        seen.advance(record, &journal_dir, page_dir);
+        lines.entry(record.line).or_default().take(&record.event);
     }
     for &line in inputs.keys() {
-        lines.entry(line).or_insert_with(|| Seen::new(&batch, line));
+        lines.entry(line).or_default();
     }
     Ok(lines
-        .into_values()
-        .map(|mut seen| {
-            if let Some(input) = inputs.get(&seen.card.line) {
-                let value = input.value.as_ref().ok();
-                seen.card.prompt = value.and_then(prompt_of);
-                seen.card.poster = value.and_then(start_picture);
-                seen.card.input_changed = seen.hash.as_ref().is_some_and(|h| *h != input.hash);
+        .into_iter()
+        .map(|(line, seen)| {
+            let input = inputs.get(&line);
+            let changed = seen
+                .hash
+                .as_ref()
+                .zip(input)
+                .is_some_and(|(hash, input)| *hash != input.hash);
+            let mut card = seen.card(&batch, line, &journal_dir, page_dir);
+            if let Some(value) = input.and_then(|input| input.value.as_ref().ok()) {
+                card.prompt = prompt_of(value);
+                card.poster = start_picture(value);
             }
-            seen.card
+            card.input_changed = changed;
+            card
         })
         .collect())
 }
 
 impl Seen {
-    fn new(batch: &str, line: usize) -> Self {
-        Self {
-            card: Card::waiting(batch, line),
-            hash: None,
-            submitted_at: None,
+    /// One record's effect on the line.
+    fn take(&mut self, event: &Event) {
+        advance(self.phase.get_or_insert(Phase::New), event);
+        match event {
+            Event::Intent { hash, model_id } => {
+                self.hash = Some(hash.clone());
+                self.model = Some(model_id.clone());
+            }
+            Event::Submitted { request_id, at } => {
+                self.request_id = Some(request_id.clone());
+                self.submitted_at = *at;
+            }
+            Event::Rejected { error, .. } => self.refused = Some(error.clone()),
+            Event::Unknown { .. } | Event::Done(_) | Event::Other => {}
         }
     }
 
-    /// One record's effect on the line.
-    fn advance(&mut self, record: &Record, journal_dir: &Path, page_dir: &Path) {
-        let card = &mut self.card;
-        match &record.event {
-            Event::Intent { hash, model_id } => {
-                self.hash = Some(hash.clone());
-                card.model = Some(model_id.clone());
+    /// The card of line `line` of `batch`.
+    fn card(self, batch: &str, line: usize, journal_dir: &Path, page_dir: &Path) -> Card {
+        let mut card = Card::waiting(batch, line);
+        card.model = self.model;
+        card.request_id = self.request_id;
+        match self.phase.unwrap_or(Phase::New) {
+            // Never sent, or certainly refused: a re-run sends it.
+            Phase::New => card.message = self.refused,
+            Phase::Intent => {
                 card.state = State::Unknown;
                 card.message = Some(NO_ANSWER.to_owned());
             }
-            Event::Submitted { request_id, at } => {
-                card.request_id = Some(request_id.clone());
-                self.submitted_at = *at;
-                card.state = State::Running;
-                card.message = None;
-            }
-            // A job that exists, or finished, stays so.
-            Event::Unknown { reason } if matches!(card.state, State::Unknown | State::Waiting) => {
+            Phase::Unknown(reason) => {
                 card.state = State::Unknown;
-                card.message = Some(reason.clone());
+                card.message = Some(reason);
             }
-            Event::Rejected { error, .. } => {
-                card.state = State::Waiting;
-                card.message = Some(error.clone());
-            }
-            Event::Done(done) => self.finish(done, journal_dir, page_dir),
-            Event::Unknown { .. } | Event::Other => {}
+            Phase::Submitted(..) => card.state = State::Running,
+            Phase::Done(done) => finish(&mut card, &done, self.submitted_at, journal_dir, page_dir),
         }
+        card
     }
+}
 
-    fn finish(&mut self, done: &Finished, journal_dir: &Path, page_dir: &Path) {
-        let card = &mut self.card;
-        card.state = match done.status {
-            DoneStatus::Succeeded => State::Succeeded,
-            DoneStatus::Failed => State::Failed,
-            DoneStatus::Cancelled => State::Cancelled,
-        };
-        if done.request_id.is_some() {
-            card.request_id.clone_from(&done.request_id);
-        }
-        card.message.clone_from(&done.error);
-        card.cost = done.cost;
-        card.took_secs = done
-            .at
-            .zip(self.submitted_at)
-            .and_then(|(end, start)| end.checked_sub(start));
-        card.media = done
-            .files
-            .iter()
-            .map(|file| media(file, journal_dir, page_dir))
-            .collect();
+/// A finished job's card: its state, the service's words, cost, time and files.
+fn finish(
+    card: &mut Card,
+    done: &Finished,
+    submitted_at: Option<u64>,
+    journal_dir: &Path,
+    page_dir: &Path,
+) {
+    card.state = match done.status {
+        DoneStatus::Succeeded => State::Succeeded,
+        DoneStatus::Failed => State::Failed,
+        DoneStatus::Cancelled => State::Cancelled,
+    };
+    if done.request_id.is_some() {
+        card.request_id.clone_from(&done.request_id);
     }
+    card.message.clone_from(&done.error);
+    card.cost = done.cost;
+    card.took_secs = done
+        .at
+        .zip(submitted_at)
+        .and_then(|(end, start)| end.checked_sub(start));
+    card.media = done
+        .files
+        .iter()
+        .map(|file| media(file, journal_dir, page_dir))
+        .collect();
 }
 
 /// The lines of an inputs file (none when it cannot be read: the cards go
