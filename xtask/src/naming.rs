@@ -18,12 +18,12 @@ const TYPIFY_MODULES: [&str; 3] = ["builder", "defaults", "error"];
 
 /// Rust's strict and reserved keywords (edition 2024), which a module name
 /// cannot be.
-const KEYWORDS: [&str; 52] = [
+const KEYWORDS: [&str; 51] = [
     "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern",
     "false", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut",
     "pub", "ref", "return", "self", "static", "struct", "super", "trait", "true", "type", "unsafe",
     "use", "where", "while", "abstract", "become", "box", "do", "final", "macro", "override",
-    "priv", "try", "typeof", "unsized", "virtual", "yield", "Self",
+    "priv", "try", "typeof", "unsized", "virtual", "yield",
 ];
 
 /// The module of one id segment (`kling-3.0` → `kling_3_0`, `4K` → `_4k`).

@@ -172,9 +172,9 @@ async fn bind(port: u16) -> Result<(TcpListener, SocketAddr), StartError> {
 }
 
 /// The validator of every known model, each compiled at its first submit
-/// (121 schemas compiled at every start would cost each test's emulator a
-/// second; `cargo xtask codegen` and the validator's tests compile every
-/// schema, so none is broken).
+/// (compiling every model's schema at every start would cost each test's
+/// emulator that time for models it never serves; `cargo xtask codegen` and
+/// the validator's tests compile every schema, so none is broken).
 fn validators() -> Result<Validators, StartError> {
     Ok(Validators::new(input_schema_of))
 }

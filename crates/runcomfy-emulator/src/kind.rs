@@ -22,9 +22,12 @@ impl OutputKind {
     /// The emulator's kind of the catalog's `kind`; `None` for one it does
     /// not make.
     pub fn of(kind: runcomfy_types::OutputKind) -> Option<Self> {
-        [Self::Video, Self::Image, Self::Audio]
-            .into_iter()
-            .find(|ours| runcomfy_types::OutputKind::from(*ours) == kind)
+        match kind {
+            runcomfy_types::OutputKind::Video => Some(Self::Video),
+            runcomfy_types::OutputKind::Image => Some(Self::Image),
+            runcomfy_types::OutputKind::Audio => Some(Self::Audio),
+            _ => None,
+        }
     }
 }
 

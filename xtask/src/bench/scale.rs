@@ -146,15 +146,20 @@ pub(super) fn codegen(root: &Path) -> Row {
 }
 
 fn codegen_row(scenario: &str, secs: f64) -> Row {
+    under_bound(scenario, "s", secs, CODEGEN_BOUND_SECS)
+}
+
+/// A row judged `value < bound`, both in `unit`.
+fn under_bound(scenario: &str, unit: &str, value: f64, bound: f64) -> Row {
     Row {
         scenario: scenario.to_owned(),
-        unit: "s".into(),
-        ours: secs,
+        unit: unit.into(),
+        ours: value,
         baseline: None,
         baseline_name: None,
         ratio: None,
-        target: format!("< {CODEGEN_BOUND_SECS} s"),
-        pass: Some(secs < CODEGEN_BOUND_SECS),
+        target: format!("< {bound} {unit}"),
+        pass: Some(value < bound),
     }
 }
 
@@ -169,16 +174,7 @@ fn binary_size(binary: &Path) -> Row {
 
 fn size_row(scenario: &str, bytes: u64) -> Row {
     let mib = bytes as f64 / (1024.0 * 1024.0);
-    Row {
-        scenario: scenario.to_owned(),
-        unit: "MiB".into(),
-        ours: mib,
-        baseline: None,
-        baseline_name: None,
-        ratio: None,
-        target: format!("< {BINARY_BOUND_MIB} MiB"),
-        pass: Some(mib < BINARY_BOUND_MIB),
-    }
+    under_bound(scenario, "MiB", mib, BINARY_BOUND_MIB)
 }
 
 #[cfg(test)]

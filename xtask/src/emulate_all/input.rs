@@ -54,7 +54,7 @@ pub fn media_reference(kind: MediaKind) -> String {
 /// A valid value of one property (`None`: one whose shape is not public,
 /// or a type this builder does not know, is left out).
 fn value_for(property: &Value) -> Option<Value> {
-    if property["x-runcomfy-unvalidated"] == Value::Bool(true) {
+    if property[crate::lint::UNVALIDATED] == Value::Bool(true) {
         return None;
     }
     if let Some(first) = property["enum"]

@@ -78,7 +78,7 @@ async fn of_unknown_model(
         }
         Lookup::Unavailable(reason) => {
             context.output.say(format!(
-                "warning: {model_id} is not a model this build knows and its schema cannot be had                  ({reason}): the input is sent unvalidated"
+                "warning: {model_id} is not a model this build knows and its schema cannot be had ({reason}): the input is sent unvalidated"
             ));
             input::assemble_with(model_id, None, input).await
         }

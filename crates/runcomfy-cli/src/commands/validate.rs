@@ -1,6 +1,6 @@
 //! `runcomfy validate`: the local checks (schema and media rules) of one input.
 //!
-//! Nothing is sent. A model this build knows needs no service (its schema
+//! Nothing is submitted. A model this build knows needs no service (its schema
 //! is built in, its validator compiled for it alone); a model it does not
 //! know is checked with the schema of the service's catalog (or its cached
 //! copy), and when neither can be had the command fails.

@@ -126,7 +126,8 @@ async fn without_catalog_or_cache_run_sends_unvalidated_and_validate_fails() {
         validate.explain()
     );
     assert!(
-        run.stderr.contains("the input is sent unvalidated"),
+        run.stderr.contains("its schema cannot be had (")
+            && run.stderr.contains("the input is sent unvalidated"),
         "{}",
         run.explain()
     );

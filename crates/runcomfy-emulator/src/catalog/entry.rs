@@ -35,11 +35,13 @@ pub(crate) struct CatalogModel {
 pub(crate) fn catalog() -> &'static [CatalogModel] {
     static CATALOG: OnceLock<Vec<CatalogModel>> = OnceLock::new();
     CATALOG.get_or_init(|| {
-        let mut models: Vec<CatalogModel> = runcomfy_types::models()
+        // The types crate keeps its models sorted by id (its lookup
+        // searches them so), and so this list is.
+        let models: Vec<CatalogModel> = runcomfy_types::models()
             .iter()
             .filter_map(|spec| read(spec))
             .collect();
-        models.sort_by(|a, b| a.id.cmp(&b.id));
+        debug_assert!(models.windows(2).all(|pair| pair[0].id < pair[1].id));
         models
     })
 }
